@@ -1,0 +1,43 @@
+package dev.medic.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.medic.engine.TargetStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The JSON of {@code GET /status} (DESIGN.md §2), also read back by {@code medic status}. Field names
+ * are a contract. Immutable.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record StatusDocument(Medic medic, List<Target> targets) {
+
+    /** medic itself. {@code docker} is reachable, unreachable or unknown. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Medic(String version, String startedAt, boolean dryRun, String docker) { }
+
+    /** One target. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Target(String name, String phase, int failures, int step, int attempt, int actions,
+                         LastCheck lastCheck, LastAction lastAction) { }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LastCheck(String at, String result, String detail) { }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LastAction(String at, String action, String outcome, String detail) { }
+
+    static StatusDocument of(String version, Instant startedAt, String docker, List<TargetStatus> targets) {
+        return new StatusDocument(new Medic(version, startedAt.toString(), false, docker),
+                targets.stream().map(StatusDocument::target).toList());
+    }
+
+    private static Target target(TargetStatus t) {
+        LastCheck check = t.lastCheck() == null ? null
+                : new LastCheck(t.lastCheck().at().toString(), t.lastCheck().result(), t.lastCheck().detail());
+        LastAction action = t.lastAction() == null ? null
+                : new LastAction(t.lastAction().at().toString(), t.lastAction().action(), t.lastAction().outcome(),
+                        t.lastAction().detail());
+        return new Target(t.name(), t.phase().name(), t.failures(), t.step(), t.attempt(), t.actions(), check, action);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.medic.cli;
+
+import dev.medic.MedicVersion;
+import dev.medic.api.ApiServer;
+import dev.medic.config.MedicConfig;
+import dev.medic.core.EventType;
+import dev.medic.core.MedicEvent;
+import dev.medic.docker.ComposeRunner;
+import dev.medic.docker.ContainerLocator;
+import dev.medic.docker.DockerJavaRuntime;
+import dev.medic.engine.DockerReachability;
+import dev.medic.engine.Engine;
+import dev.medic.event.EventPublisher;
+import dev.medic.event.EventSink;
+import dev.medic.event.JournalSink;
+import dev.medic.heal.Healer;
+import dev.medic.probe.ContainerProbe;
+import dev.medic.probe.HttpProbe;
+import dev.medic.probe.ProbeRegistry;
+import dev.medic.probe.TargetChecker;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.OkHttpClient;
+
+/**
+ * The composition root: builds the clock, executors, Docker client, probes, healer, engine and local
+ * API from a {@link MedicConfig} and wires them; nothing else constructs these. Used by
+ * {@code medic run} and {@code medic check}, and by the integration tests.
+ * Not thread-safe to start/close concurrently; the running parts are.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private final MedicConfig config;
+    private final Clock clock;
+    private final EventPublisher events;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workerPool;
+    private final ExecutorService dockerCalls;
+    private final ExecutorService apiThreads;
+    private final DockerJavaRuntime runtime;
+    private final DockerReachability reachability;
+    private final OkHttpClient http;
+    private final TargetChecker checker;
+    private final Healer healer;
+    private final Engine engine;
+    private ApiServer api;
+    private Instant startedAt;
+
+    /** Wires medic for {@code config}; nothing runs until {@link #start()}. */
+    public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks) {
+        this.config = config;
+        this.clock = clock;
+        List<EventSink> sinks = new ArrayList<>();
+        sinks.add(new JournalSink());
+        sinks.addAll(extraSinks);
+        this.events = new EventPublisher(sinks);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("medic-scheduler"));
+        this.workerPool = Executors.newCachedThreadPool(daemonThreads("medic-worker"));
+        this.dockerCalls = Executors.newCachedThreadPool(daemonThreads("medic-docker"));
+        this.apiThreads = Executors.newFixedThreadPool(2, daemonThreads("medic-api"));
+        this.reachability = new DockerReachability(events, clock);
+        this.runtime = new DockerJavaRuntime(config.docker().host(), config.docker().timeout(), dockerCalls,
+                reachability);
+        this.http = new OkHttpClient();
+        ContainerLocator locator = new ContainerLocator(runtime);
+        this.checker = new TargetChecker(new ContainerProbe(locator),
+                new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()))));
+        ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
+                config.docker().host());
+        Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());
+        this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait);
+        this.engine = new Engine(config, runtime, checker, healer, events, clock, scheduler, workerPool, new Random());
+    }
+
+    /** Starts the API (if enabled) and the engine, and logs {@code started}. */
+    public void start() throws IOException {
+        startedAt = clock.instant();
+        Optional<MedicConfig.ListenAddress> listen = config.apiListen();
+        if (listen.isPresent()) {
+            api = new ApiServer(new InetSocketAddress(listen.get().host(), listen.get().port()), engine, reachability,
+                    MedicVersion.get(), startedAt, apiThreads);
+            api.start();
+        }
+        engine.start();
+        events.publish(MedicEvent.of(EventType.STARTED, null, Map.of("version", MedicVersion.get(),
+                "targets", Integer.toString(config.targets().size()),
+                "api", listen.map(Object::toString).orElse("off")), "medic is watching", clock.instant()));
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public TargetChecker checker() {
+        return checker;
+    }
+
+    public Healer healer() {
+        return healer;
+    }
+
+    public EventPublisher events() {
+        return events;
+    }
+
+    public Optional<InetSocketAddress> apiAddress() {
+        return Optional.ofNullable(api).map(ApiServer::address);
+    }
+
+    /** Stops checking, gives running actions a bounded time, and releases every resource. */
+    @Override
+    public void close() {
+        if (startedAt != null) {
+            events.publish(MedicEvent.of(EventType.STOPPING, null, Map.of(), "medic is stopping", clock.instant()));
+        }
+        engine.close();
+        if (api != null) {
+            api.close();
+        }
+        scheduler.shutdownNow();
+        workerPool.shutdown();
+        try {
+            // An action in flight (a compose down/up) gets a bounded time to finish rather than being cut mid-way.
+            if (!workerPool.awaitTermination(config.docker().stopTimeout().toSeconds() + 5, TimeUnit.SECONDS)) {
+                workerPool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workerPool.shutdownNow();
+        }
+        apiThreads.shutdownNow();
+        dockerCalls.shutdownNow();
+        runtime.close();
+        http.dispatcher().executorService().shutdown();
+        http.connectionPool().evictAll();
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package dev.medic.cli;
+
+import dev.medic.MedicVersion;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code medic} command. Exit codes: 0 ok, 1 unhealthy, 2 usage, 69 daemon unreachable, 78 bad
+ * config. A user error never prints a stack trace.
+ */
+@Command(name = "medic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Self-healing watchdog for Docker hosts.",
+        subcommands = {RunCommand.class, CheckCommand.class, ValidateCommand.class, StatusCommand.class,
+                VersionCommand.class})
+public final class Main implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_UNHEALTHY = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_UNAVAILABLE = 69;
+    public static final int EXIT_CONFIG = 78;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // Only the daemon logs to stdout; the other commands print their own report there.
+        if (System.getProperty("MEDIC_LOG_LEVEL") == null && System.getenv("MEDIC_LOG_LEVEL") == null
+                && (args.length == 0 || !args[0].equals("run"))) {
+            System.setProperty("MEDIC_LOG_LEVEL", "OFF");
+        }
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (without exiting). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("medic: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return EXIT_UNHEALTHY;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Supplies {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"medic " + MedicVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.medic.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.medic.api.StatusDocument;
+import dev.medic.config.ConfigLoader;
+import dev.medic.config.ConfigRejectedException;
+import dev.medic.config.MedicConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code medic status}: asks the running daemon's local API; exit 69 when no daemon answers. */
+@Command(name = "status", description = "Show the running daemon's view of every target.")
+final class StatusCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print the raw JSON of GET /status.")
+    boolean json;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file to read api.listen from.")
+    Path configFile;
+
+    @Option(names = "--api", paramLabel = "HOST:PORT", description = "The daemon's API address (overrides config).")
+    String api;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String address = api != null ? api : configuredAddress();
+        if (address == null) {
+            System.err.println("medic: the local API is disabled (api.listen = \"\"); no daemon to ask");
+            return Main.EXIT_UNAVAILABLE;
+        }
+        String body;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://" + address + "/status"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                System.err.println("medic: the daemon at " + address + " answered HTTP " + response.statusCode());
+                return Main.EXIT_UNAVAILABLE;
+            }
+            body = response.body();
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("medic: no daemon answers at " + address + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            return Main.EXIT_UNAVAILABLE;
+        }
+        ObjectMapper mapper = new ObjectMapper();
+        try {
+            StatusDocument doc = mapper.readValue(body, StatusDocument.class);
+            if (json) {
+                System.out.println(mapper.enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            } else {
+                System.out.print(render(doc));
+            }
+        } catch (IOException e) {
+            System.err.println("medic: the daemon at " + address + " sent a status medic cannot read: " + e.getMessage());
+            return Main.EXIT_UNAVAILABLE;
+        }
+        return Main.EXIT_OK;
+    }
+
+    private String configuredAddress() {
+        try {
+            MedicConfig config = ConfigLoader.load(Optional.ofNullable(configFile));
+            return config.apiListen().map(Object::toString).orElse(null);
+        } catch (ConfigRejectedException e) {
+            // A broken config must not hide a running daemon: ask the default address.
+            return "127.0.0.1:9631";
+        }
+    }
+
+    static String render(StatusDocument doc) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("medic ").append(doc.medic().version()).append(", up since ").append(doc.medic().startedAt())
+                .append(", docker ").append(doc.medic().docker()).append('\n');
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TARGET", "PHASE", "FAILURES", "STEP", "LAST CHECK", "LAST ACTION"});
+        for (StatusDocument.Target t : doc.targets()) {
+            String check = t.lastCheck() == null ? "-"
+                    : t.lastCheck().at() + " " + t.lastCheck().result() + " " + t.lastCheck().detail();
+            String action = t.lastAction() == null ? "-"
+                    : t.lastAction().at() + " " + t.lastAction().action() + " " + t.lastAction().outcome();
+            String step = t.step() == 0 ? "-" : t.step() + " (attempt " + t.attempt() + ")";
+            rows.add(new String[] {t.name(), t.phase(), Integer.toString(t.failures()), step, check, action});
+        }
+        sb.append(Table.render(rows));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,501 @@
+package dev.medic.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.medic.config.MedicConfig.ComposeSettings;
+import dev.medic.config.MedicConfig.DiscoverySettings;
+import dev.medic.config.MedicConfig.DockerSettings;
+import dev.medic.config.MedicConfig.ListenAddress;
+import dev.medic.core.HealingActionKind;
+import dev.medic.core.HealthPolicy;
+import dev.medic.core.LadderStep;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Loads medic's configuration: the embedded {@code reference.conf}, then the operator's files in
+ * order (later files win), strictly checked. Every problem found (syntax, unknown keys, wrong types,
+ * impossible values) is collected with its file and line and reported together in a
+ * {@link ConfigRejectedException}. The only class that hands Typesafe Config objects around; what
+ * leaves it is a {@link MedicConfig}. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    /** The default config file and drop-in directory of an installed medic. */
+    public static final Path DEFAULT_FILE = Path.of("/etc/medic/medic.conf");
+    public static final Path DEFAULT_DROP_IN_DIR = Path.of("/etc/medic/conf.d");
+
+    private static final Set<String> POLICY_KEYS = Set.of("interval", "retry-interval", "timeout",
+            "failure-threshold", "success-threshold", "start-period", "escalation", "give-up-cooldown");
+    private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
+            Set.of("docker", "compose", "discovery", "api", "targets"));
+    private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
+            Set.of("container", "service", "http", "docker-health", "project"));
+    private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
+            "tls-verify");
+
+    private ConfigLoader() {
+    }
+
+    /** The files an installed medic reads when no {@code --config} is given: medic.conf, then conf.d in name order. */
+    public static List<Path> defaultFiles(Path mainFile, Path dropInDir) {
+        List<Path> files = new ArrayList<>();
+        if (Files.isRegularFile(mainFile)) {
+            files.add(mainFile);
+        }
+        if (Files.isDirectory(dropInDir)) {
+            try (Stream<Path> entries = Files.list(dropInDir)) {
+                entries.filter(p -> p.getFileName().toString().endsWith(".conf"))
+                        .filter(Files::isRegularFile)
+                        .sorted()
+                        .forEach(files::add);
+            } catch (IOException e) {
+                // An unreadable drop-in directory is reported by load() as the file it could not read.
+                files.add(dropInDir);
+            }
+        }
+        return files;
+    }
+
+    /** The config of {@code --config FILE} if given, else of the installed default files. */
+    public static MedicConfig load(Optional<Path> explicitFile) throws ConfigRejectedException {
+        return load(explicitFile.map(List::of).orElseGet(() -> defaultFiles(DEFAULT_FILE, DEFAULT_DROP_IN_DIR)));
+    }
+
+    /** Loads the embedded defaults overlaid by {@code files} in order. */
+    public static MedicConfig load(List<Path> files) throws ConfigRejectedException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Config merged = ConfigFactory.empty();
+        for (Path file : files) {
+            Config parsed = parse(file, problems);
+            merged = parsed.withFallback(merged);
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigRejectedException(problems);
+        }
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
+        Config full;
+        try {
+            full = merged.withFallback(reference).resolve(ConfigResolveOptions.defaults());
+        } catch (ConfigException e) {
+            problems.add(fromException(e, ""));
+            throw new ConfigRejectedException(problems);
+        }
+        MedicConfig config = map(full, files.stream().map(Path::toString).toList(), problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigRejectedException(problems);
+        }
+        return config;
+    }
+
+    private static Config parse(Path file, List<ConfigProblem> problems) {
+        if (!Files.exists(file)) {
+            problems.add(new ConfigProblem(file.toString(), 0, "", "no such file"));
+            return ConfigFactory.empty();
+        }
+        if (!Files.isRegularFile(file)) {
+            problems.add(new ConfigProblem(file.toString(), 0, "", "not a regular file"));
+            return ConfigFactory.empty();
+        }
+        if (!Files.isReadable(file)) {
+            problems.add(new ConfigProblem(file.toString(), 0, "", "not readable"));
+            return ConfigFactory.empty();
+        }
+        try {
+            return ConfigFactory.parseFile(file.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            problems.add(fromException(e, "syntax"));
+            return ConfigFactory.empty();
+        }
+    }
+
+    private static ConfigProblem fromException(ConfigException e, String what) {
+        String message = e.getMessage();
+        if (e.origin() != null) {
+            String prefix = e.origin().description() + ": ";
+            if (message.startsWith(prefix)) {
+                message = message.substring(prefix.length());
+            }
+            return ObjectReader.at(e.origin(), "", what.isEmpty() ? message : what + ": " + message);
+        }
+        return new ConfigProblem("config", 0, "", message);
+    }
+
+    private static MedicConfig map(Config full, List<String> sources, List<ConfigProblem> problems) {
+        ObjectReader root = new ObjectReader(full.root(), "", problems);
+        root.rejectUnknown(Set.of("medic"));
+        ObjectReader medic = root.object("medic").orElseThrow();
+        medic.rejectUnknown(GLOBAL_KEYS);
+
+        Knobs global = Knobs.read(medic, Knobs.EMPTY);
+        HealthPolicy globalPolicy = global.policy(medic, true);
+        checkTimeoutBelowInterval(medic, global, medic);
+
+        DockerSettings docker = readDocker(medic);
+        ComposeSettings compose = readCompose(medic);
+        DiscoverySettings discovery = readDiscovery(medic);
+        Optional<ListenAddress> api = readApi(medic);
+
+        List<TargetSpec> targets = new ArrayList<>();
+        medic.object("targets").ifPresent(targetsObject -> {
+            for (String name : targetsObject.keys()) {
+                targetsObject.object(name).flatMap(t -> readTarget(name, t, global, medic)).ifPresent(targets::add);
+            }
+        });
+        return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources);
+    }
+
+    private static Optional<TargetSpec> readTarget(String name, ObjectReader t, Knobs global, ObjectReader medic) {
+        t.rejectUnknown(TARGET_KEYS);
+        Knobs knobs = Knobs.read(t, global);
+        boolean hasContainer = t.has("container");
+        boolean hasService = t.has("service");
+        List<ProbeSpec> probes = new ArrayList<>();
+        t.object("http").flatMap(h -> readHttp(h, knobs.timeout)).ifPresent(probes::add);
+        if (t.has("http") && probes.isEmpty()) {
+            return Optional.empty();
+        }
+
+        DockerHealthMode dockerHealth = t.string("docker-health").map(v -> {
+            try {
+                return DockerHealthMode.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                t.problem("docker-health", "expected auto, on or off, got \"" + v + "\"");
+                return DockerHealthMode.AUTO;
+            }
+        }).orElse(DockerHealthMode.AUTO);
+        Optional<ProjectOverride> project = t.object("project").flatMap(ConfigLoader::readProject);
+        checkTimeoutBelowInterval(t, knobs, medic);
+
+        if (hasContainer && hasService) {
+            t.problemHere("set only one of container and service");
+            return Optional.empty();
+        }
+        if (!hasContainer && !hasService && probes.isEmpty()) {
+            t.problemHere("a target needs a container, a service or a probe (http)");
+            return Optional.empty();
+        }
+        if (!hasContainer && !hasService) {
+            if (t.has("docker-health")) {
+                t.problem("docker-health", "only applies to a target with a container or service");
+            }
+            if (t.has("project")) {
+                t.problem("project", "only applies to a target with a container or service");
+            }
+            return Optional.of(new WatchOnlyTarget(name, knobs.policy(t, false), knobs.timeout, probes));
+        }
+        HealthPolicy policy = knobs.policy(t, true);
+        if (hasContainer) {
+            Optional<String> container = t.string("container").filter(c -> !c.isBlank());
+            if (container.isEmpty()) {
+                t.problem("container", "must name a container (name or id)");
+                return Optional.empty();
+            }
+            return Optional.of(new ContainerTarget(name, container.get(), policy, knobs.timeout, probes,
+                    dockerHealth, project, false));
+        }
+        Optional<ObjectReader> service = t.object("service");
+        if (service.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectReader s = service.get();
+        s.rejectUnknown(Set.of("project", "name"));
+        Optional<String> composeProject = s.string("project").filter(v -> !v.isBlank());
+        Optional<String> serviceName = s.string("name").filter(v -> !v.isBlank());
+        if (composeProject.isEmpty()) {
+            s.problem("project", "missing: the compose project name");
+        }
+        if (serviceName.isEmpty()) {
+            s.problem("name", "missing: the compose service name");
+        }
+        if (composeProject.isEmpty() || serviceName.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ServiceTarget(name, composeProject.get(), serviceName.get(), policy, knobs.timeout,
+                probes, dockerHealth, project));
+    }
+
+    private static Optional<ProbeSpec> readHttp(ObjectReader h, Duration targetTimeout) {
+        h.rejectUnknown(HTTP_KEYS);
+        int before = h.problemCount();
+        Optional<String> url = h.string("url");
+        if (url.isEmpty()) {
+            h.problemHere("missing url");
+        } else if (!isHttpUrl(url.get())) {
+            h.problem("url", "not an http:// or https:// URL: \"" + url.get() + "\"");
+        }
+        List<Integer> statuses = new ArrayList<>();
+        if (h.has("expect-status")) {
+            ConfigValue raw = h.raw("expect-status");
+            List<ConfigValue> items = raw.valueType() == ConfigValueType.LIST ? new ArrayList<>((ConfigList) raw)
+                    : List.of(raw);
+            for (ConfigValue item : items) {
+                Object v = item.unwrapped();
+                if (v instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() >= 100
+                        && n.intValue() <= 599) {
+                    statuses.add(n.intValue());
+                } else {
+                    h.problem("expect-status", "expected HTTP status codes 100-599, got " + ObjectReader.describe(item));
+                }
+            }
+            if (items.isEmpty()) {
+                h.problem("expect-status", "must list at least one status");
+            }
+        } else {
+            statuses.add(200);
+        }
+        Optional<String> body = h.string("expect-body");
+        Duration timeout = h.duration("timeout", false).orElse(targetTimeout);
+        Map<String, String> headers = new LinkedHashMap<>();
+        h.object("headers").ifPresent(hs -> {
+            for (String key : hs.keys()) {
+                hs.string(key).ifPresent(v -> headers.put(key, v));
+            }
+        });
+        boolean tlsVerify = h.bool("tls-verify").orElse(true);
+        if (h.problemCount() != before) {
+            return Optional.empty();
+        }
+        return Optional.of(new HttpProbeSpec(url.orElseThrow(), statuses, body, timeout, headers, tlsVerify));
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static Optional<ProjectOverride> readProject(ObjectReader p) {
+        p.rejectUnknown(Set.of("directory", "files"));
+        Optional<String> directory = p.string("directory");
+        if (directory.isEmpty()) {
+            p.problemHere("missing directory: the compose project's working directory");
+            return Optional.empty();
+        }
+        Path dir = Path.of(directory.get());
+        if (!dir.isAbsolute()) {
+            p.problem("directory", "must be an absolute path, got \"" + directory.get() + "\"");
+            return Optional.empty();
+        }
+        List<Path> files = p.stringList("files", true).orElse(List.of()).stream().map(dir::resolve).toList();
+        return Optional.of(new ProjectOverride(dir, files));
+    }
+
+    private static void checkTimeoutBelowInterval(ObjectReader level, Knobs knobs, ObjectReader medic) {
+        if (knobs.timeout == null || knobs.interval == null || knobs.timeout.compareTo(knobs.interval) < 0) {
+            return;
+        }
+        String message = "timeout " + human(knobs.timeout) + " must be shorter than interval " + human(knobs.interval);
+        // Point at the value the operator wrote; a target that overrides neither inherits the global report.
+        for (String key : List.of("timeout", "interval")) {
+            if (level.has(key) && !level.isDefault(key)) {
+                level.problem(key, message);
+                return;
+            }
+        }
+        if (level == medic) {
+            medic.problem("timeout", message);
+        }
+    }
+
+    private static DockerSettings readDocker(ObjectReader medic) {
+        ObjectReader d = medic.object("docker").orElseThrow();
+        d.rejectUnknown(Set.of("host", "timeout", "stop-timeout"));
+        String host = d.string("host").orElse("unix:///var/run/docker.sock");
+        if (!host.startsWith("unix://") && !host.startsWith("tcp://")) {
+            d.problem("host", "expected unix:///path or tcp://host:port, got \"" + host + "\"");
+        }
+        Duration timeout = d.duration("timeout", false).orElse(Duration.ofSeconds(15));
+        Duration stop = d.duration("stop-timeout", true).orElse(Duration.ofSeconds(10));
+        return new DockerSettings(host, timeout, stop);
+    }
+
+    private static ComposeSettings readCompose(ObjectReader medic) {
+        ObjectReader c = medic.object("compose").orElseThrow();
+        c.rejectUnknown(Set.of("command", "timeout"));
+        List<String> command = List.of();
+        Optional<List<String>> raw = c.stringList("command", true);
+        if (raw.isPresent()) {
+            List<String> list = raw.get();
+            if (list.size() == 1 && list.get(0).equals("auto")) {
+                command = List.of();
+            } else if (list.isEmpty() || list.stream().anyMatch(String::isBlank)) {
+                c.problem("command", "expected auto or a command as a list, e.g. [\"docker-compose\"]");
+            } else if (list.size() == 1 && list.get(0).contains(" ")) {
+                c.problem("command", "give the command as a list, e.g. [\"docker\", \"compose\"], not one string");
+            } else {
+                command = list;
+            }
+        }
+        Duration timeout = c.duration("timeout", false).orElse(Duration.ofMinutes(5));
+        return new ComposeSettings(command, timeout);
+    }
+
+    private static DiscoverySettings readDiscovery(ObjectReader medic) {
+        ObjectReader d = medic.object("discovery").orElseThrow();
+        d.rejectUnknown(Set.of("enabled", "labels"));
+        boolean enabled = d.bool("enabled").orElse(true);
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String label : d.stringList("labels", false).orElse(List.of())) {
+            int eq = label.indexOf('=');
+            if (eq <= 0) {
+                d.problem("labels", "expected key=value, got \"" + label + "\"");
+            } else {
+                labels.put(label.substring(0, eq), label.substring(eq + 1));
+            }
+        }
+        if (enabled && labels.isEmpty() && d.has("labels")) {
+            d.problem("labels", "discovery is enabled but lists no labels");
+        }
+        return new DiscoverySettings(enabled, labels);
+    }
+
+    private static Optional<ListenAddress> readApi(ObjectReader medic) {
+        ObjectReader api = medic.object("api").orElseThrow();
+        api.rejectUnknown(Set.of("listen"));
+        String listen = api.string("listen").orElse("");
+        if (listen.isBlank()) {
+            return Optional.empty();
+        }
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            api.problem("listen", "expected HOST:PORT or \"\" to disable, got \"" + listen + "\"");
+            return Optional.empty();
+        }
+        try {
+            int port = Integer.parseInt(listen.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return Optional.of(new ListenAddress(listen.substring(0, colon), port));
+        } catch (NumberFormatException e) {
+            api.problem("listen", "port must be 1-65535, got \"" + listen.substring(colon + 1) + "\"");
+            return Optional.empty();
+        }
+    }
+
+    private static String human(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** The policy knobs read at one level (global or a target), falling back to the level above. */
+    private static final class Knobs {
+        static final Knobs EMPTY = new Knobs();
+        Duration interval;
+        Duration retryInterval;
+        Duration timeout;
+        Integer failureThreshold;
+        Integer successThreshold;
+        Duration startPeriod;
+        List<LadderStep> ladder;
+        Duration giveUpCooldown;
+
+        static Knobs read(ObjectReader r, Knobs parent) {
+            Knobs k = new Knobs();
+            k.interval = r.duration("interval", false).orElse(parent.interval);
+            k.retryInterval = r.duration("retry-interval", false).orElse(parent.retryInterval);
+            k.timeout = r.duration("timeout", false).orElse(parent.timeout);
+            k.failureThreshold = r.integer("failure-threshold", 1).orElse(parent.failureThreshold);
+            k.successThreshold = r.integer("success-threshold", 1).orElse(parent.successThreshold);
+            k.startPeriod = r.duration("start-period", true).orElse(parent.startPeriod);
+            k.giveUpCooldown = r.duration("give-up-cooldown", true).orElse(parent.giveUpCooldown);
+            k.ladder = r.has("escalation") ? readLadder(r) : parent.ladder;
+            return k;
+        }
+
+        private static List<LadderStep> readLadder(ObjectReader r) {
+            Optional<ConfigList> list = r.list("escalation");
+            if (list.isEmpty()) {
+                return null;
+            }
+            if (list.get().isEmpty()) {
+                r.problem("escalation", "the ladder is empty: list at least one step, e.g. "
+                        + "{ action = restart-container, attempts = 3 }");
+                return null;
+            }
+            List<LadderStep> steps = new ArrayList<>();
+            boolean ok = true;
+            for (int i = 0; i < list.get().size(); i++) {
+                ConfigValue item = list.get().get(i);
+                String itemPath = r.pathOf("escalation") + "[" + i + "]";
+                if (item.valueType() != ConfigValueType.OBJECT) {
+                    r.problemAt(item.origin(), itemPath, "expected { action = ..., attempts = N }, got "
+                            + ObjectReader.describe(item));
+                    ok = false;
+                    continue;
+                }
+                ObjectReader step = r.child((ConfigObject) item, itemPath);
+                step.rejectUnknown(Set.of("action", "attempts"));
+                Optional<String> action = step.string("action");
+                Optional<HealingActionKind> kind = action.flatMap(HealingActionKind::fromConfigName);
+                if (action.isEmpty()) {
+                    step.problemHere("missing action");
+                } else if (kind.isEmpty()) {
+                    step.problem("action", "unknown action \"" + action.get() + "\" (known: "
+                            + Arrays.stream(HealingActionKind.values()).map(HealingActionKind::configName)
+                                    .collect(Collectors.joining(", ")) + ")");
+                }
+                int attempts = step.integer("attempts", 1).orElse(1);
+                if (kind.isPresent()) {
+                    steps.add(new LadderStep(kind.get(), attempts));
+                } else {
+                    ok = false;
+                }
+            }
+            return ok ? steps : null;
+        }
+
+        /** The policy, or a placeholder when a problem was already recorded (the load fails anyway). */
+        HealthPolicy policy(ObjectReader at, boolean healable) {
+            if (interval == null || retryInterval == null || failureThreshold == null || successThreshold == null
+                    || startPeriod == null || giveUpCooldown == null || ladder == null) {
+                return placeholder(healable);
+            }
+            return new HealthPolicy(interval, retryInterval, failureThreshold, successThreshold, startPeriod,
+                    healable ? ladder : List.of(), giveUpCooldown, healable);
+        }
+
+        private static HealthPolicy placeholder(boolean healable) {
+            return new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1, Duration.ZERO,
+                    healable ? HealthPolicy.defaultLadder() : List.of(), Duration.ZERO, healable);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.medic.config;
+
+import dev.medic.core.HealthPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole validated configuration. Nothing below the config package sees Typesafe Config; this is
+ * what it sees instead. Immutable.
+ *
+ * @param policy the global knobs, used by discovered targets
+ * @param timeout the global per-probe timeout
+ * @param apiListen host and port of the local API, empty when disabled
+ * @param sources the files the config was read from, in merge order
+ */
+public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings docker, ComposeSettings compose,
+                          DiscoverySettings discovery, Optional<ListenAddress> apiListen, List<TargetSpec> targets,
+                          List<String> sources) {
+    public MedicConfig {
+        targets = List.copyOf(targets);
+        sources = List.copyOf(sources);
+    }
+
+    /**
+     * How to reach dockerd.
+     *
+     * @param timeout bound on every Docker API call
+     * @param stopTimeout seconds a container gets to stop before it is killed on restart
+     */
+    public record DockerSettings(String host, Duration timeout, Duration stopTimeout) { }
+
+    /**
+     * How to run compose.
+     *
+     * @param command the CLI as a list, or empty for auto ({@code docker compose}, else {@code docker-compose})
+     */
+    public record ComposeSettings(List<String> command, Duration timeout) {
+        public ComposeSettings {
+            command = List.copyOf(command);
+        }
+    }
+
+    /** Which labels make a container a target by themselves (any one of them suffices). */
+    public record DiscoverySettings(boolean enabled, Map<String, String> labels) {
+        public DiscoverySettings {
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    /** A loopback (or other) address the local API binds. */
+    public record ListenAddress(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+}

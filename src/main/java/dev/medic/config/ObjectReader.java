@@ -1,0 +1,262 @@
+package dev.medic.config;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads typed values out of one HOCON object, recording a located {@link ConfigProblem} for every
+ * wrong type or unknown key instead of throwing, so that all problems of a file are reported at once.
+ * Not thread-safe; one per load.
+ */
+final class ObjectReader {
+    private final ConfigObject object;
+    private final String path;
+    private final List<ConfigProblem> problems;
+
+    ObjectReader(ConfigObject object, String path, List<ConfigProblem> problems) {
+        this.object = object;
+        this.path = path;
+        this.problems = problems;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String pathOf(String key) {
+        return path.isEmpty() ? ConfigUtil.joinPath(key) : path + "." + ConfigUtil.joinPath(key);
+    }
+
+    boolean has(String key) {
+        ConfigValue v = object.get(key);
+        return v != null && v.valueType() != ConfigValueType.NULL;
+    }
+
+    Set<String> keys() {
+        return new TreeSet<>(object.keySet());
+    }
+
+    ConfigValue raw(String key) {
+        return object.get(key);
+    }
+
+    int problemCount() {
+        return problems.size();
+    }
+
+    /** Whether the key's value comes from the embedded reference.conf rather than an operator's file. */
+    boolean isDefault(String key) {
+        ConfigOrigin o = originOf(key);
+        return o.filename() == null && o.resource() != null && o.resource().endsWith("reference.conf");
+    }
+
+    ObjectReader child(ConfigObject child, String childPath) {
+        return new ObjectReader(child, childPath, problems);
+    }
+
+    void problemAt(ConfigOrigin at, String keyPath, String message) {
+        problems.add(at(at, keyPath, message));
+    }
+
+    ConfigOrigin origin() {
+        return object.origin();
+    }
+
+    ConfigOrigin originOf(String key) {
+        ConfigValue v = object.get(key);
+        return v == null ? object.origin() : v.origin();
+    }
+
+    /** Records a problem at {@code key} (or at this object when the key is absent). */
+    void problem(String key, String message) {
+        problems.add(at(originOf(key), pathOf(key), message));
+    }
+
+    /** Records a problem located at this object itself. */
+    void problemHere(String message) {
+        problems.add(at(object.origin(), path, message));
+    }
+
+    static ConfigProblem at(ConfigOrigin origin, String keyPath, String message) {
+        String file = origin.filename() != null ? origin.filename()
+                : origin.resource() != null ? origin.resource() : origin.description();
+        return new ConfigProblem(file, Math.max(origin.lineNumber(), 0), keyPath, message);
+    }
+
+    void rejectUnknown(Set<String> allowed) {
+        for (String key : keys()) {
+            if (!allowed.contains(key)) {
+                problem(key, "unknown key" + suggestion(key, allowed));
+            }
+        }
+    }
+
+    private static String suggestion(String key, Set<String> allowed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String candidate : allowed) {
+            int d = editDistance(key, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return best == null ? "" : " (did you mean " + best + "?)";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    Optional<ObjectReader> object(String key) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        if (v.valueType() != ConfigValueType.OBJECT) {
+            problem(key, "expected an object { ... }, got " + describe(v));
+            return Optional.empty();
+        }
+        return Optional.of(new ObjectReader((ConfigObject) v, pathOf(key), problems));
+    }
+
+    Optional<String> string(String key) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+            problem(key, "expected a string, got " + describe(v));
+            return Optional.empty();
+        }
+        return Optional.of(String.valueOf(v.unwrapped()));
+    }
+
+    Optional<Boolean> bool(String key) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(object.toConfig().getBoolean(ConfigUtil.joinPath(key)));
+        } catch (ConfigException e) {
+            problem(key, "expected true or false, got " + describe(v));
+            return Optional.empty();
+        }
+    }
+
+    Optional<Integer> integer(String key, int min) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        int value;
+        try {
+            value = object.toConfig().getInt(ConfigUtil.joinPath(key));
+        } catch (ConfigException e) {
+            problem(key, "expected a whole number, got " + describe(v));
+            return Optional.empty();
+        }
+        if (value < min) {
+            problem(key, "must be at least " + min + ", got " + value);
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    /** A HOCON duration ("30s", "5m"); {@code allowZero} admits 0. */
+    Optional<Duration> duration(String key, boolean allowZero) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        Duration d;
+        try {
+            d = object.toConfig().getDuration(ConfigUtil.joinPath(key));
+        } catch (ConfigException e) {
+            problem(key, "expected a duration such as 30s or 5m, got " + describe(v));
+            return Optional.empty();
+        }
+        if (d.isNegative() || (!allowZero && d.isZero())) {
+            problem(key, "must be " + (allowZero ? "zero or more" : "more than zero") + ", got " + describe(v));
+            return Optional.empty();
+        }
+        return Optional.of(d);
+    }
+
+    /** A list of strings; a single string is accepted as a one-element list when {@code allowSingle}. */
+    Optional<List<String>> stringList(String key, boolean allowSingle) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        if (allowSingle && v.valueType() == ConfigValueType.STRING) {
+            return Optional.of(List.of((String) v.unwrapped()));
+        }
+        if (v.valueType() != ConfigValueType.LIST) {
+            problem(key, "expected a list [ ... ], got " + describe(v));
+            return Optional.empty();
+        }
+        List<String> out = new ArrayList<>();
+        ConfigList list = (ConfigList) v;
+        for (int i = 0; i < list.size(); i++) {
+            ConfigValue item = list.get(i);
+            if (item.valueType() == ConfigValueType.OBJECT || item.valueType() == ConfigValueType.LIST
+                    || item.valueType() == ConfigValueType.NULL) {
+                problems.add(at(item.origin(), pathOf(key) + "[" + i + "]", "expected a string, got " + describe(item)));
+            } else {
+                out.add(String.valueOf(item.unwrapped()));
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /** The raw list value, for lists of objects; records a problem when it is not a list. */
+    Optional<ConfigList> list(String key) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        if (v.valueType() != ConfigValueType.LIST) {
+            problem(key, "expected a list [ ... ], got " + describe(v));
+            return Optional.empty();
+        }
+        return Optional.of((ConfigList) v);
+    }
+
+    static String describe(ConfigValue v) {
+        return switch (v.valueType()) {
+            case OBJECT -> "an object";
+            case LIST -> "a list";
+            case NULL -> "null";
+            case STRING -> "\"" + v.unwrapped() + "\"";
+            default -> String.valueOf(v.unwrapped());
+        };
+    }
+}

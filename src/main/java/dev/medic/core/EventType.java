@@ -1,0 +1,39 @@
+package dev.medic.core;
+
+import java.util.Locale;
+
+/**
+ * The journal event names of DESIGN.md §2 with their usual severity. The names are a contract: tests
+ * and operators grep for them.
+ */
+public enum EventType {
+    CHECK_FAILED(Severity.WARNING),
+    RECOVERED(Severity.NOTICE),
+    HEAL_STARTED(Severity.WARNING),
+    /** NOTICE when the action succeeded; the event carries ERR when it failed. */
+    HEAL_FINISHED(Severity.NOTICE),
+    ESCALATED(Severity.WARNING),
+    GAVE_UP(Severity.ERR),
+    HEALTH_DISAGREEMENT(Severity.WARNING),
+    DOCKER_UNREACHABLE(Severity.ERR),
+    DOCKER_REACHABLE(Severity.NOTICE),
+    CONFIG_LOADED(Severity.INFO),
+    CONFIG_REJECTED(Severity.ERR),
+    STARTED(Severity.INFO),
+    STOPPING(Severity.INFO);
+
+    private final Severity severity;
+
+    EventType(Severity severity) {
+        this.severity = severity;
+    }
+
+    public Severity defaultSeverity() {
+        return severity;
+    }
+
+    /** The journal name, e.g. {@code heal_started}. */
+    public String eventName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

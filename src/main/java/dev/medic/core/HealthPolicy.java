@@ -1,0 +1,60 @@
+package dev.medic.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The knobs that decide one target's checks and healing (DESIGN.md §2), already merged from the
+ * global values and the target's overrides.
+ *
+ * <p>Invariants: durations positive (start-period and cooldown may be zero), thresholds at least 1,
+ * and a non-empty ladder unless the target is watch-only ({@code healable == false}). Immutable.
+ */
+public record HealthPolicy(
+        Duration interval,
+        Duration retryInterval,
+        int failureThreshold,
+        int successThreshold,
+        Duration startPeriod,
+        List<LadderStep> ladder,
+        Duration giveUpCooldown,
+        boolean healable) {
+
+    public HealthPolicy {
+        requirePositive(interval, "interval");
+        requirePositive(retryInterval, "retryInterval");
+        Objects.requireNonNull(startPeriod, "startPeriod");
+        Objects.requireNonNull(giveUpCooldown, "giveUpCooldown");
+        if (startPeriod.isNegative() || giveUpCooldown.isNegative()) {
+            throw new IllegalArgumentException("start-period and give-up-cooldown must not be negative");
+        }
+        if (failureThreshold < 1 || successThreshold < 1) {
+            throw new IllegalArgumentException("thresholds must be at least 1");
+        }
+        ladder = List.copyOf(ladder);
+        if (healable && ladder.isEmpty()) {
+            throw new IllegalArgumentException("a healable target needs a ladder");
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+    }
+
+    /** The defaults of DESIGN.md §2: restart the container three times, then the project once. */
+    public static List<LadderStep> defaultLadder() {
+        return List.of(
+                new LadderStep(HealingActionKind.RESTART_CONTAINER, 3),
+                new LadderStep(HealingActionKind.RESTART_PROJECT, 1));
+    }
+
+    /** The same policy for a target that is only watched: failures are reported, never healed. */
+    public HealthPolicy watchOnly() {
+        return new HealthPolicy(interval, retryInterval, failureThreshold, successThreshold, startPeriod,
+                List.of(), giveUpCooldown, false);
+    }
+}

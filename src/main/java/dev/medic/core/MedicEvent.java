@@ -1,0 +1,32 @@
+package dev.medic.core;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One thing that happened, as written to the journal:
+ * {@code event=NAME target=T key=value ... msg="..."}.
+ *
+ * @param target the target's name, or null for host-wide events
+ * @param fields extra key=value pairs in insertion order
+ *
+ * Immutable.
+ */
+public record MedicEvent(EventType type, Severity severity, String target, Map<String, String> fields,
+                         String message, Instant at) {
+
+    public MedicEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(at, "at");
+        fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    public static MedicEvent of(EventType type, String target, Map<String, String> fields, String message,
+                                Instant at) {
+        return new MedicEvent(type, type.defaultSeverity(), target, fields, message, at);
+    }
+}

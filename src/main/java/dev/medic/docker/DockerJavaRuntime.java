@@ -1,0 +1,263 @@
+package dev.medic.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.HealthState;
+import com.github.dockerjava.api.command.HealthStateLog;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * {@link ContainerRuntime} over docker-java. Every call runs on {@code executor} under a resilience4j
+ * TimeLimiter, because docker-java's own timeouts do not apply on the unix socket and a hung dockerd
+ * would otherwise hang medic; a CircuitBreaker stops piling calls (and stuck threads) onto a daemon
+ * that keeps failing. Docker answering with an error (404, 409, 500) counts as reachable.
+ * Thread-safe.
+ */
+public final class DockerJavaRuntime implements ContainerRuntime {
+
+    private static final List<String> EVENT_ACTIONS = List.of("die", "start", "health_status", "oom", "kill",
+            "stop", "destroy");
+
+    private final DockerClient client;
+    private final DockerClient eventsClient;
+    private final ExecutorService executor;
+    private final Duration callTimeout;
+    private final TimeLimiter limiter;
+    private final CircuitBreaker breaker;
+    private final Consumer<Boolean> reachability;
+
+    /**
+     * @param host e.g. {@code unix:///var/run/docker.sock}
+     * @param callTimeout bound on every call except restart, which also gets the stop timeout
+     * @param executor runs the calls so that a hung call can be abandoned
+     * @param reachability told after every call whether Docker answered
+     */
+    public DockerJavaRuntime(String host, Duration callTimeout, ExecutorService executor,
+                             Consumer<Boolean> reachability) {
+        this.client = newClient(host, callTimeout);
+        this.eventsClient = newClient(host, null);
+        this.executor = executor;
+        this.callTimeout = callTimeout;
+        this.limiter = limiterFor(callTimeout);
+        this.reachability = reachability;
+        this.breaker = CircuitBreaker.of("docker", CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(6)
+                .minimumNumberOfCalls(3)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(10))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .build());
+    }
+
+    private static DockerClient newClient(String host, Duration responseTimeout) {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host)
+                .build();
+        ApacheDockerHttpClient.Builder http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(5));
+        if (responseTimeout != null) {
+            http.responseTimeout(responseTimeout);
+        }
+        return DockerClientImpl.getInstance(config, http.build());
+    }
+
+    private static TimeLimiter limiterFor(Duration timeout) {
+        return TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(timeout).cancelRunningFuture(true).build());
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String nameOrId) throws DockerUnavailableException {
+        try {
+            return Optional.of(call("inspect " + nameOrId, limiter,
+                    () -> toInfo(client.inspectContainerCmd(nameOrId).exec())));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (DockerException e) {
+            throw new DockerUnavailableException("inspect " + nameOrId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<ContainerInfo> findByLabels(Map<String, String> labels) throws DockerUnavailableException {
+        try {
+            List<Container> found = call("list containers", limiter,
+                    () -> client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+            return found.stream()
+                    .sorted(Comparator.comparing(Container::getCreated, Comparator.nullsLast(Comparator.reverseOrder())))
+                    .map(DockerJavaRuntime::toInfo)
+                    .toList();
+        } catch (DockerException e) {
+            throw new DockerUnavailableException("list containers: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void restart(String id, Duration stopTimeout) throws DockerUnavailableException, DockerActionException {
+        int seconds = (int) Math.max(0, stopTimeout.toSeconds());
+        try {
+            call("restart " + id, limiterFor(callTimeout.plus(stopTimeout)), () -> {
+                client.restartContainerCmd(id).withTimeout(seconds).exec();
+                return null;
+            });
+        } catch (DockerException e) {
+            throw new DockerActionException("restart " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs one Docker call bounded in time and guarded by the breaker. Docker's own error answers
+     * (DockerException) pass through and count as reachable; anything else means unreachable.
+     */
+    private <T> T call(String what, TimeLimiter timeLimiter, Callable<T> body) throws DockerUnavailableException {
+        if (!breaker.tryAcquirePermission()) {
+            reachability.accept(false);
+            throw new DockerUnavailableException(what + ": Docker circuit breaker open after repeated failures", null);
+        }
+        long start = System.nanoTime();
+        try {
+            T result = timeLimiter.executeFutureSupplier(() -> executor.submit(body));
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            reachability.accept(true);
+            return result;
+        } catch (DockerException e) {
+            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            reachability.accept(true);
+            throw e;
+        } catch (TimeoutException e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            reachability.accept(false);
+            throw new DockerUnavailableException(what + ": Docker did not answer within "
+                    + timeLimiter.getTimeLimiterConfig().getTimeoutDuration().toMillis() + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DockerUnavailableException(what + ": interrupted", e);
+        } catch (Exception e) {
+            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            reachability.accept(false);
+            throw new DockerUnavailableException(what + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+        ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Event event) {
+                if (event.getAction() == null || event.getId() == null) {
+                    return;
+                }
+                Map<String, String> attributes = event.getActor() != null && event.getActor().getAttributes() != null
+                        ? event.getActor().getAttributes() : Map.of();
+                onEvent.accept(new ContainerEvent(event.getAction(), event.getId(), attributes));
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                try {
+                    super.onError(throwable);
+                } finally {
+                    onClosed.accept(throwable);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                try {
+                    super.onComplete();
+                } finally {
+                    onClosed.accept(null);
+                }
+            }
+        };
+        return eventsClient.eventsCmd()
+                .withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter(EVENT_ACTIONS.toArray(String[]::new))
+                .exec(callback);
+    }
+
+    private static ContainerInfo toInfo(InspectContainerResponse r) {
+        InspectContainerResponse.ContainerState state = r.getState();
+        HealthState health = state.getHealth();
+        Optional<String> healthStatus = Optional.ofNullable(health).map(HealthState::getStatus);
+        String lastOutput = "";
+        if (health != null && health.getLog() != null && !health.getLog().isEmpty()) {
+            HealthStateLog last = health.getLog().get(health.getLog().size() - 1);
+            lastOutput = last.getOutput() == null ? "" : last.getOutput().strip();
+        }
+        String name = r.getName() == null ? "" : r.getName().replaceFirst("^/", "");
+        Map<String, String> labels = r.getConfig() != null && r.getConfig().getLabels() != null
+                ? r.getConfig().getLabels() : Map.of();
+        return new ContainerInfo(r.getId(), name, nullToEmpty(state.getStatus()),
+                Boolean.TRUE.equals(state.getRunning()), Boolean.TRUE.equals(state.getRestarting()),
+                Boolean.TRUE.equals(state.getOOMKilled()),
+                state.getExitCodeLong() == null ? 0 : state.getExitCodeLong(), healthStatus, lastOutput,
+                nullToEmpty(state.getStartedAt()), labels);
+    }
+
+    private static ContainerInfo toInfo(Container c) {
+        String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : "";
+        String status = nullToEmpty(c.getStatus());
+        Optional<String> health = status.contains("(unhealthy)") ? Optional.of("unhealthy")
+                : status.contains("(healthy)") ? Optional.of("healthy")
+                : status.contains("(health: starting)") ? Optional.of("starting") : Optional.empty();
+        String stateWord = nullToEmpty(c.getState());
+        Map<String, String> labels = c.getLabels() == null ? Map.of() : new HashMap<>(c.getLabels());
+        return new ContainerInfo(c.getId(), name, stateWord, "running".equals(stateWord),
+                "restarting".equals(stateWord), false, 0, health, "", "", labels);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(client);
+        closeQuietly(eventsClient);
+    }
+
+    private static void closeQuietly(DockerClient c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // Closing pooled connections at shutdown; nothing left to protect.
+        }
+    }
+}

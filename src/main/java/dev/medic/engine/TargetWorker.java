@@ -1,0 +1,264 @@
+package dev.medic.engine;
+
+import dev.medic.config.ContainerTarget;
+import dev.medic.config.ServiceTarget;
+import dev.medic.config.TargetSpec;
+import dev.medic.core.ActionOutcome;
+import dev.medic.core.Decision;
+import dev.medic.core.HealingAction;
+import dev.medic.core.HealingActionKind;
+import dev.medic.core.HealthStateMachine;
+import dev.medic.core.TargetState;
+import dev.medic.docker.ComposeProject;
+import dev.medic.docker.ContainerEvent;
+import dev.medic.docker.ContainerInfo;
+import dev.medic.event.EventPublisher;
+import dev.medic.heal.Healer;
+import dev.medic.probe.TargetChecker;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one target: checks it on its own schedule (interval when healthy, retry-interval otherwise,
+ * as the state machine says), feeds the result to the {@link HealthStateMachine}, runs the action it
+ * asks for, and publishes the events. At most one tick of a worker runs at a time; ticks of different
+ * workers run in parallel on a shared pool, so a hung probe delays only its own target. A tick that
+ * throws is logged and the schedule goes on.
+ *
+ * <p>Thread-safe: {@link #tick()} is serialised on the worker; the schedule is guarded by its own lock;
+ * status is published through a volatile snapshot.
+ */
+public final class TargetWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetWorker.class);
+
+    private final TargetSpec spec;
+    private final HealthStateMachine machine;
+    private final TargetChecker checker;
+    private final Healer healer;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final ProjectRestartListener projectListener;
+
+    private final Object tickLock = new Object();
+    private TargetState state;
+    private volatile TargetStatus.LastCheck lastCheck;
+    private volatile TargetStatus.LastAction lastAction;
+    private volatile TargetStatus status;
+    private volatile Optional<ContainerInfo> lastContainer = Optional.empty();
+    private volatile Instant restartedElsewhereAt;
+
+    private final Object scheduleLock = new Object();
+    private ScheduledExecutorService scheduler;
+    private ExecutorService pool;
+    private ScheduledFuture<?> pending;
+    private boolean running;
+    private boolean rerun;
+    private boolean stopped;
+
+    /** Told when this worker's action restarted a whole compose project, so its other targets can wait. */
+    public interface ProjectRestartListener {
+        void projectRestarted(String project, TargetWorker by);
+    }
+
+    public TargetWorker(TargetSpec spec, TargetChecker checker, Healer healer, EventPublisher events, Clock clock,
+                        ProjectRestartListener projectListener) {
+        this.spec = spec;
+        this.machine = new HealthStateMachine(spec.name(), spec.policy());
+        this.checker = checker;
+        this.healer = healer;
+        this.events = events;
+        this.clock = clock;
+        this.projectListener = projectListener;
+        this.state = TargetState.initial(clock.instant(), spec.policy());
+        publishStatus();
+    }
+
+    public TargetSpec spec() {
+        return spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public TargetStatus status() {
+        return status;
+    }
+
+    /** The compose project of the container last seen, if any. */
+    public Optional<String> project() {
+        if (spec instanceof ServiceTarget s) {
+            return Optional.of(s.composeProject());
+        }
+        return lastContainer.map(c -> c.labels().get(ComposeProject.PROJECT_LABEL));
+    }
+
+    /**
+     * Runs one check now, on the calling thread, and any action it leads to.
+     *
+     * @return how long to wait before the next check
+     */
+    public Duration tick() {
+        synchronized (tickLock) {
+            Instant elsewhere = restartedElsewhereAt;
+            if (elsewhere != null) {
+                restartedElsewhereAt = null;
+                apply(machine.onRestartedElsewhere(state, elsewhere));
+            }
+            Optional<String> project = project();
+            if (project.isPresent() && healer.isProjectBusy(project.get())) {
+                // Its project is being restarted by another target's action: what we would see now is that restart.
+                return spec.policy().retryInterval();
+            }
+            TargetChecker.Check check = checker.check(spec);
+            if (check.container().isPresent()) {
+                lastContainer = check.container();
+            }
+            Instant now = clock.instant();
+            lastCheck = new TargetStatus.LastCheck(now, check.result().verdict().name(), check.result().detail());
+            Decision decision = machine.onCheck(state, check.result(), now);
+            Duration next = apply(decision);
+            if (decision.action().isPresent()) {
+                next = heal(decision.action().get(), check.container());
+            }
+            return next;
+        }
+    }
+
+    private Duration heal(HealingAction action, Optional<ContainerInfo> container) {
+        Optional<String> project = project();
+        ActionOutcome outcome = healer.execute(action, spec, container);
+        Instant finished = clock.instant();
+        lastAction = new TargetStatus.LastAction(finished, action.kind().configName(), outcome.outcomeName(),
+                outcome.detail());
+        Duration next = apply(machine.onActionFinished(state, action, outcome, finished));
+        if (action.kind() == HealingActionKind.RESTART_PROJECT && outcome.ok() && project.isPresent()) {
+            projectListener.projectRestarted(project.get(), this);
+        }
+        return next;
+    }
+
+    private Duration apply(Decision decision) {
+        state = decision.next();
+        events.publishAll(decision.events());
+        publishStatus();
+        return decision.nextCheckIn();
+    }
+
+    private void publishStatus() {
+        TargetState s = state;
+        status = new TargetStatus(spec.name(), s.phase(), s.failures(), s.step(), s.attempt(), s.actions(),
+                lastCheck, lastAction);
+    }
+
+    /** Marks that another target's project restart restarted this target's container at {@code at}. */
+    void restartedElsewhere(Instant at) {
+        restartedElsewhereAt = at;
+        checkNow();
+    }
+
+    /** Whether a Docker event concerns this target's container. */
+    boolean concerns(ContainerEvent event) {
+        Optional<ContainerInfo> seen = lastContainer;
+        if (seen.isPresent() && seen.get().id().equals(event.containerId())) {
+            return true;
+        }
+        if (spec instanceof ContainerTarget c) {
+            return c.container().equals(event.containerName()) || event.containerId().startsWith(c.container());
+        }
+        if (spec instanceof ServiceTarget s) {
+            return s.composeProject().equals(event.attributes().get(ComposeProject.PROJECT_LABEL))
+                    && s.service().equals(event.attributes().get(ComposeProject.SERVICE_LABEL));
+        }
+        return false;
+    }
+
+    // ---- scheduling -------------------------------------------------------------------------------
+
+    /** Starts the schedule: the first check after {@code initialDelay}. */
+    void start(ScheduledExecutorService scheduler, ExecutorService pool, Duration initialDelay) {
+        synchronized (scheduleLock) {
+            this.scheduler = scheduler;
+            this.pool = pool;
+            schedule(initialDelay);
+        }
+    }
+
+    /** Checks as soon as possible; if a tick is running, once more right after it. */
+    public void checkNow() {
+        synchronized (scheduleLock) {
+            if (scheduler != null) {
+                schedule(Duration.ZERO);
+            }
+        }
+    }
+
+    void stop() {
+        synchronized (scheduleLock) {
+            stopped = true;
+            if (pending != null) {
+                pending.cancel(false);
+            }
+        }
+    }
+
+    private void schedule(Duration delay) {
+        synchronized (scheduleLock) {
+            if (stopped) {
+                return;
+            }
+            if (pending != null) {
+                pending.cancel(false);
+            }
+            pending = scheduler.schedule(this::dispatch, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void dispatch() {
+        synchronized (scheduleLock) {
+            if (stopped) {
+                return;
+            }
+            if (running) {
+                rerun = true;
+                return;
+            }
+            running = true;
+        }
+        try {
+            pool.execute(this::runTick);
+        } catch (RuntimeException e) {
+            synchronized (scheduleLock) {
+                running = false;
+            }
+            LOG.warn("could not run a check of {}: {}", spec.name(), e.toString());
+        }
+    }
+
+    private void runTick() {
+        Duration next = spec.policy().retryInterval();
+        try {
+            next = tick();
+        } catch (RuntimeException | Error e) {
+            LOG.error("check of target {} failed inside medic; retrying in {}", spec.name(), next, e);
+        } finally {
+            synchronized (scheduleLock) {
+                running = false;
+                if (rerun) {
+                    rerun = false;
+                    schedule(Duration.ZERO);
+                } else {
+                    schedule(next);
+                }
+            }
+        }
+    }
+}

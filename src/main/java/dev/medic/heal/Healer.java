@@ -1,0 +1,163 @@
+package dev.medic.heal;
+
+import dev.medic.config.ServiceTarget;
+import dev.medic.config.TargetSpec;
+import dev.medic.core.ActionOutcome;
+import dev.medic.core.HealingAction;
+import dev.medic.docker.ComposeProject;
+import dev.medic.docker.ComposeRunner;
+import dev.medic.docker.ContainerInfo;
+import dev.medic.docker.ContainerLocator;
+import dev.medic.docker.ContainerRuntime;
+import dev.medic.docker.DockerActionException;
+import dev.medic.docker.DockerUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Executes healing actions. {@code restart-container} restarts the target's current container through
+ * the Docker API; {@code restart-project} runs compose {@code down} then {@code up -d} (never
+ * {@code -v}, never removing images) in the project's working directory with its files. At most one
+ * action runs at a time per compose project (and per container outside a project); a second action
+ * waits for the first, bounded. Never throws for an action that fails: the outcome says so.
+ * Thread-safe.
+ */
+public final class Healer {
+
+    private final ContainerRuntime runtime;
+    private final ContainerLocator locator;
+    private final ComposeRunner compose;
+    private final Duration stopTimeout;
+    private final Duration lockWait;
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param stopTimeout how long a container gets to stop on restart
+     * @param lockWait how long an action waits for another action on the same project
+     */
+    public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
+                  Duration lockWait) {
+        this.runtime = runtime;
+        this.locator = locator;
+        this.compose = compose;
+        this.stopTimeout = stopTimeout;
+        this.lockWait = lockWait;
+    }
+
+    /** Whether an action on this compose project is running now. */
+    public boolean isProjectBusy(String project) {
+        ReentrantLock lock = locks.get("project:" + project);
+        return lock != null && lock.isLocked();
+    }
+
+    /**
+     * Runs the action for {@code target}.
+     *
+     * @param lastSeen the container the failing check looked at, used when it cannot be found again
+     */
+    public ActionOutcome execute(HealingAction action, TargetSpec target, Optional<ContainerInfo> lastSeen) {
+        long start = System.nanoTime();
+        Optional<ContainerInfo> current;
+        try {
+            current = locator.locate(target).or(() -> lastSeen);
+        } catch (DockerUnavailableException e) {
+            return failed("Docker unreachable: " + e.getMessage(), start);
+        }
+        return switch (action.kind()) {
+            case RESTART_CONTAINER -> restartContainer(target, current, start);
+            case RESTART_PROJECT -> restartProject(target, current, start);
+        };
+    }
+
+    private ActionOutcome restartContainer(TargetSpec target, Optional<ContainerInfo> current, long start) {
+        if (current.isEmpty()) {
+            return failed(ContainerLocator.describe(target) + " not found; nothing to restart", start);
+        }
+        ContainerInfo c = current.get();
+        String lockKey = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL))
+                .map(p -> "project:" + p).orElse("container:" + c.id());
+        return withLock(lockKey, start, () -> {
+            try {
+                runtime.restart(c.id(), stopTimeout);
+                return ok("restarted container " + c.name() + " (" + c.shortId() + ")", start);
+            } catch (DockerUnavailableException | DockerActionException e) {
+                return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
+            }
+        });
+    }
+
+    private ActionOutcome restartProject(TargetSpec target, Optional<ContainerInfo> current, long start) {
+        Optional<ComposeProject> project = projectOf(target, current);
+        if (project.isEmpty()) {
+            return failed("not a compose project: the container has no compose labels and the target sets no"
+                    + " project { directory = ... }", start);
+        }
+        ComposeProject p = project.get();
+        return withLock("project:" + p.name(), start, () -> {
+            ComposeRunner.Result down = compose.run(p, List.of("down"));
+            if (!down.ok()) {
+                return failed(describe("down", down), start);
+            }
+            ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
+            if (!up.ok()) {
+                return failed(describe("down", down) + "; " + describe("up -d", up), start);
+            }
+            return ok("project " + p.name() + " restarted in " + p.workingDir() + ": " + describe("down", down)
+                    + "; " + describe("up -d", up), start);
+        });
+    }
+
+    /** The compose project of a target: the config override wins over the container's labels. */
+    public static Optional<ComposeProject> projectOf(TargetSpec target, Optional<ContainerInfo> container) {
+        Optional<ComposeProject> fromLabels = container.flatMap(c -> ComposeProject.fromLabels(c.labels()));
+        if (target.project().isPresent()) {
+            var override = target.project().get();
+            String name = fromLabels.map(ComposeProject::name)
+                    .or(() -> container.map(c -> c.labels().get(ComposeProject.PROJECT_LABEL)))
+                    .or(() -> target instanceof ServiceTarget s ? Optional.of(s.composeProject()) : Optional.empty())
+                    .orElse(override.directory().getFileName().toString());
+            return Optional.of(new ComposeProject(name, override.directory(), override.files()));
+        }
+        return fromLabels;
+    }
+
+    private static String describe(String step, ComposeRunner.Result r) {
+        String status = r.timedOut() ? "timed out" : "exit " + r.exitCode();
+        return String.join(" ", r.command()) + " → " + status + " in " + r.took().toMillis() + " ms"
+                + (r.output().isBlank() ? "" : ": " + r.output().replace('\n', ' '));
+    }
+
+    private interface LockedAction {
+        ActionOutcome run();
+    }
+
+    private ActionOutcome withLock(String key, long start, LockedAction body) {
+        ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                return failed("another action on " + key + " is still running after " + lockWait.toSeconds() + "s",
+                        start);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed("interrupted while waiting for " + key, start);
+        }
+        try {
+            return body.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static ActionOutcome ok(String detail, long start) {
+        return new ActionOutcome(true, detail, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static ActionOutcome failed(String detail, long start) {
+        return new ActionOutcome(false, detail, Duration.ofNanos(System.nanoTime() - start));
+    }
+}

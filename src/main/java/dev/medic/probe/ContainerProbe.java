@@ -1,0 +1,57 @@
+package dev.medic.probe;
+
+import dev.medic.config.TargetSpec;
+import dev.medic.core.CheckResult;
+import dev.medic.docker.ContainerInfo;
+import dev.medic.docker.ContainerLocator;
+import dev.medic.docker.DockerUnavailableException;
+import java.util.Optional;
+
+/**
+ * The container probe: the target's container must exist, run, not be restarting and not have been
+ * OOM-killed. Docker's own health verdict is not judged here but carried to {@link TargetChecker},
+ * which applies the docker-health rule. Thread-safe.
+ */
+public final class ContainerProbe {
+    private final ContainerLocator locator;
+
+    public ContainerProbe(ContainerLocator locator) {
+        this.locator = locator;
+    }
+
+    /**
+     * What the container probe saw.
+     *
+     * @param result PASS when the container runs; otherwise why not
+     * @param container the container found, if any
+     */
+    public record Observation(CheckResult result, Optional<ContainerInfo> container) { }
+
+    public Observation observe(TargetSpec target) {
+        Optional<ContainerInfo> found;
+        try {
+            found = locator.locate(target);
+        } catch (DockerUnavailableException e) {
+            return new Observation(CheckResult.unknown("Docker unreachable: " + e.getMessage()), Optional.empty());
+        }
+        if (found.isEmpty()) {
+            return new Observation(CheckResult.down(ContainerLocator.describe(target) + " not found"), found);
+        }
+        ContainerInfo c = found.get();
+        String who = "container " + c.name();
+        if (c.restarting()) {
+            return new Observation(CheckResult.fail(who + " is restarting (last exit code " + c.exitCode() + ")"), found);
+        }
+        if (!c.running()) {
+            String why = c.oomKilled() ? "was OOM-killed" : "exited with code " + c.exitCode();
+            return new Observation(CheckResult.down(who + " is " + c.status() + ": " + why), found);
+        }
+        if ("paused".equals(c.status())) {
+            return new Observation(CheckResult.fail(who + " is paused"), found);
+        }
+        if (c.oomKilled()) {
+            return new Observation(CheckResult.fail(who + " was OOM-killed"), found);
+        }
+        return new Observation(CheckResult.pass(who + " running"), found);
+    }
+}

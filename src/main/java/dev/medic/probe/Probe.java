@@ -1,0 +1,20 @@
+package dev.medic.probe;
+
+import dev.medic.config.ProbeSpec;
+import dev.medic.core.CheckResult;
+
+/**
+ * One kind of probe. A probe returns a result for every outcome of the thing it checks and never
+ * throws for it: a target that fails is {@code FAIL} with the reason; a failure of medic's own
+ * machinery is {@code UNKNOWN}. Implementations must be thread-safe: many workers share one.
+ *
+ * @param <S> the probe kind's config record
+ */
+public interface Probe<S extends ProbeSpec> {
+    /** The config key of this probe kind, e.g. {@code http}. */
+    String kind();
+
+    Class<S> specType();
+
+    CheckResult check(S spec);
+}

@@ -1,0 +1,80 @@
+package dev.medic.probe;
+
+import dev.medic.config.DockerHealthMode;
+import dev.medic.config.ProbeSpec;
+import dev.medic.config.TargetSpec;
+import dev.medic.core.CheckResult;
+import dev.medic.core.Verdict;
+import dev.medic.docker.ContainerInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one check of a target: the container probe first (when the target has a container), then its
+ * own probes in order. PASS if all pass; FAIL with the first failure's reason; UNKNOWN if medic could
+ * not tell. Applies the docker-health rule: Docker's "unhealthy" fails the target when docker-health
+ * is {@code on}, or {@code auto} and the target has no probe of its own; when medic's own probes pass
+ * against Docker's verdict the result is a pass marked as a disagreement. Thread-safe.
+ */
+public final class TargetChecker {
+    private final ContainerProbe containerProbe;
+    private final ProbeRegistry probes;
+
+    public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes) {
+        this.containerProbe = containerProbe;
+        this.probes = probes;
+    }
+
+    /** The check's result and the container it looked at. */
+    public record Check(CheckResult result, Optional<ContainerInfo> container) { }
+
+    public Check check(TargetSpec target) {
+        Optional<ContainerInfo> container = Optional.empty();
+        List<String> passed = new ArrayList<>();
+        if (target.hasContainer()) {
+            ContainerProbe.Observation seen = containerProbe.observe(target);
+            container = seen.container();
+            if (seen.result().verdict() != Verdict.PASS) {
+                return new Check(seen.result(), container);
+            }
+            passed.add(seen.result().detail());
+        }
+        CheckResult unknown = null;
+        for (ProbeSpec spec : target.probes()) {
+            CheckResult r = probes.run(spec);
+            if (r.verdict() == Verdict.FAIL) {
+                return new Check(r, container);
+            }
+            if (r.verdict() == Verdict.UNKNOWN && unknown == null) {
+                unknown = r;
+            } else if (r.verdict() == Verdict.PASS) {
+                passed.add(r.detail());
+            }
+        }
+        boolean unhealthy = container.flatMap(ContainerInfo::health).filter("unhealthy"::equals).isPresent();
+        if (unhealthy) {
+            String dockerSays = "Docker health unhealthy" + container.map(c -> c.lastHealthOutput().isEmpty() ? ""
+                    : " (" + oneLine(c.lastHealthOutput()) + ")").orElse("");
+            DockerHealthMode mode = target.dockerHealth();
+            boolean judgedByDocker = mode == DockerHealthMode.ON
+                    || (mode == DockerHealthMode.AUTO && target.probes().isEmpty());
+            if (judgedByDocker) {
+                return new Check(CheckResult.fail(dockerSays), container);
+            }
+            if (mode == DockerHealthMode.AUTO && unknown == null) {
+                return new Check(CheckResult.pass(String.join("; ", passed) + "; " + dockerSays)
+                        .withHealthDisagreement(), container);
+            }
+        }
+        if (unknown != null) {
+            return new Check(unknown, container);
+        }
+        return new Check(CheckResult.pass(String.join("; ", passed)), container);
+    }
+
+    private static String oneLine(String s) {
+        String line = s.replaceAll("\\s+", " ").strip();
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+}

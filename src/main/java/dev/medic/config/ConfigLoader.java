@@ -363,6 +363,7 @@ public final class ConfigLoader {
         d.rejectUnknown(Set.of("enabled", "labels"));
         boolean enabled = d.bool("enabled").orElse(true);
         Map<String, String> labels = new LinkedHashMap<>();
+        int before = d.problemCount();
         for (String label : d.stringList("labels", false).orElse(List.of())) {
             int eq = label.indexOf('=');
             if (eq <= 0) {
@@ -371,7 +372,7 @@ public final class ConfigLoader {
                 labels.put(label.substring(0, eq), label.substring(eq + 1));
             }
         }
-        if (enabled && labels.isEmpty() && d.has("labels")) {
+        if (enabled && labels.isEmpty() && d.has("labels") && d.problemCount() == before) {
             d.problem("labels", "discovery is enabled but lists no labels");
         }
         return new DiscoverySettings(enabled, labels);

@@ -58,7 +58,7 @@ final class ObjectReader {
     /** Whether the key's value comes from the embedded reference.conf rather than an operator's file. */
     boolean isDefault(String key) {
         ConfigOrigin o = originOf(key);
-        return o.filename() == null && o.resource() != null && o.resource().endsWith("reference.conf");
+        return "reference.conf".equals(o.resource());
     }
 
     ObjectReader child(ConfigObject child, String childPath) {

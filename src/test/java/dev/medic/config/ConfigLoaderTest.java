@@ -1,0 +1,169 @@
+package dev.medic.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.core.HealingActionKind;
+import dev.medic.core.HealthPolicy;
+import dev.medic.core.LadderStep;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private List<String> problemsOf(String text) throws IOException {
+        Path file = write("medic.conf", text);
+        ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> ConfigLoader.load(List.of(file)));
+        return e.problems().stream().map(p -> p.toString().replace(file.toString(), "F")).toList();
+    }
+
+    /** Each row: one broken file (\n for new lines) and the exact line medic validate prints for it. */
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        medic {\\n  intervall = 30s\\n}                                              | F:2: medic.intervall: unknown key (did you mean interval?) | unknown key
+        medic {\\n  targets.api {\\n    container = shop_api_1\\n    helth = on\\n  }\\n} | F:4: medic.targets.api.helth: unknown key | unknown key in a target
+        medic {\\n  interval = soon\\n}                                               | F:2: medic.interval: expected a duration such as 30s or 5m, got "soon" | wrong type: duration
+        medic {\\n  failure-threshold = many\\n}                                      | F:2: medic.failure-threshold: expected a whole number, got "many" | wrong type: number
+        medic {\\n  failure-threshold = 0\\n}                                         | F:2: medic.failure-threshold: must be at least 1, got 0 | impossible threshold
+        medic {\\n  interval = 10s\\n  timeout = 10s\\n}                              | F:3: medic.timeout: timeout 10s must be shorter than interval 10s | timeout not below interval
+        medic {\\n  interval = 5s\\n}                                                 | F:2: medic.interval: timeout 10s must be shorter than interval 5s | interval below default timeout
+        medic {\\n  escalation = []\\n}                                               | F:2: medic.escalation: the ladder is empty: list at least one step, e.g. { action = restart-container, attempts = 3 } | empty ladder
+        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project) | unknown action
+        medic {\\n  escalation = [ { action = restart-container, attempts = 0 } ]\\n} | F:2: medic.escalation[0].attempts: must be at least 1, got 0 | zero attempts
+        medic.targets.api {\\n  container = a\\n  service { project = p, name = s }\\n} | F:1: medic.targets.api: set only one of container and service | container and service
+        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service or a probe (http) | empty target
+        medic.targets.api {\\n  http { url = "ftp://example" }\\n}                   | F:2: medic.targets.api.http.url: not an http:// or https:// URL: "ftp://example" | bad url
+        medic.targets.api {\\n  http { expect-status = [200] }\\n}                   | F:2: medic.targets.api.http: missing url | missing url
+        medic.targets.api {\\n  container = a\\n  docker-health = maybe\\n}          | F:3: medic.targets.api.docker-health: expected auto, on or off, got "maybe" | bad docker-health
+        medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", expect-status = [200, 999] }\\n} | F:2: medic.targets.api.http.expect-status: expected HTTP status codes 100-599, got 999 | bad status
+        medic.targets.api {\\n  service { project = shop }\\n}                      | F:2: medic.targets.api.service.name: missing: the compose service name | service without name
+        medic.targets.api {\\n  container = a\\n  interval = 30s\\n  timeout = 45s\\n} | F:4: medic.targets.api.timeout: timeout 45s must be shorter than interval 30s | per-target timeout
+        medic {\\n  api.listen = "127.0.0.1:99999"\\n}                               | F:2: medic.api.listen: port must be 1-65535, got "99999" | bad listen port
+        medic {\\n  discovery.labels = ["medic.enable"]\\n}                          | F:2: medic.discovery.labels: expected key=value, got "medic.enable" | bad discovery label
+        medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
+        medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
+        medic {\\n  targets = [1]\\n}                                                 | F:2: medic.targets: expected an object { ... }, got a list | targets not an object
+        """)
+    void rejectsEachBrokenFileWithItsExactMessageAndLine(String text, String expected, String kind) throws IOException {
+        assertEquals(List.of(expected), problemsOf(text.replace("\\n", "\n")));
+    }
+
+    @Test
+    void aSyntaxErrorNamesFileAndLine() throws IOException {
+        List<String> problems = problemsOf("medic {\n  interval = 30s\n  targets { api { container = \"x } }\n}\n");
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("F:3: syntax: "), problems.get(0));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceInFileOrder() throws IOException {
+        List<String> problems = problemsOf("""
+                medic {
+                  interval = soon
+                  retry-interval = -1s
+                  colour = blue
+                  targets.api { container = x, http { url = "nope" } }
+                }
+                """);
+        assertEquals(List.of(
+                "F:4: medic.colour: unknown key",
+                "F:2: medic.interval: expected a duration such as 30s or 5m, got \"soon\"",
+                "F:3: medic.retry-interval: must be more than zero, got \"-1s\"",
+                "F:5: medic.targets.api.http.url: not an http:// or https:// URL: \"nope\""), problems);
+    }
+
+    @Test
+    void aMissingFileIsReported() {
+        Path missing = dir.resolve("nope.conf");
+        ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
+                () -> ConfigLoader.load(List.of(missing)));
+        assertEquals(missing + ": no such file", e.problems().get(0).toString());
+    }
+
+    @Test
+    void noFilesMeansTheEmbeddedDefaults() throws Exception {
+        MedicConfig config = ConfigLoader.load(List.of());
+        HealthPolicy p = config.policy();
+        assertEquals(Duration.ofSeconds(60), p.interval());
+        assertEquals(Duration.ofSeconds(10), p.retryInterval());
+        assertEquals(3, p.failureThreshold());
+        assertEquals(1, p.successThreshold());
+        assertEquals(Duration.ofSeconds(30), p.startPeriod());
+        assertEquals(HealthPolicy.defaultLadder(), p.ladder());
+        assertEquals(Duration.ofMinutes(30), p.giveUpCooldown());
+        assertEquals(Duration.ofSeconds(10), config.timeout());
+        assertEquals("unix:///var/run/docker.sock", config.docker().host());
+        assertEquals(List.of(), config.compose().command(), "auto");
+        assertEquals(Map.of("medic.enable", "true", "autoheal", "true"), config.discovery().labels());
+        assertEquals("127.0.0.1:9631", config.apiListen().orElseThrow().toString());
+        assertTrue(config.targets().isEmpty());
+    }
+
+    @Test
+    void mapsTargetsWithOverridesAndLaterFilesWin() throws Exception {
+        Path main = write("medic.conf", """
+                medic {
+                  retry-interval = 5s
+                  targets {
+                    api {
+                      service { project = shop, name = api }
+                      http { url = "http://127.0.0.1:8000/health", expect-status = [200, 204], expect-body = ok,
+                             timeout = 2s, headers { Host = shop.local } }
+                      failure-threshold = 2
+                      escalation = [ { action = restart-container, attempts = 2 } ]
+                      project { directory = /srv/shop, files = [docker-compose.yml] }
+                    }
+                    site { http { url = "https://example.com/" } }
+                  }
+                }
+                """);
+        Files.createDirectories(dir.resolve("conf.d"));
+        write("conf.d/20-later.conf", "medic.targets.worker { container = shop_worker_1, docker-health = on }\n");
+        write("conf.d/10-first.conf", "medic.retry-interval = 7s\n");
+
+        MedicConfig config = ConfigLoader.load(ConfigLoader.defaultFiles(main, dir.resolve("conf.d")));
+
+        assertEquals(Duration.ofSeconds(7), config.policy().retryInterval(), "conf.d overrides medic.conf");
+        Map<String, TargetSpec> byName = new java.util.HashMap<>();
+        config.targets().forEach(t -> byName.put(t.name(), t));
+        ServiceTarget api = assertInstanceOf(ServiceTarget.class, byName.get("api"));
+        assertEquals("shop", api.composeProject());
+        assertEquals("api", api.service());
+        assertEquals(2, api.policy().failureThreshold());
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 2)), api.policy().ladder());
+        assertEquals(Duration.ofSeconds(7), api.policy().retryInterval(), "inherited");
+        HttpProbeSpec http = assertInstanceOf(HttpProbeSpec.class, api.probes().get(0));
+        assertEquals(List.of(200, 204), http.expectStatus());
+        assertEquals(Optional.of("ok"), http.expectBody());
+        assertEquals(Duration.ofSeconds(2), http.timeout());
+        assertEquals(Map.of("Host", "shop.local"), http.headers());
+        assertTrue(http.tlsVerify());
+        assertEquals(new ProjectOverride(Path.of("/srv/shop"), List.of(Path.of("/srv/shop/docker-compose.yml"))),
+                api.project().orElseThrow());
+        ContainerTarget worker = assertInstanceOf(ContainerTarget.class, byName.get("worker"));
+        assertEquals(DockerHealthMode.ON, worker.dockerHealth());
+        WatchOnlyTarget site = assertInstanceOf(WatchOnlyTarget.class, byName.get("site"));
+        assertEquals(false, site.policy().healable());
+        assertEquals(Duration.ofSeconds(10), ((HttpProbeSpec) site.probes().get(0)).timeout(), "the global timeout");
+    }
+}

@@ -1,0 +1,315 @@
+package dev.medic.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class HealthStateMachineTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final HealthPolicy POLICY = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
+            Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true);
+
+    /** A target replayed tick by tick against a clock the test moves. */
+    private static final class Replay {
+        final HealthStateMachine machine;
+        TargetState state;
+        Instant now = T0;
+        final List<HealingAction> actions = new ArrayList<>();
+        final List<MedicEvent> events = new ArrayList<>();
+        Decision last;
+
+        Replay(HealthPolicy policy) {
+            machine = new HealthStateMachine("api", policy);
+            state = TargetState.initial(now, policy);
+        }
+
+        Replay advance(long seconds) {
+            now = now.plusSeconds(seconds);
+            return this;
+        }
+
+        Replay check(CheckResult result) {
+            last = machine.onCheck(state, result, now);
+            state = last.next();
+            events.addAll(last.events());
+            last.action().ifPresent(a -> {
+                actions.add(a);
+                Decision finished = machine.onActionFinished(state, a, new ActionOutcome(true, "done", Duration.ZERO), now);
+                state = finished.next();
+                events.addAll(finished.events());
+                last = finished;
+            });
+            return this;
+        }
+
+        Replay fail() {
+            return check(CheckResult.fail("http 500"));
+        }
+
+        Replay pass() {
+            return check(CheckResult.pass("http 200"));
+        }
+
+        /** Past the start-period, then {@code n} failures one retry-interval apart. */
+        Replay failTimes(int n) {
+            advance(31);
+            for (int i = 0; i < n; i++) {
+                fail().advance(10);
+            }
+            return this;
+        }
+
+        long count(EventType type) {
+            return events.stream().filter(e -> e.type() == type).count();
+        }
+    }
+
+    private static TargetState state(Phase phase, int failures, int step, int attempt, Instant deadline) {
+        return new TargetState(phase, failures, 0, step, attempt, step == 0 ? 0 : attempt, T0, deadline, null, false);
+    }
+
+    @ParameterizedTest(name = "{0} failures={1} deadline+{2}s, {3} at +{4}s -> {5} failures={6} action={7}")
+    @CsvSource({
+        // phase,  failures, deadline offset (s, empty = none), result, at (s), expected phase, failures, action
+        "STARTING, 0, 30,   FAIL, 5,   STARTING, 0, ''",
+        "STARTING, 0, 30,   PASS, 5,   HEALTHY,  0, ''",
+        "STARTING, 0, 30,   FAIL, 31,  FAILING,  1, ''",
+        "HEALTHY,  0, ,     FAIL, 0,   FAILING,  1, ''",
+        "HEALTHY,  0, ,     PASS, 0,   HEALTHY,  0, ''",
+        "FAILING,  1, ,     FAIL, 0,   FAILING,  2, ''",
+        "FAILING,  2, ,     FAIL, 0,   HEALING,  3, restart-container",
+        "FAILING,  2, ,     PASS, 0,   HEALTHY,  0, ''",
+        "GAVE_UP,  3, 1800, FAIL, 60,  GAVE_UP,  3, ''",
+        "GAVE_UP,  3, 1800, FAIL, 1800, HEALING, 3, restart-container",
+        "GAVE_UP,  3, 1800, PASS, 60,  HEALTHY,  0, ''",
+    })
+    void decidesEveryTransitionOfTheTable(Phase phase, int failures, Long deadlineOffset, Verdict verdict, long at,
+                                          Phase expectedPhase, int expectedFailures, String expectedAction) {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        int step = phase == Phase.GAVE_UP ? 2 : 0;
+        TargetState before = state(phase, failures, step, step == 0 ? 0 : 1,
+                deadlineOffset == null ? null : T0.plusSeconds(deadlineOffset));
+        CheckResult result = verdict == Verdict.PASS ? CheckResult.pass("ok") : CheckResult.fail("http 500");
+
+        Decision d = machine.onCheck(before, result, T0.plusSeconds(at));
+
+        assertEquals(expectedPhase, d.next().phase());
+        assertEquals(expectedFailures, d.next().failures());
+        assertEquals(expectedAction, d.action().map(a -> a.kind().configName()).orElse(""));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Phase.class)
+    void unknownChangesNothingInAnyPhase(Phase phase) {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState before = state(phase, phase == Phase.FAILING ? 2 : 0, 1, 2, T0.plusSeconds(30));
+
+        Decision d = machine.onCheck(before, CheckResult.unknown("Docker unreachable"), T0.plusSeconds(3600));
+
+        assertEquals(before, d.next());
+        assertTrue(d.action().isEmpty());
+        assertTrue(d.events().isEmpty());
+    }
+
+    @Test
+    void failuresInsideTheStartPeriodDoNotCountButAPassEndsIt() {
+        Replay r = new Replay(POLICY);
+        r.advance(5).fail().advance(10).fail().advance(10).fail();
+        assertEquals(Phase.STARTING, r.state.phase());
+        assertEquals(0, r.state.failures());
+        assertTrue(r.actions.isEmpty());
+        r.advance(1).pass();
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(0, r.count(EventType.RECOVERED), "the first pass after start is not a recovery");
+    }
+
+    @Test
+    void oneFailedCheckFollowedByPassesLeadsToNoAction() {
+        Replay r = new Replay(POLICY);
+        r.advance(31).pass().advance(60).fail().advance(10).pass().advance(60).pass();
+        assertTrue(r.actions.isEmpty());
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(1, r.count(EventType.CHECK_FAILED));
+    }
+
+    @Test
+    void healsOnlyWhenTheFailureThresholdIsReached() {
+        Replay r = new Replay(POLICY).failTimes(2);
+        assertTrue(r.actions.isEmpty());
+        assertEquals(Phase.FAILING, r.state.phase());
+        r.fail();
+        assertEquals(1, r.actions.size());
+        HealingAction a = r.actions.get(0);
+        assertEquals(HealingActionKind.RESTART_CONTAINER, a.kind());
+        assertEquals(1, a.step());
+        assertEquals(1, a.attempt());
+        assertEquals("3 consecutive failed checks: http 500", a.reason());
+        assertEquals(Phase.STARTING, r.state.phase(), "after an action the target gets its start-period");
+        assertEquals(r.now.plusSeconds(30), r.state.deadline());
+    }
+
+    @Test
+    void escalatesToProjectRestartAfterThreeFailedContainerRestartsThenGivesUp() {
+        Replay r = new Replay(POLICY);
+        for (int i = 0; i < 5; i++) {
+            r.failTimes(3);
+        }
+        List<String> kinds = r.actions.stream().map(a -> a.kind().configName() + "#" + a.attempt()).toList();
+        assertEquals(List.of("restart-container#1", "restart-container#2", "restart-container#3", "restart-project#1"),
+                kinds);
+        assertEquals(Phase.GAVE_UP, r.state.phase());
+        assertEquals(1, r.count(EventType.ESCALATED));
+        assertEquals(1, r.count(EventType.GAVE_UP));
+        assertEquals(4, r.state.actions());
+        MedicEvent gaveUp = r.events.stream().filter(e -> e.type() == EventType.GAVE_UP).findFirst().orElseThrow();
+        assertEquals(Severity.ERR, gaveUp.severity());
+    }
+
+    @Test
+    void noActionDuringTheGiveUpCooldownThenTheLadderStartsAgain() {
+        Replay r = new Replay(POLICY);
+        for (int i = 0; i < 5; i++) {
+            r.failTimes(3);
+        }
+        assertEquals(Phase.GAVE_UP, r.state.phase());
+        Instant until = r.state.deadline();
+        while (r.now.plusSeconds(60).isBefore(until)) {
+            r.advance(60).fail();
+        }
+        assertEquals(4, r.actions.size(), "nothing runs during the cooldown");
+        assertEquals(Phase.GAVE_UP, r.state.phase());
+        r.advance(120).fail();
+        assertEquals(5, r.actions.size());
+        HealingAction again = r.actions.get(4);
+        assertEquals(HealingActionKind.RESTART_CONTAINER, again.kind());
+        assertEquals(1, again.attempt());
+    }
+
+    @Test
+    void recoveryResetsTheLadder() {
+        Replay r = new Replay(POLICY).failTimes(3).failTimes(3);
+        assertEquals(2, r.actions.size());
+        assertEquals(2, r.state.attempt());
+        r.advance(1).pass();
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(0, r.state.step());
+        assertEquals(0, r.state.attempt());
+        assertEquals(1, r.count(EventType.RECOVERED));
+        r.advance(60).fail().advance(10).fail().advance(10).fail();
+        assertEquals(3, r.actions.size());
+        assertEquals(1, r.actions.get(2).attempt(), "a new incident starts at the first attempt");
+        assertEquals(HealingActionKind.RESTART_CONTAINER, r.actions.get(2).kind());
+    }
+
+    @Test
+    void successThresholdNeedsThatManyConsecutivePasses() {
+        HealthPolicy policy = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 2,
+                Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true);
+        Replay r = new Replay(policy).failTimes(1);
+        assertEquals(Phase.FAILING, r.state.phase());
+        r.pass();
+        assertEquals(Phase.FAILING, r.state.phase(), "one pass of two");
+        r.advance(10).pass();
+        assertEquals(Phase.HEALTHY, r.state.phase());
+    }
+
+    @Test
+    void aStoppedContainerCountsAsTheWholeThresholdAfterTheGrace() {
+        Replay r = new Replay(POLICY).advance(31).pass();
+        r.advance(60).check(CheckResult.down("container api is exited: exited with code 137"));
+        assertTrue(r.actions.isEmpty(), "Docker's restart policy gets its grace first");
+        assertEquals(HealthStateMachine.CONTAINER_DOWN_GRACE, r.last.nextCheckIn());
+        r.advance(1).check(CheckResult.down("still exited"));
+        assertTrue(r.actions.isEmpty(), "still inside the grace");
+        r.advance(1).check(CheckResult.down("still exited"));
+        assertEquals(1, r.actions.size());
+        assertEquals(HealingActionKind.RESTART_CONTAINER, r.actions.get(0).kind());
+    }
+
+    @Test
+    void aContainerBackWithinTheGraceIsNotHealed() {
+        Replay r = new Replay(POLICY).advance(31).pass();
+        r.advance(60).check(CheckResult.down("exited")).advance(1).pass();
+        assertTrue(r.actions.isEmpty());
+        assertNull(r.state.downSince());
+        assertEquals(Phase.HEALTHY, r.state.phase());
+    }
+
+    @Test
+    void healthDisagreementIsReportedOncePerChange() {
+        Replay r = new Replay(POLICY).advance(31);
+        CheckResult disagreeing = CheckResult.pass("http 200; Docker health unhealthy").withHealthDisagreement();
+        r.check(disagreeing).advance(60).check(disagreeing).advance(60).check(disagreeing);
+        assertEquals(1, r.count(EventType.HEALTH_DISAGREEMENT));
+        assertTrue(r.actions.isEmpty());
+        r.advance(60).pass().advance(60).check(disagreeing);
+        assertEquals(2, r.count(EventType.HEALTH_DISAGREEMENT));
+    }
+
+    @Test
+    void aWatchOnlyTargetReportsFailuresAndIsNeverHealed() {
+        Replay r = new Replay(POLICY.watchOnly()).failTimes(10);
+        assertTrue(r.actions.isEmpty());
+        assertEquals(Phase.FAILING, r.state.phase());
+        assertEquals(10, r.count(EventType.CHECK_FAILED));
+    }
+
+    @Test
+    void checksEveryIntervalWhenHealthyAndEveryRetryIntervalOtherwise() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        assertEquals(Duration.ofSeconds(60), machine.nextCheckIn(state(Phase.HEALTHY, 0, 0, 0, null), T0));
+        assertEquals(Duration.ofSeconds(10), machine.nextCheckIn(state(Phase.FAILING, 1, 0, 0, null), T0));
+        assertEquals(Duration.ofSeconds(10), machine.nextCheckIn(state(Phase.STARTING, 0, 0, 0, T0), T0));
+        assertEquals(Duration.ofSeconds(60), machine.nextCheckIn(state(Phase.GAVE_UP, 3, 2, 1, T0.plusSeconds(600)), T0));
+        assertEquals(Duration.ofSeconds(25), machine.nextCheckIn(state(Phase.GAVE_UP, 3, 2, 1, T0.plusSeconds(25)), T0),
+                "the first check after the cooldown happens when it ends");
+    }
+
+    @Test
+    void aFailedActionStillGivesTheStartPeriodAndIsReportedAtErr() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState failing = state(Phase.FAILING, 2, 0, 0, null);
+        Decision d = machine.onCheck(failing, CheckResult.fail("http 500"), T0);
+        HealingAction action = d.action().orElseThrow();
+        Decision after = machine.onActionFinished(d.next(), action,
+                new ActionOutcome(false, "no such container", Duration.ofMillis(12)), T0.plusSeconds(1));
+        assertEquals(Phase.STARTING, after.next().phase());
+        MedicEvent finished = after.events().get(0);
+        assertEquals(EventType.HEAL_FINISHED, finished.type());
+        assertEquals(Severity.ERR, finished.severity());
+        assertEquals("failed", finished.fields().get("outcome"));
+    }
+
+    @Test
+    void illegalTransitionsThrow() {
+        assertThrows(IllegalPhaseTransitionException.class, () -> Phase.HEALING.checkTransition(Phase.HEALTHY));
+        assertThrows(IllegalPhaseTransitionException.class, () -> Phase.HEALING.checkTransition(Phase.GAVE_UP));
+        assertTrue(Phase.STARTING.canMoveTo(Phase.STARTING), "staying is always legal");
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        HealingAction action = new HealingAction("api", HealingActionKind.RESTART_CONTAINER, 1, 1, "x");
+        assertThrows(IllegalStateException.class, () -> machine.onActionFinished(state(Phase.HEALTHY, 0, 0, 0, null),
+                action, new ActionOutcome(true, "", Duration.ZERO), T0));
+    }
+
+    @Test
+    void aRestartOfTheWholeProjectGivesSiblingsTheStartPeriod() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        Decision d = machine.onRestartedElsewhere(state(Phase.FAILING, 2, 0, 0, null), T0);
+        assertEquals(Phase.STARTING, d.next().phase());
+        assertEquals(0, d.next().failures());
+        assertEquals(T0.plusSeconds(30), d.next().deadline());
+        assertEquals(Optional.empty(), d.action());
+    }
+}

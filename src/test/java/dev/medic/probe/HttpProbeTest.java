@@ -1,0 +1,152 @@
+package dev.medic.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.config.HttpProbeSpec;
+import dev.medic.core.CheckResult;
+import dev.medic.core.Verdict;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** HTTP edge cases against okhttp's MockWebServer on loopback. */
+class HttpProbeTest {
+
+    private MockWebServer server;
+    private final HttpProbe probe = new HttpProbe(new OkHttpClient(), "medic/test");
+
+    @BeforeEach
+    void start() throws IOException {
+        server = new MockWebServer();
+        server.start(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        server.shutdown();
+    }
+
+    private HttpProbeSpec spec(List<Integer> statuses, String body, Duration timeout) {
+        return new HttpProbeSpec(server.url("/health").toString(), statuses, Optional.ofNullable(body), timeout,
+                Map.of(), true);
+    }
+
+    @Test
+    void passesOnAnExpectedStatusAndBody() throws InterruptedException {
+        server.enqueue(new MockResponse().setResponseCode(200).setBody("{\"status\":\"ok\"}"));
+        CheckResult r = probe.check(spec(List.of(200), "\"ok\"", Duration.ofSeconds(2)));
+        assertEquals(Verdict.PASS, r.verdict(), r.detail());
+        assertTrue(r.detail().matches("http 200 in \\d+ ms"), r.detail());
+        RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+        assertEquals("GET", request.getMethod());
+        assertEquals("medic/test", request.getHeader("User-Agent"));
+    }
+
+    @Test
+    void failsOnAnUnexpectedStatus() {
+        server.enqueue(new MockResponse().setResponseCode(500));
+        CheckResult r = probe.check(spec(List.of(200, 204), null, Duration.ofSeconds(2)));
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertTrue(r.detail().matches("http 500 \\(expected \\[200, 204]\\) in \\d+ ms"), r.detail());
+    }
+
+    @Test
+    void failsWhenTheBodyLacksTheExpectedText() {
+        server.enqueue(new MockResponse().setResponseCode(200).setBody("{\"status\":\"degraded\"}"));
+        CheckResult r = probe.check(spec(List.of(200), "\"ok\"", Duration.ofSeconds(2)));
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertEquals("http 200 but body lacks \"\"ok\"\": \"{\"status\":\"degraded\"}\"", r.detail());
+    }
+
+    @Test
+    void doesNotFollowRedirects() {
+        server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", "/login"));
+        CheckResult r = probe.check(spec(List.of(200), null, Duration.ofSeconds(2)));
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertTrue(r.detail().startsWith("http 302 (expected 200)"), r.detail());
+        assertEquals(1, server.getRequestCount());
+    }
+
+    @Test
+    void sendsConfiguredHeaders() throws InterruptedException {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        HttpProbeSpec spec = new HttpProbeSpec(server.url("/health").toString(), List.of(200), Optional.empty(),
+                Duration.ofSeconds(2), Map.of("Host", "shop.local", "X-Probe", "medic"), true);
+        assertEquals(Verdict.PASS, probe.check(spec).verdict());
+        RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+        assertEquals("shop.local", request.getHeader("Host"));
+        assertEquals("medic", request.getHeader("X-Probe"));
+    }
+
+    @Test
+    void theTimeoutBoundsTheWholeCallIncludingASlowBody() {
+        // Headers at once, then the body trickles: each read is quick, the whole call is not.
+        server.enqueue(new MockResponse().setResponseCode(200).setBody("o".repeat(100))
+                .throttleBody(1, 100, TimeUnit.MILLISECONDS));
+        long start = System.nanoTime();
+        CheckResult r = probe.check(spec(List.of(200), "ok", Duration.ofMillis(700)));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertEquals("http no answer within 700 ms: " + server.url("/health"), r.detail());
+        assertTrue(tookMs < 2000, "gave up after " + tookMs + " ms");
+    }
+
+    @Test
+    void anEndpointThatAcceptsAndNeverAnswersFailsAtTheTimeout() {
+        server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        long start = System.nanoTime();
+        CheckResult r = probe.check(spec(List.of(200), null, Duration.ofMillis(500)));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertTrue(r.detail().startsWith("http no answer within 500 ms"), r.detail());
+        assertTrue(tookMs >= 450 && tookMs < 1500, "took " + tookMs + " ms");
+    }
+
+    @Test
+    void aRefusedConnectionIsAFailureNotAnError() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        HttpProbeSpec spec = new HttpProbeSpec("http://127.0.0.1:" + port + "/health", List.of(200), Optional.empty(),
+                Duration.ofSeconds(1), Map.of(), true);
+        CheckResult r = probe.check(spec);
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertEquals("http connection refused: http://127.0.0.1:" + port + "/health", r.detail());
+    }
+
+    @Test
+    void verifiesTlsCertificatesByDefaultAndSkipsVerificationOnlyWhenAskedTo() throws IOException {
+        HeldCertificate selfSigned = new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1").build();
+        HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(selfSigned).build();
+        server.useHttps(serverCerts.sslSocketFactory(), false);
+        server.enqueue(new MockResponse().setResponseCode(200));
+        server.enqueue(new MockResponse().setResponseCode(200));
+        String url = "https://127.0.0.1:" + server.getPort() + "/health";
+
+        CheckResult verified = probe.check(new HttpProbeSpec(url, List.of(200), Optional.empty(), Duration.ofSeconds(2),
+                Map.of(), true));
+        assertEquals(Verdict.FAIL, verified.verdict());
+        assertTrue(verified.detail().startsWith("http TLS error: "), verified.detail());
+
+        CheckResult unverified = probe.check(new HttpProbeSpec(url, List.of(200), Optional.empty(),
+                Duration.ofSeconds(2), Map.of(), false));
+        assertEquals(Verdict.PASS, unverified.verdict(), unverified.detail());
+    }
+}

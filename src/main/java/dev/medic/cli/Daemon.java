@@ -96,7 +96,7 @@ public final class Daemon implements AutoCloseable {
             api.start();
         }
         engine.start();
-        events.publish(MedicEvent.of(EventType.STARTED, null, Map.of("version", MedicVersion.get(),
+        events.publish(MedicEvent.of(EventType.STARTED, null, MedicEvent.fields("version", MedicVersion.get(),
                 "targets", Integer.toString(config.targets().size()),
                 "api", listen.map(Object::toString).orElse("off")), "medic is watching", clock.instant()));
     }

@@ -43,7 +43,7 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         try (Daemon daemon = new Daemon(loaded, clock, List.of())) {
             daemon.events().publish(MedicEvent.of(EventType.CONFIG_LOADED, null,
-                    Map.of("targets", Integer.toString(loaded.targets().size()),
+                    MedicEvent.fields("targets", Integer.toString(loaded.targets().size()),
                             "files", loaded.sources().isEmpty() ? "(embedded defaults)" : String.join(",", loaded.sources())),
                     "configuration loaded", clock.instant()));
             try {

@@ -3,7 +3,6 @@ package dev.medic.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,12 +56,9 @@ public final class HealthStateMachine {
         TargetState next = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
                 .withCounts(0, 0)
                 .withDownSince(null);
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("action", action.kind().configName());
-        fields.put("step", Integer.toString(action.step()));
-        fields.put("attempt", Integer.toString(action.attempt()));
-        fields.put("outcome", outcome.outcomeName());
-        fields.put("took_ms", Long.toString(outcome.took().toMillis()));
+        Map<String, String> fields = MedicEvent.fields("action", action.kind().configName(),
+                "step", Integer.toString(action.step()), "attempt", Integer.toString(action.attempt()),
+                "outcome", outcome.outcomeName(), "took_ms", Long.toString(outcome.took().toMillis()));
         MedicEvent event = new MedicEvent(EventType.HEAL_FINISHED, outcome.ok() ? Severity.NOTICE : Severity.ERR,
                 target, fields, action.kind().configName() + " " + outcome.outcomeName() + ": " + outcome.detail(), now);
         return new Decision(next, Optional.empty(), List.of(event), nextCheckIn(next, now));
@@ -128,10 +124,8 @@ public final class HealthStateMachine {
         }
         boolean wasFailing = s.inIncident() || s.phase() == Phase.FAILING;
         if (wasFailing) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("actions", Integer.toString(s.actions()));
-            fields.put("step", Integer.toString(s.step()));
-            fields.put("attempt", Integer.toString(s.attempt()));
+            Map<String, String> fields = MedicEvent.fields("actions", Integer.toString(s.actions()),
+                    "step", Integer.toString(s.step()), "attempt", Integer.toString(s.attempt()));
             events.add(MedicEvent.of(EventType.RECOVERED, target, fields,
                     "healthy again: " + result.detail(), now));
         }
@@ -195,9 +189,8 @@ public final class HealthStateMachine {
         }
         if (step > ladder.size()) {
             Instant until = now.plus(policy.giveUpCooldown());
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("actions", Integer.toString(s.actions()));
-            fields.put("until", until.toString());
+            Map<String, String> fields = MedicEvent.fields("actions", Integer.toString(s.actions()),
+                    "until", until.toString());
             events.add(MedicEvent.of(EventType.GAVE_UP, target, fields,
                     "ladder exhausted after " + describeLadder() + "; no action until " + until
                             + "; last failure: " + result.detail(), now));
@@ -208,18 +201,14 @@ public final class HealthStateMachine {
         String reason = failures + " consecutive failed checks: " + result.detail();
         if (s.step() > 0 && step != s.step()) {
             LadderStep previous = ladder.get(s.step() - 1);
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("from", previous.action().configName());
-            fields.put("to", rung.action().configName());
-            fields.put("step", Integer.toString(step));
+            Map<String, String> fields = MedicEvent.fields("from", previous.action().configName(),
+                    "to", rung.action().configName(), "step", Integer.toString(step));
             events.add(MedicEvent.of(EventType.ESCALATED, target, fields,
                     previous.action().configName() + " tried " + previous.attempts()
                             + " times without recovery; escalating to " + rung.action().configName(), now));
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("action", rung.action().configName());
-        fields.put("step", Integer.toString(step));
-        fields.put("attempt", attempt + "/" + rung.attempts());
+        Map<String, String> fields = MedicEvent.fields("action", rung.action().configName(),
+                "step", Integer.toString(step), "attempt", attempt + "/" + rung.attempts());
         events.add(MedicEvent.of(EventType.HEAL_STARTED, target, fields, reason, now));
         HealingAction action = new HealingAction(target, rung.action(), step, attempt, reason);
         TargetState next = s.moveTo(Phase.HEALING, now, null)
@@ -229,9 +218,8 @@ public final class HealthStateMachine {
     }
 
     private MedicEvent checkFailed(int failures, CheckResult result, Instant now) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("failures", failures + "/" + policy.failureThreshold());
-        return MedicEvent.of(EventType.CHECK_FAILED, target, fields, result.detail(), now);
+        return MedicEvent.of(EventType.CHECK_FAILED, target,
+                MedicEvent.fields("failures", failures + "/" + policy.failureThreshold()), result.detail(), now);
     }
 
     private String describeLadder() {

@@ -25,6 +25,18 @@ public record MedicEvent(EventType type, Severity severity, String target, Map<S
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
+    /** Fields from alternating keys and values, kept in that order: {@code fields("a", "1", "b", "2")}. */
+    public static Map<String, String> fields(String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keys and values must pair up");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            fields.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return fields;
+    }
+
     public static MedicEvent of(EventType type, String target, Map<String, String> fields, String message,
                                 Instant at) {
         return new MedicEvent(type, type.defaultSeverity(), target, fields, message, at);

@@ -128,7 +128,7 @@ public final class Healer {
     private static String describe(String step, ComposeRunner.Result r) {
         String status = r.timedOut() ? "timed out" : "exit " + r.exitCode();
         return String.join(" ", r.command()) + " → " + status + " in " + r.took().toMillis() + " ms"
-                + (r.output().isBlank() ? "" : ": " + r.output().replace('\n', ' '));
+                + (r.output().isBlank() ? "" : ": " + r.output().replaceAll("\\s+", " "));
     }
 
     private interface LockedAction {

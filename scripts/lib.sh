@@ -1,0 +1,75 @@
+# Shared helpers for scripts/test and scripts/demo (sourced, not run). They prepare a fresh Debian
+# machine: packages from apt, a running dockerd, and the tiny busybox image (no registry is needed).
+
+MEDIC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs with apt whatever of docker.io, docker-compose, busybox-static, a JDK and Maven is missing.
+ensure_prereqs() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+  command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      log "missing packages: ${missing[*]} (run as root to install them with apt)"
+      return 1
+    fi
+    log "installing with apt: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Starts dockerd in the background (log under target/) unless a daemon already answers.
+ensure_dockerd() {
+  if docker info >/dev/null 2>&1; then
+    return 0
+  fi
+  mkdir -p "$MEDIC_ROOT/target"
+  log "starting dockerd (log: target/dockerd.log)"
+  nohup dockerd >"$MEDIC_ROOT/target/dockerd.log" 2>&1 &
+  local i
+  for i in $(seq 1 60); do
+    if docker info >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
+  done
+  log "dockerd did not come up within 60 s; see target/dockerd.log"
+  tail -n 20 "$MEDIC_ROOT/target/dockerd.log" >&2 || true
+  return 1
+}
+
+# Builds IMAGE with `docker import` from /bin/busybox and its applet links, unless it exists.
+ensure_busybox_image() {
+  local image="$1"
+  if docker image inspect "$image" >/dev/null 2>&1; then
+    return 0
+  fi
+  log "building image $image from busybox-static"
+  local root
+  root="$(mktemp -d)"
+  mkdir -p "$root/bin" "$root/tmp" "$root/www"
+  cp /bin/busybox "$root/bin/busybox"
+  local applet
+  for applet in sh httpd sleep cat echo test touch rm kill false true ls mkdir printf wget '['; do
+    ln -s busybox "$root/bin/$applet"
+  done
+  tar -C "$root" -c . | docker import - "$image" >/dev/null
+  rm -rf "$root"
+}
+
+# Builds target/medic.jar when it is missing or older than the sources.
+ensure_jar() {
+  local jar="$MEDIC_ROOT/target/medic.jar"
+  if [ ! -f "$jar" ] || [ -n "$(find "$MEDIC_ROOT/src" "$MEDIC_ROOT/pom.xml" -newer "$jar" -print -quit)" ]; then
+    log "building target/medic.jar"
+    (cd "$MEDIC_ROOT" && mvn -B -q -DskipTests package) >&2
+  fi
+}

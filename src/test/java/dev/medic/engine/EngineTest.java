@@ -1,0 +1,125 @@
+package dev.medic.engine;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.config.ConfigLoader;
+import dev.medic.config.MedicConfig;
+import dev.medic.core.Phase;
+import dev.medic.docker.ComposeProject;
+import dev.medic.docker.ComposeRunner;
+import dev.medic.docker.ContainerEvent;
+import dev.medic.docker.ContainerLocator;
+import dev.medic.event.EventPublisher;
+import dev.medic.fakes.FakeContainerRuntime;
+import dev.medic.heal.Healer;
+import dev.medic.probe.ContainerProbe;
+import dev.medic.probe.ProbeRegistry;
+import dev.medic.probe.TargetChecker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine's wiring against a fake Docker: discovery, event routing, the catch-all per tick. */
+class EngineTest {
+    @TempDir
+    Path dir;
+
+    private final FakeContainerRuntime docker = new FakeContainerRuntime();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+    private Engine engine;
+
+    private Engine engine(String config) throws Exception {
+        Path file = dir.resolve("medic.conf");
+        Files.writeString(file, "medic {\n" + config + "\n}\n");
+        MedicConfig c = ConfigLoader.load(List.of(file));
+        ContainerLocator locator = new ContainerLocator(docker);
+        TargetChecker checker = new TargetChecker(new ContainerProbe(locator), new ProbeRegistry(List.of()));
+        Healer healer = new Healer(docker, locator, new ComposeRunner(List.of("false"), Duration.ofSeconds(5),
+                "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
+        engine = new Engine(c, docker, checker, healer, new EventPublisher(List.of()), Clock.systemUTC(), scheduler,
+                pool, new Random(1));
+        return engine;
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        scheduler.shutdownNow();
+        pool.shutdownNow();
+    }
+
+    @Test
+    void discoversLabelledContainersAndForgetsThemWhenTheyAreGone() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "labelled", Map.of("autoheal", "true"), null));
+        docker.put(FakeContainerRuntime.running("b1", "unlabelled", Map.of(), null));
+        docker.put(FakeContainerRuntime.running("c1", "configured", Map.of("medic.enable", "true"), null));
+        Engine e = engine("targets.mine { container = configured }");
+
+        e.discover();
+        assertEquals(List.of("labelled", "mine"), e.snapshot().stream().map(TargetStatus::name).toList(),
+                "a configured container is not adopted twice");
+
+        docker.remove("a1");
+        e.discover();
+        assertEquals(List.of("mine"), e.snapshot().stream().map(TargetStatus::name).toList());
+    }
+
+    @Test
+    void aDieEventChecksTheAffectedTargetAtOnceDespiteALongInterval() throws Exception {
+        Map<String, String> labels = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api");
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", labels, null));
+        Engine e = engine("""
+                interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.api { service { project = shop, name = api } }
+                """);
+        e.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.worker("api").orElseThrow().status().phase() == Phase.HEALTHY);
+
+        docker.put(new dev.medic.docker.ContainerInfo("a1", "shop_api_1", "exited", false, false, false, 137,
+                java.util.Optional.empty(), "", "t0", labels));
+        docker.emit(new ContainerEvent("die", "a1", Map.of("name", "shop_api_1", ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "api")));
+
+        // The die event starts the 2 s grace at once; the restart follows the grace, not the hour-long interval.
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("a1"));
+        assertTrue(e.isAlive(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aTickThatThrowsDoesNotKillTheSchedule() throws Exception {
+        Engine e = engine("""
+                interval = 1s
+                retry-interval = 1s
+                timeout = 500ms
+                start-period = 0s
+                discovery.enabled = false
+                targets.api { container = boom }
+                """);
+        docker.put(FakeContainerRuntime.running("x1", "boom", Map.of(), null));
+        docker.explodeWith = new IllegalStateException("a bug inside medic");
+        TargetWorker w = e.worker("api").orElseThrow();
+        e.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.explosions.get() >= 2);
+        assertEquals(null, w.status().lastCheck(), "no check completed while every tick threw");
+
+        docker.explodeWith = null;
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.HEALTHY);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.medic.fakes;
+
+import dev.medic.docker.ContainerEvent;
+import dev.medic.docker.ContainerInfo;
+import dev.medic.docker.ContainerRuntime;
+import dev.medic.docker.DockerUnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/** A hand-written in-memory Docker for the engine's and probes' unit tests; records restarts. Thread-safe. */
+public final class FakeContainerRuntime implements ContainerRuntime {
+    private final Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
+    public final List<String> restarted = new CopyOnWriteArrayList<>();
+    public volatile boolean unreachable;
+    /** When set, inspect throws it: a bug inside medic's own code path, not a Docker failure. */
+    public volatile RuntimeException explodeWith;
+    public final java.util.concurrent.atomic.AtomicInteger explosions = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Consumer<ContainerEvent> listener = e -> { };
+
+    public static ContainerInfo running(String id, String name, Map<String, String> labels, String health) {
+        return new ContainerInfo(id, name, "running", true, false, false, 0, Optional.ofNullable(health), "", "t0",
+                labels);
+    }
+
+    public static ContainerInfo exited(String id, String name, long exitCode) {
+        return new ContainerInfo(id, name, "exited", false, false, false, exitCode, Optional.empty(), "", "t0",
+                Map.of());
+    }
+
+    public void put(ContainerInfo c) {
+        containers.put(c.id(), c);
+    }
+
+    public void remove(String id) {
+        containers.remove(id);
+    }
+
+    public void emit(ContainerEvent event) {
+        listener.accept(event);
+    }
+
+    private void checkReachable() throws DockerUnavailableException {
+        if (unreachable) {
+            throw new DockerUnavailableException("fake Docker is down", null);
+        }
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspect(String nameOrId) throws DockerUnavailableException {
+        checkReachable();
+        RuntimeException bug = explodeWith;
+        if (bug != null) {
+            explosions.incrementAndGet();
+            throw bug;
+        }
+        return containers.values().stream()
+                .filter(c -> c.id().equals(nameOrId) || c.name().equals(nameOrId)).findFirst();
+    }
+
+    @Override
+    public List<ContainerInfo> findByLabels(Map<String, String> labels) throws DockerUnavailableException {
+        checkReachable();
+        List<ContainerInfo> found = new ArrayList<>();
+        for (ContainerInfo c : containers.values()) {
+            if (labels.entrySet().stream().allMatch(l -> l.getValue().equals(c.labels().get(l.getKey())))) {
+                found.add(c);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public void restart(String id, Duration stopTimeout) throws DockerUnavailableException {
+        checkReachable();
+        restarted.add(id);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+        listener = onEvent;
+        return () -> listener = e -> { };
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,139 @@
+package dev.medic.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.medic.config.ContainerTarget;
+import dev.medic.config.DockerHealthMode;
+import dev.medic.config.HttpProbeSpec;
+import dev.medic.config.ProbeSpec;
+import dev.medic.config.ServiceTarget;
+import dev.medic.core.CheckResult;
+import dev.medic.core.HealthPolicy;
+import dev.medic.core.Verdict;
+import dev.medic.docker.ComposeProject;
+import dev.medic.docker.ContainerInfo;
+import dev.medic.docker.ContainerLocator;
+import dev.medic.fakes.FakeContainerRuntime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TargetCheckerTest {
+    private static final HealthPolicy POLICY = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
+            Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true);
+    private static final HttpProbeSpec HTTP = new HttpProbeSpec("http://127.0.0.1:1/health", List.of(200),
+            Optional.empty(), Duration.ofSeconds(1), Map.of(), true);
+
+    private final FakeContainerRuntime docker = new FakeContainerRuntime();
+
+    /** An http probe that answers whatever the test says, without a network. */
+    private static final class ScriptedHttpProbe implements Probe<HttpProbeSpec> {
+        CheckResult answer = CheckResult.pass("http 200 in 1 ms");
+
+        @Override
+        public String kind() {
+            return "http";
+        }
+
+        @Override
+        public Class<HttpProbeSpec> specType() {
+            return HttpProbeSpec.class;
+        }
+
+        @Override
+        public CheckResult check(HttpProbeSpec spec) {
+            return answer;
+        }
+    }
+
+    private final ScriptedHttpProbe http = new ScriptedHttpProbe();
+    private final TargetChecker checker = new TargetChecker(new ContainerProbe(new ContainerLocator(docker)),
+            new ProbeRegistry(List.of(http)));
+
+    private static ContainerTarget target(DockerHealthMode mode, boolean withHttp) {
+        List<ProbeSpec> probes = withHttp ? List.of(HTTP) : List.of();
+        return new ContainerTarget("api", "shop_api_1", POLICY, Duration.ofSeconds(1), probes, mode, Optional.empty(),
+                false);
+    }
+
+    @ParameterizedTest(name = "docker-health={0}, own probe={1} ({2}), Docker says {3} -> {4}, disagreement={5}")
+    @CsvSource({
+        "AUTO, false, ,     unhealthy, FAIL, false",
+        "AUTO, false, ,     healthy,   PASS, false",
+        "AUTO, true,  PASS, unhealthy, PASS, true",
+        "AUTO, true,  FAIL, unhealthy, FAIL, false",
+        "ON,   true,  PASS, unhealthy, FAIL, false",
+        "ON,   false, ,     starting,  PASS, false",
+        "OFF,  false, ,     unhealthy, PASS, false",
+        "OFF,  true,  PASS, unhealthy, PASS, false",
+    })
+    void appliesTheDockerHealthRule(DockerHealthMode mode, boolean withHttp, Verdict httpVerdict, String dockerHealth,
+                                    Verdict expected, boolean disagreement) {
+        docker.put(FakeContainerRuntime.running("c1", "shop_api_1", Map.of(), dockerHealth));
+        if (httpVerdict == Verdict.FAIL) {
+            http.answer = CheckResult.fail("http 500 (expected 200) in 1 ms");
+        }
+        CheckResult r = checker.check(target(mode, withHttp)).result();
+        assertEquals(expected, r.verdict(), r.detail());
+        assertEquals(disagreement, r.healthDisagreement());
+    }
+
+    @Test
+    void aMissingContainerIsDown() {
+        CheckResult r = checker.check(target(DockerHealthMode.AUTO, true)).result();
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertEquals(true, r.containerDown());
+        assertEquals("container shop_api_1 not found", r.detail());
+    }
+
+    @Test
+    void anExitedContainerIsDownWithItsExitCode() {
+        docker.put(FakeContainerRuntime.exited("c1", "shop_api_1", 137));
+        CheckResult r = checker.check(target(DockerHealthMode.AUTO, true)).result();
+        assertEquals(true, r.containerDown());
+        assertEquals("container shop_api_1 is exited: exited with code 137", r.detail());
+    }
+
+    @Test
+    void anOomKilledContainerSaysSo() {
+        docker.put(new ContainerInfo("c1", "shop_api_1", "exited", false, false, true, 137, Optional.empty(), "", "",
+                Map.of()));
+        assertEquals("container shop_api_1 is exited: was OOM-killed",
+                checker.check(target(DockerHealthMode.AUTO, false)).result().detail());
+    }
+
+    @Test
+    void aRestartingContainerFailsButIsNotCountedAsDown() {
+        docker.put(new ContainerInfo("c1", "shop_api_1", "restarting", false, true, false, 1, Optional.empty(), "", "",
+                Map.of()));
+        CheckResult r = checker.check(target(DockerHealthMode.AUTO, false)).result();
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertEquals(false, r.containerDown());
+    }
+
+    @Test
+    void unreachableDockerIsUnknown() {
+        docker.unreachable = true;
+        CheckResult r = checker.check(target(DockerHealthMode.AUTO, true)).result();
+        assertEquals(Verdict.UNKNOWN, r.verdict());
+        assertEquals("Docker unreachable: fake Docker is down", r.detail());
+    }
+
+    @Test
+    void aServiceIsFoundByItsLabelsPreferringTheRunningContainer() {
+        Map<String, String> labels = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api");
+        docker.put(new ContainerInfo("old", "shop_api_1_old", "exited", false, false, false, 0, Optional.empty(), "",
+                "", labels));
+        docker.put(FakeContainerRuntime.running("new", "shop_api_1", labels, null));
+        ServiceTarget service = new ServiceTarget("api", "shop", "api", POLICY, Duration.ofSeconds(1), List.of(HTTP),
+                DockerHealthMode.AUTO, Optional.empty());
+        TargetChecker.Check check = checker.check(service);
+        assertEquals(Verdict.PASS, check.result().verdict(), check.result().detail());
+        assertEquals("new", check.container().map(ContainerInfo::id).orElseThrow());
+        assertEquals("container shop_api_1 running; http 200 in 1 ms", check.result().detail());
+    }
+}

@@ -34,6 +34,8 @@ public final class Healer {
     private final Duration stopTimeout;
     private final Duration lockWait;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** System.nanoTime() at which each compose project last finished a restart by medic. */
+    private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
 
     /**
      * @param stopTimeout how long a container gets to stop on restart
@@ -78,9 +80,14 @@ public final class Healer {
             return failed(ContainerLocator.describe(target) + " not found; nothing to restart", start);
         }
         ContainerInfo c = current.get();
-        String lockKey = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL))
-                .map(p -> "project:" + p).orElse("container:" + c.id());
+        Optional<String> project = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL));
+        String lockKey = project.map(p -> "project:" + p).orElse("container:" + c.id());
         return withLock(lockKey, start, () -> {
+            Long restartedAt = project.map(projectRestartedAt::get).orElse(null);
+            if (restartedAt != null && restartedAt - start > 0) {
+                // The whole project was restarted while this action waited for it: the container is fresh already.
+                return ok("skipped: project " + project.get() + " was restarted while this action waited", start);
+            }
             try {
                 runtime.restart(c.id(), stopTimeout);
                 return ok("restarted container " + c.name() + " (" + c.shortId() + ")", start);
@@ -106,6 +113,7 @@ public final class Healer {
             if (!up.ok()) {
                 return failed(describe("down", down) + "; " + describe("up -d", up), start);
             }
+            projectRestartedAt.put(p.name(), System.nanoTime());
             return ok("project " + p.name() + " restarted in " + p.workingDir() + ": " + describe("down", down)
                     + "; " + describe("up -d", up), start);
         });

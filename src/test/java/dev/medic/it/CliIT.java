@@ -120,6 +120,33 @@ class CliIT {
     }
 
     @Test
+    void checkHealsOnlyWhenAskedTo() throws Exception {
+        DockerFixture.requireDockerAndImage();
+        String name = "medicit_check_" + Long.toHexString(System.nanoTime());
+        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
+                .orFail();
+        try {
+            Cli.run("docker", "kill", name).orFail();
+            Path file = config("medic { discovery.enabled = false, targets.worker { container = " + name + " } }\n");
+
+            Run plain = medic("check", "--config", file.toString());
+            assertEquals(1, plain.exit());
+            assertTrue(plain.stdout().contains("worker  FAIL    container " + name + " is exited: exited with code 137"),
+                    plain.stdout());
+            assertEquals(false, DockerFixture.running(name), "check without --heal changes nothing");
+
+            Run healing = medic("check", "--config", file.toString(), "--heal");
+            assertEquals(1, healing.exit(), "the check itself failed");
+            assertTrue(healing.stdout().contains("HEAL    restart-container ok: restarted container " + name),
+                    healing.stdout());
+            assertEquals(true, DockerFixture.running(name));
+            assertEquals(0, medic("check", "--config", file.toString()).exit());
+        } finally {
+            Cli.run("docker", "rm", "-f", name);
+        }
+    }
+
+    @Test
     void runServesStatusAndExitsZeroOnSigtermWithPrefixedJournalLines() throws Exception {
         int api = DockerFixture.freePort();
         Path file = config("""

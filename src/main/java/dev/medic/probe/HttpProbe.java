@@ -16,6 +16,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -58,7 +60,16 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
     @Override
     public CheckResult check(HttpProbeSpec spec) {
         OkHttpClient client = clients.computeIfAbsent(new Key(spec.timeout(), spec.tlsVerify()), this::clientFor);
-        Request.Builder request = new Request.Builder().url(spec.url()).header("User-Agent", userAgent);
+        HttpUrl url = HttpUrl.parse(spec.url());
+        if (url == null) {
+            // Config validation admits only http(s) URLs; one okhttp still refuses is medic's problem, not the target's.
+            return CheckResult.unknown("http probe cannot use this URL");
+        }
+        String shown = redacted(url);
+        Request.Builder request = new Request.Builder().url(url).header("User-Agent", userAgent);
+        if (!url.username().isEmpty()) {
+            request.header("Authorization", Credentials.basic(url.username(), url.password()));
+        }
         spec.headers().forEach(request::header);
         long start = System.nanoTime();
         try (Response response = client.newCall(request.build()).execute()) {
@@ -74,9 +85,9 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
             }
             return CheckResult.pass("http " + code + " in " + ms + " ms");
         } catch (ConnectException e) {
-            return CheckResult.fail("http connection refused: " + spec.url());
+            return CheckResult.fail("http connection refused: " + shown);
         } catch (InterruptedIOException e) {
-            return CheckResult.fail("http no answer within " + spec.timeout().toMillis() + " ms: " + spec.url());
+            return CheckResult.fail("http no answer within " + spec.timeout().toMillis() + " ms: " + shown);
         } catch (UnknownHostException e) {
             return CheckResult.fail("http unknown host: " + e.getMessage());
         } catch (SSLException e) {
@@ -84,6 +95,14 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
         } catch (IOException e) {
             return CheckResult.fail("http error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** The URL as it may appear in logs: without the password or user of its userinfo. */
+    static String redacted(HttpUrl url) {
+        if (url.username().isEmpty() && url.password().isEmpty()) {
+            return url.toString();
+        }
+        return url.newBuilder().username("***").password("").build().toString();
     }
 
     private OkHttpClient clientFor(Key key) {

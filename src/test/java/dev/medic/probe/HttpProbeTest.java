@@ -132,6 +132,23 @@ class HttpProbeTest {
     }
 
     @Test
+    void credentialsInTheUrlAreSentAsBasicAuthAndNeverShownInDetails() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(200));
+        String url = server.url("/health").newBuilder().username("ops").password("s3cret").build().toString();
+        CheckResult ok = probe.check(new HttpProbeSpec(url, List.of(200), Optional.empty(), Duration.ofSeconds(1),
+                Map.of(), true));
+        assertEquals(Verdict.PASS, ok.verdict(), ok.detail());
+        assertEquals("Basic b3BzOnMzY3JldA==", server.takeRequest(1, TimeUnit.SECONDS).getHeader("Authorization"));
+
+        server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        CheckResult hung = probe.check(new HttpProbeSpec(url, List.of(200), Optional.empty(), Duration.ofMillis(300),
+                Map.of(), true));
+        assertEquals(Verdict.FAIL, hung.verdict());
+        assertTrue(!hung.detail().contains("s3cret") && !hung.detail().contains("ops"), hung.detail());
+        assertTrue(hung.detail().contains("http://***@"), hung.detail());
+    }
+
+    @Test
     void verifiesTlsCertificatesByDefaultAndSkipsVerificationOnlyWhenAskedTo() throws IOException {
         HeldCertificate selfSigned = new HeldCertificate.Builder().addSubjectAlternativeName("127.0.0.1").build();
         HandshakeCertificates serverCerts = new HandshakeCertificates.Builder().heldCertificate(selfSigned).build();

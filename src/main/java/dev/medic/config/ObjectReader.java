@@ -1,5 +1,6 @@
 package dev.medic.config;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * Reads typed values out of one HOCON object, recording a located {@link ConfigProblem} for every
@@ -159,55 +161,42 @@ final class ObjectReader {
     }
 
     Optional<Boolean> bool(String key) {
-        ConfigValue v = object.get(key);
-        if (v == null || v.valueType() == ConfigValueType.NULL) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(object.toConfig().getBoolean(ConfigUtil.joinPath(key)));
-        } catch (ConfigException e) {
-            problem(key, "expected true or false, got " + describe(v));
-            return Optional.empty();
-        }
+        return typed(key, Config::getBoolean, "expected true or false");
     }
 
     Optional<Integer> integer(String key, int min) {
-        ConfigValue v = object.get(key);
-        if (v == null || v.valueType() == ConfigValueType.NULL) {
-            return Optional.empty();
-        }
-        int value;
-        try {
-            value = object.toConfig().getInt(ConfigUtil.joinPath(key));
-        } catch (ConfigException e) {
-            problem(key, "expected a whole number, got " + describe(v));
-            return Optional.empty();
-        }
-        if (value < min) {
-            problem(key, "must be at least " + min + ", got " + value);
-            return Optional.empty();
-        }
-        return Optional.of(value);
+        return typed(key, Config::getInt, "expected a whole number").filter(value -> {
+            if (value < min) {
+                problem(key, "must be at least " + min + ", got " + value);
+            }
+            return value >= min;
+        });
     }
 
     /** A HOCON duration ("30s", "5m"); {@code allowZero} admits 0. */
     Optional<Duration> duration(String key, boolean allowZero) {
+        return typed(key, Config::getDuration, "expected a duration such as 30s or 5m").filter(d -> {
+            boolean ok = !d.isNegative() && (allowZero || !d.isZero());
+            if (!ok) {
+                problem(key, "must be " + (allowZero ? "zero or more" : "more than zero") + ", got "
+                        + describe(object.get(key)));
+            }
+            return ok;
+        });
+    }
+
+    /** The value at {@code key} read by Typesafe's typed getter; a wrong type is recorded as "EXPECTATION, got X". */
+    private <T> Optional<T> typed(String key, BiFunction<Config, String, T> getter, String expectation) {
         ConfigValue v = object.get(key);
         if (v == null || v.valueType() == ConfigValueType.NULL) {
             return Optional.empty();
         }
-        Duration d;
         try {
-            d = object.toConfig().getDuration(ConfigUtil.joinPath(key));
+            return Optional.of(getter.apply(object.toConfig(), ConfigUtil.joinPath(key)));
         } catch (ConfigException e) {
-            problem(key, "expected a duration such as 30s or 5m, got " + describe(v));
+            problem(key, expectation + ", got " + describe(v));
             return Optional.empty();
         }
-        if (d.isNegative() || (!allowZero && d.isZero())) {
-            problem(key, "must be " + (allowZero ? "zero or more" : "more than zero") + ", got " + describe(v));
-            return Optional.empty();
-        }
-        return Optional.of(d);
     }
 
     /** A list of strings; a single string is accepted as a one-element list when {@code allowSingle}. */

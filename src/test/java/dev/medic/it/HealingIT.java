@@ -19,6 +19,16 @@ import org.junit.jupiter.api.Test;
 /** Healing against the real Docker engine, each test in its own compose project with host networking. */
 class HealingIT {
 
+    /** The config of a target {@code api}: the app's api service, probed on its health endpoint. */
+    private static String watchApi(ComposeApp app) {
+        return """
+                targets.api {
+                  service { project = %s, name = api }
+                  http { url = "%s" }
+                }
+                """.formatted(app.project, app.healthUrl());
+    }
+
     @BeforeAll
     static void docker() {
         DockerFixture.requireDockerAndImage();
@@ -32,11 +42,7 @@ class HealingIT {
                      retry-interval = 10s
                      start-period = 5s
                      docker.stop-timeout = 1s
-                     targets.api {
-                       service { project = %s, name = api }
-                       http { url = "%s" }
-                     }
-                     """.formatted(app.project, app.healthUrl()))) {
+                     """ + watchApi(app))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("api").phase() == Phase.HEALTHY);
             String id = app.containerId("api");
             String startedBefore = DockerFixture.startedAt(id);
@@ -67,11 +73,7 @@ class HealingIT {
                      start-period = 2s
                      give-up-cooldown = 1h
                      docker.stop-timeout = 1s
-                     targets.api {
-                       service { project = %s, name = api }
-                       http { url = "%s" }
-                     }
-                     """.formatted(app.project, app.healthUrl()))) {
+                     """ + watchApi(app))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("api").phase() == Phase.HEALTHY);
             String apiBefore = app.containerId("api");
             String workerBefore = app.containerId("worker");
@@ -123,11 +125,7 @@ class HealingIT {
                      timeout = 1s
                      failure-threshold = 3
                      start-period = 1s
-                     targets.api {
-                       service { project = %s, name = api }
-                       http { url = "%s" }
-                     }
-                     """.formatted(app.project, app.healthUrl()))) {
+                     """ + watchApi(app))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("api").phase() == Phase.HEALTHY);
             String id = app.containerId("api");
             String startedBefore = DockerFixture.startedAt(id);
@@ -157,11 +155,7 @@ class HealingIT {
                      retry-interval = 1s
                      timeout = 500ms
                      start-period = 1s
-                     targets.api {
-                       service { project = %s, name = api }
-                       http { url = "%s" }
-                     }
-                     """.formatted(app.project, app.healthUrl()))) {
+                     """ + watchApi(app))) {
             String id = app.containerId("api");
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> DockerFixture.inspect(id, "{{.State.Health.Status}}").equals("unhealthy"));

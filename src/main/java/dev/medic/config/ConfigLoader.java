@@ -55,6 +55,12 @@ public final class ConfigLoader {
             Set.of("container", "service", "http", "docker-health", "project"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify");
+    /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
+    private static final Set<String> GLOBAL_NOT_YET = Set.of("max-actions", "host-budget", "dry-run", "state-file",
+            "notify", "heartbeat-url");
+    private static final Set<String> TARGET_NOT_YET = Set.of("depends-on", "max-actions", "tcp", "exec", "redis",
+            "postgres", "systemd-unit", "tls-expiry", "host");
+    private static final Set<String> HTTP_NOT_YET = Set.of("expect-json", "method", "body", "follow-redirects");
 
     private ConfigLoader() {
     }
@@ -148,7 +154,7 @@ public final class ConfigLoader {
         ObjectReader root = new ObjectReader(full.root(), "", problems);
         root.rejectUnknown(Set.of("medic"));
         ObjectReader medic = root.object("medic").orElseThrow();
-        medic.rejectUnknown(GLOBAL_KEYS);
+        medic.rejectUnknown(GLOBAL_KEYS, GLOBAL_NOT_YET);
 
         Knobs global = Knobs.read(medic, Knobs.EMPTY);
         HealthPolicy globalPolicy = global.policy(medic, true);
@@ -169,12 +175,12 @@ public final class ConfigLoader {
     }
 
     private static Optional<TargetSpec> readTarget(String name, ObjectReader t, Knobs global, ObjectReader medic) {
-        t.rejectUnknown(TARGET_KEYS);
+        t.rejectUnknown(TARGET_KEYS, TARGET_NOT_YET);
         Knobs knobs = Knobs.read(t, global);
         boolean hasContainer = t.has("container");
         boolean hasService = t.has("service");
         List<ProbeSpec> probes = new ArrayList<>();
-        t.object("http").flatMap(h -> readHttp(h, knobs.timeout)).ifPresent(probes::add);
+        t.object("http").flatMap(h -> readHttp(h, knobs.timeout, knobs.interval)).ifPresent(probes::add);
         if (t.has("http") && probes.isEmpty()) {
             return Optional.empty();
         }
@@ -238,8 +244,8 @@ public final class ConfigLoader {
                 probes, dockerHealth, project));
     }
 
-    private static Optional<ProbeSpec> readHttp(ObjectReader h, Duration targetTimeout) {
-        h.rejectUnknown(HTTP_KEYS);
+    private static Optional<ProbeSpec> readHttp(ObjectReader h, Duration targetTimeout, Duration interval) {
+        h.rejectUnknown(HTTP_KEYS, HTTP_NOT_YET);
         int before = h.problemCount();
         Optional<String> url = h.string("url");
         if (url.isEmpty()) {
@@ -269,6 +275,9 @@ public final class ConfigLoader {
         }
         Optional<String> body = h.string("expect-body");
         Duration timeout = h.duration("timeout", false).orElse(targetTimeout);
+        if (h.has("timeout") && interval != null && timeout.compareTo(interval) >= 0) {
+            h.problem("timeout", "timeout " + human(timeout) + " must be shorter than interval " + human(interval));
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         h.object("headers").ifPresent(hs -> {
             for (String key : hs.keys()) {

@@ -97,8 +97,19 @@ final class ObjectReader {
     }
 
     void rejectUnknown(Set<String> allowed) {
+        rejectUnknown(allowed, Set.of());
+    }
+
+    /**
+     * Records every key that is not {@code allowed}. Keys in {@code notYet} belong to medic's documented
+     * contract but to a feature this version lacks: they are rejected too, saying so, rather than
+     * silently ignored.
+     */
+    void rejectUnknown(Set<String> allowed, Set<String> notYet) {
         for (String key : keys()) {
-            if (!allowed.contains(key)) {
+            if (notYet.contains(key)) {
+                problem(key, "not supported by this version of medic yet");
+            } else if (!allowed.contains(key)) {
                 problem(key, "unknown key" + suggestion(key, allowed));
             }
         }

@@ -62,6 +62,9 @@ class ConfigLoaderTest {
         medic {\\n  discovery.labels = ["medic.enable"]\\n}                          | F:2: medic.discovery.labels: expected key=value, got "medic.enable" | bad discovery label
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
+        medic {\\n  dry-run = true\\n}                                               | F:2: medic.dry-run: not supported by this version of medic yet | contract key from a later version
+        medic.targets.api {\\n  container = a\\n  depends-on = [db]\\n}         | F:3: medic.targets.api.depends-on: not supported by this version of medic yet | target contract key from a later version
+        medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  targets = [1]\\n}                                                 | F:2: medic.targets: expected an object { ... }, got a list | targets not an object
         """)
     void rejectsEachBrokenFileWithItsExactMessageAndLine(String text, String expected, String kind) throws IOException {

@@ -222,7 +222,10 @@ public final class Engine implements AutoCloseable {
             }
         }
         for (TargetWorker w : workers.values()) {
-            if (w.spec() instanceof ContainerTarget ct && ct.discovered() && !seenNames.contains(ct.container())) {
+            boolean beingRestarted = w.project().filter(healer::isProjectBusy).isPresent();
+            if (w.spec() instanceof ContainerTarget ct && ct.discovered() && !seenNames.contains(ct.container())
+                    && !beingRestarted) {
+                // A project restart by medic removes and recreates its containers: that is not the container leaving.
                 LOG.info("container {} no longer exists or is no longer labelled; no longer watching it", ct.container());
                 w.stop();
                 workers.remove(w.name(), w);

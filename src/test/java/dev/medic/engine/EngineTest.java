@@ -40,6 +40,7 @@ class EngineTest {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private Engine engine;
+    private Healer healer;
 
     private Engine engine(String config) throws Exception {
         Path file = dir.resolve("medic.conf");
@@ -47,7 +48,10 @@ class EngineTest {
         MedicConfig c = ConfigLoader.load(List.of(file));
         ContainerLocator locator = new ContainerLocator(docker);
         TargetChecker checker = new TargetChecker(new ContainerProbe(locator), new ProbeRegistry(List.of()));
-        Healer healer = new Healer(docker, locator, new ComposeRunner(List.of("false"), Duration.ofSeconds(5),
+        Path compose = dir.resolve("slow-compose");
+        Files.writeString(compose, "#!/bin/sh\nsleep 1\n");
+        Files.setPosixFilePermissions(compose, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        healer = new Healer(docker, locator, new ComposeRunner(List.of(compose.toString()), Duration.ofSeconds(5),
                 "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
         engine = new Engine(c, docker, checker, healer, new EventPublisher(List.of()), Clock.systemUTC(), scheduler,
                 pool, new Random(1));
@@ -77,6 +81,28 @@ class EngineTest {
         docker.remove("a1");
         e.discover();
         assertEquals(List.of("mine"), e.snapshot().stream().map(TargetStatus::name).toList());
+    }
+
+    @Test
+    void aDiscoveredContainerRemovedByMedicsOwnProjectRestartIsKept() throws Exception {
+        Map<String, String> labels = Map.of("medic.enable", "true", ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "worker", ComposeProject.WORKING_DIR_LABEL, dir.toString());
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", labels, null));
+        Engine e = engine("");
+        e.discover();
+        e.worker("shop_worker_1").orElseThrow().tick();
+
+        var restart = java.util.concurrent.CompletableFuture.supplyAsync(() -> healer.execute(
+                new dev.medic.core.HealingAction("api", dev.medic.core.HealingActionKind.RESTART_PROJECT, 2, 1, "r"),
+                e.worker("shop_worker_1").orElseThrow().spec(), java.util.Optional.empty()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> healer.isProjectBusy("shop"));
+        docker.remove("w1");  // compose down removed it; compose up will recreate it
+        e.discover();
+        assertTrue(e.worker("shop_worker_1").isPresent(), "kept while its project is being restarted");
+
+        assertTrue(restart.get().ok());
+        e.discover();
+        assertTrue(e.worker("shop_worker_1").isEmpty(), "gone for good once the restart is over and it is still missing");
     }
 
     @Test

@@ -129,6 +129,27 @@ class EngineTest {
     }
 
     @Test
+    void aDroppedEventStreamIsReconnectedAndEveryContainerTargetCheckedAgain() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", Map.of(), null));
+        Engine e = engine("""
+                interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.api { container = shop_api_1 }
+                """);
+        e.start();
+        TargetWorker w = e.worker("api").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().lastCheck() != null);
+        var before = w.status().lastCheck().at();
+        assertEquals(1, docker.subscriptions.get());
+
+        docker.dropStream(new java.io.IOException("dockerd restarted"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.subscriptions.get() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().lastCheck().at().isAfter(before));
+    }
+
+    @Test
     void aTickThatThrowsDoesNotKillTheSchedule() throws Exception {
         Engine e = engine("""
                 interval = 1s

@@ -22,6 +22,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     public volatile RuntimeException explodeWith;
     public final java.util.concurrent.atomic.AtomicInteger explosions = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Consumer<ContainerEvent> listener = e -> { };
+    private volatile Consumer<Throwable> streamClosed = t -> { };
+    public final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
     public static ContainerInfo running(String id, String name, Map<String, String> labels, String health) {
         return new ContainerInfo(id, name, "running", true, false, false, 0, Optional.ofNullable(health), "", "t0",
@@ -43,6 +45,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     public void emit(ContainerEvent event) {
         listener.accept(event);
+    }
+
+    /** Ends the event stream as a restarted dockerd would. */
+    public void dropStream(Throwable cause) {
+        streamClosed.accept(cause);
     }
 
     private void checkReachable() throws DockerUnavailableException {
@@ -83,7 +90,9 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+        subscriptions.incrementAndGet();
         listener = onEvent;
+        streamClosed = onClosed;
         return () -> listener = e -> { };
     }
 

@@ -1,0 +1,106 @@
+package dev.medic.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medic.config.ConfigLoader;
+import dev.medic.config.MedicConfig;
+import dev.medic.docker.ComposeRunner;
+import dev.medic.docker.ContainerLocator;
+import dev.medic.engine.DockerReachability;
+import dev.medic.engine.Engine;
+import dev.medic.event.EventPublisher;
+import dev.medic.fakes.FakeContainerRuntime;
+import dev.medic.heal.Healer;
+import dev.medic.probe.ContainerProbe;
+import dev.medic.probe.ProbeRegistry;
+import dev.medic.probe.TargetChecker;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void servesStatusAsTheContractJsonAndHealthzAndRejectsEverythingElse() throws Exception {
+        FakeContainerRuntime docker = new FakeContainerRuntime();
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", Map.of(), null));
+        Path file = dir.resolve("medic.conf");
+        Files.writeString(file, "medic { discovery.enabled = false, targets.api { container = shop_api_1 } }\n");
+        MedicConfig config = ConfigLoader.load(List.of(file));
+        ContainerLocator locator = new ContainerLocator(docker);
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        var pool = Executors.newCachedThreadPool();
+        EventPublisher events = new EventPublisher(List.of());
+        Engine engine = new Engine(config, docker, new TargetChecker(new ContainerProbe(locator),
+                new ProbeRegistry(List.of())), new Healer(docker, locator, new ComposeRunner(List.of("false"),
+                Duration.ofSeconds(1), "unix:///x"), Duration.ZERO, Duration.ofSeconds(1)), events, Clock.systemUTC(),
+                scheduler, pool, new Random(1));
+        DockerReachability reachability = new DockerReachability(events, Clock.systemUTC());
+        reachability.accept(true);
+        engine.worker("api").orElseThrow().tick();
+        engine.start();
+        ApiServer api = new ApiServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), engine, reachability,
+                "1.2.3", Instant.parse("2026-01-01T00:00:00Z"), Executors.newFixedThreadPool(1));
+        api.start();
+        HttpClient client = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + api.address().getPort();
+        try {
+            HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create(base + "/status")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, status.statusCode());
+            assertEquals("application/json; charset=utf-8", status.headers().firstValue("Content-Type").orElseThrow());
+            JsonNode doc = new ObjectMapper().readTree(status.body());
+            assertEquals("1.2.3", doc.at("/medic/version").asText());
+            assertEquals("2026-01-01T00:00:00Z", doc.at("/medic/startedAt").asText());
+            assertEquals(false, doc.at("/medic/dryRun").asBoolean());
+            assertEquals("reachable", doc.at("/medic/docker").asText());
+            JsonNode t = doc.at("/targets/0");
+            assertEquals(List.of("name", "phase", "failures", "step", "attempt", "actions", "lastCheck", "lastAction"),
+                    iterate(t));
+            assertEquals("api", t.get("name").asText());
+            assertEquals("PASS", t.at("/lastCheck/result").asText());
+            assertEquals("container shop_api_1 running", t.at("/lastCheck/detail").asText());
+            assertEquals(true, t.get("lastAction").isNull());
+
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(404, client.send(HttpRequest.newBuilder(URI.create(base + "/nope")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(405, client.send(HttpRequest.newBuilder(URI.create(base + "/status"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            engine.close();
+            assertEquals(503, client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "a stopped loop is not alive");
+        } finally {
+            api.close();
+            scheduler.shutdownNow();
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<String> iterate(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

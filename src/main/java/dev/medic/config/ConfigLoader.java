@@ -153,9 +153,10 @@ public final class ConfigLoader {
     private static MedicConfig map(Config full, List<String> sources, List<ConfigProblem> problems) {
         ObjectReader root = new ObjectReader(full.root(), "", problems);
         root.rejectUnknown(Set.of("medic"));
-        ObjectReader medic = root.object("medic").orElseThrow();
+        ObjectReader medic = section(root, "medic");
         medic.rejectUnknown(GLOBAL_KEYS, GLOBAL_NOT_YET);
 
+        POLICY_KEYS.stream().sorted().forEach(key -> rejectNull(medic, key));
         Knobs global = Knobs.read(medic, Knobs.EMPTY);
         HealthPolicy globalPolicy = global.policy(medic, true);
         checkTimeoutBelowInterval(medic, global, medic);
@@ -174,6 +175,23 @@ public final class ConfigLoader {
         return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources);
     }
 
+    /** A global setting set to null would leave medic without a value that has no other default. */
+    private static void rejectNull(ObjectReader r, String key) {
+        ConfigValue v = r.raw(key);
+        if (v != null && v.valueType() == ConfigValueType.NULL) {
+            r.problem(key, "must not be null");
+        }
+    }
+
+    /**
+     * The object at {@code key}; when it is not an object (a problem already recorded) an empty one, so
+     * that the defaults apply and the rest of the file is still checked.
+     */
+    private static ObjectReader section(ObjectReader parent, String key) {
+        rejectNull(parent, key);
+        return parent.object(key).orElseGet(() -> parent.child(ConfigFactory.empty().root(), parent.pathOf(key)));
+    }
+
     private static Optional<TargetSpec> readTarget(String name, ObjectReader t, Knobs global, ObjectReader medic) {
         t.rejectUnknown(TARGET_KEYS, TARGET_NOT_YET);
         Knobs knobs = Knobs.read(t, global);
@@ -181,9 +199,7 @@ public final class ConfigLoader {
         boolean hasService = t.has("service");
         List<ProbeSpec> probes = new ArrayList<>();
         t.object("http").flatMap(h -> readHttp(h, knobs.timeout, knobs.interval)).ifPresent(probes::add);
-        if (t.has("http") && probes.isEmpty()) {
-            return Optional.empty();
-        }
+        boolean badProbe = t.has("http") && probes.isEmpty();
 
         DockerHealthMode dockerHealth = t.string("docker-health").map(v -> {
             try {
@@ -196,6 +212,10 @@ public final class ConfigLoader {
         Optional<ProjectOverride> project = t.object("project").flatMap(ConfigLoader::readProject);
         checkTimeoutBelowInterval(t, knobs, medic);
 
+        if (badProbe) {
+            // Its problems are recorded; the rest of the target was still checked so that all are reported at once.
+            return Optional.empty();
+        }
         if (hasContainer && hasService) {
             t.problemHere("set only one of container and service");
             return Optional.empty();
@@ -335,7 +355,7 @@ public final class ConfigLoader {
     }
 
     private static DockerSettings readDocker(ObjectReader medic) {
-        ObjectReader d = medic.object("docker").orElseThrow();
+        ObjectReader d = section(medic, "docker");
         d.rejectUnknown(Set.of("host", "timeout", "stop-timeout"));
         String host = d.string("host").orElse("unix:///var/run/docker.sock");
         if (!host.startsWith("unix://") && !host.startsWith("tcp://")) {
@@ -347,7 +367,7 @@ public final class ConfigLoader {
     }
 
     private static ComposeSettings readCompose(ObjectReader medic) {
-        ObjectReader c = medic.object("compose").orElseThrow();
+        ObjectReader c = section(medic, "compose");
         c.rejectUnknown(Set.of("command", "timeout"));
         List<String> command = List.of();
         Optional<List<String>> raw = c.stringList("command", true);
@@ -368,7 +388,7 @@ public final class ConfigLoader {
     }
 
     private static DiscoverySettings readDiscovery(ObjectReader medic) {
-        ObjectReader d = medic.object("discovery").orElseThrow();
+        ObjectReader d = section(medic, "discovery");
         d.rejectUnknown(Set.of("enabled", "labels"));
         boolean enabled = d.bool("enabled").orElse(true);
         Map<String, String> labels = new LinkedHashMap<>();
@@ -388,7 +408,7 @@ public final class ConfigLoader {
     }
 
     private static Optional<ListenAddress> readApi(ObjectReader medic) {
-        ObjectReader api = medic.object("api").orElseThrow();
+        ObjectReader api = section(medic, "api");
         api.rejectUnknown(Set.of("listen"));
         String listen = api.string("listen").orElse("");
         if (listen.isBlank()) {

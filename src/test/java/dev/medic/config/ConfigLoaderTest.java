@@ -65,6 +65,10 @@ class ConfigLoaderTest {
         medic {\\n  dry-run = true\\n}                                               | F:2: medic.dry-run: not supported by this version of medic yet | contract key from a later version
         medic.targets.api {\\n  container = a\\n  depends-on = [db]\\n}         | F:3: medic.targets.api.depends-on: not supported by this version of medic yet | target contract key from a later version
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
+        medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
+        medic = 5                                                                | F:1: medic: expected an object { ... }, got 5 | medic not an object
+        medic = null                                                             | F:1: medic: must not be null | medic null
+        medic {\\n  interval = null\\n}                                            | F:2: medic.interval: must not be null | knob null
         medic {\\n  targets = [1]\\n}                                                 | F:2: medic.targets: expected an object { ... }, got a list | targets not an object
         """)
     void rejectsEachBrokenFileWithItsExactMessageAndLine(String text, String expected, String kind) throws IOException {
@@ -85,14 +89,62 @@ class ConfigLoaderTest {
                   interval = soon
                   retry-interval = -1s
                   colour = blue
-                  targets.api { container = x, http { url = "nope" } }
+                  targets.api { container = x, http { url = "nope" }, docker-health = sometimes }
                 }
                 """);
         assertEquals(List.of(
                 "F:4: medic.colour: unknown key",
                 "F:2: medic.interval: expected a duration such as 30s or 5m, got \"soon\"",
                 "F:3: medic.retry-interval: must be more than zero, got \"-1s\"",
-                "F:5: medic.targets.api.http.url: not an http:// or https:// URL: \"nope\""), problems);
+                "F:5: medic.targets.api.http.url: not an http:// or https:// URL: \"nope\"",
+                "F:5: medic.targets.api.docker-health: expected auto, on or off, got \"sometimes\""), problems);
+    }
+
+    @Test
+    void anyWrongValueAnywhereIsAReportedProblemNeverACrash() throws Exception {
+        List<String> lines = List.of(
+                "medic {",
+                "  interval = 60s",
+                "  retry-interval = 10s",
+                "  timeout = 5s",
+                "  failure-threshold = 3",
+                "  success-threshold = 1",
+                "  start-period = 30s",
+                "  escalation = [ { action = restart-container, attempts = 3 } ]",
+                "  give-up-cooldown = 30m",
+                "  docker { host = \"unix:///var/run/docker.sock\", timeout = 15s, stop-timeout = 10s }",
+                "  compose { command = auto, timeout = 5m }",
+                "  discovery { enabled = true, labels = [\"medic.enable=true\"] }",
+                "  api.listen = \"127.0.0.1:9631\"",
+                "  targets.api.service { project = shop, name = api }",
+                "  targets.api.http { url = \"http://127.0.0.1:8000/health\", expect-status = [200], timeout = 2s }",
+                "  targets.api.http.headers { Host = shop }",
+                "  targets.api.docker-health = auto",
+                "  targets.api.project { directory = /srv/shop, files = [a.yml] }",
+                "  targets.w { container = shop_worker_1, interval = 30s }",
+                "}");
+        List<String> wrong = List.of("null", "5", "\"x\"", "[1]", "{ a = 1 }", "-1s", "[]", "{}", "0", "true");
+        ConfigLoader.load(List.of(write("valid.conf", String.join("\n", lines))));
+        int variants = 0;
+        for (int i = 1; i < lines.size() - 1; i++) {
+            String line = lines.get(i);
+            int eq = line.indexOf(" = ");
+            int brace = line.indexOf(" { ");
+            int keyEnd = eq > 0 && (brace < 0 || eq < brace) ? eq : brace;
+            for (String value : wrong) {
+                List<String> mutated = new java.util.ArrayList<>(lines);
+                mutated.set(i, line.substring(0, keyEnd) + " = " + value);
+                Path file = write("mutated.conf", String.join("\n", mutated));
+                try {
+                    ConfigLoader.load(List.of(file));
+                } catch (ConfigRejectedException e) {
+                    assertTrue(e.problems().stream().allMatch(p -> p.toString().startsWith(file + ":")),
+                            e.getMessage());
+                }
+                variants++;
+            }
+        }
+        assertEquals((lines.size() - 2) * wrong.size(), variants);
     }
 
     @Test

@@ -13,10 +13,12 @@ import dev.medic.core.Phase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Healing against the real Docker engine, each test in its own compose project with host networking. */
+/**
+ * Healing against the real Docker engine, each test in its own compose project with host networking
+ * ({@link ComposeApp#up} fails the test when no engine answers).
+ */
 class HealingIT {
 
     /** The config of a target {@code api}: the app's api service, probed on its health endpoint. */
@@ -27,11 +29,6 @@ class HealingIT {
                   http { url = "%s" }
                 }
                 """.formatted(app.project, app.healthUrl());
-    }
-
-    @BeforeAll
-    static void docker() {
-        DockerFixture.requireDockerAndImage();
     }
 
     @Test

@@ -21,16 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Probe timing and Docker outages, against real servers. */
 class ProbingIT {
-
-    @BeforeAll
-    static void docker() {
-        DockerFixture.requireDockerAndImage();
-    }
 
     @Test
     void anEndpointThatNeverAnswersFailsAtItsTimeoutWhileAnotherTargetKeepsItsSchedule() throws Exception {

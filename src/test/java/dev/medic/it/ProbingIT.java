@@ -36,7 +36,7 @@ class ProbingIT {
                      start-period = 0s
                      failure-threshold = 100
                      targets {
-                       hung { http { url = "%s", timeout = 2s } }
+                       hung { interval = 3s, http { url = "%s", timeout = 2s } }
                        steady { http { url = "http://127.0.0.1:%d/index.html" } }
                      }
                      """.formatted(app.healthUrl(), app.port))) {

@@ -295,8 +295,8 @@ public final class ConfigLoader {
         }
         Optional<String> body = h.string("expect-body");
         Duration timeout = h.duration("timeout", false).orElse(targetTimeout);
-        if (h.has("timeout") && interval != null && timeout.compareTo(interval) >= 0) {
-            h.problem("timeout", "timeout " + human(timeout) + " must be shorter than interval " + human(interval));
+        if (h.has("timeout")) {
+            timeoutNotBelowInterval(timeout, interval).ifPresent(message -> h.problem("timeout", message));
         }
         Map<String, String> headers = new LinkedHashMap<>();
         h.object("headers").ifPresent(hs -> {
@@ -337,11 +337,20 @@ public final class ConfigLoader {
         return Optional.of(new ProjectOverride(dir, files));
     }
 
+    /** Why a check with this timeout cannot fit its interval, or empty when it can (or either is unknown). */
+    private static Optional<String> timeoutNotBelowInterval(Duration timeout, Duration interval) {
+        if (timeout == null || interval == null || timeout.compareTo(interval) < 0) {
+            return Optional.empty();
+        }
+        return Optional.of("timeout " + human(timeout) + " must be shorter than interval " + human(interval));
+    }
+
     private static void checkTimeoutBelowInterval(ObjectReader level, Knobs knobs, ObjectReader medic) {
-        if (knobs.timeout == null || knobs.interval == null || knobs.timeout.compareTo(knobs.interval) < 0) {
+        Optional<String> problem = timeoutNotBelowInterval(knobs.timeout, knobs.interval);
+        if (problem.isEmpty()) {
             return;
         }
-        String message = "timeout " + human(knobs.timeout) + " must be shorter than interval " + human(knobs.interval);
+        String message = problem.get();
         // Point at the value the operator wrote; a target that overrides neither inherits the global report.
         for (String key : List.of("timeout", "interval")) {
             if (level.has(key) && !level.isDefault(key)) {

@@ -52,6 +52,10 @@ ensure_busybox_image() {
   if docker image inspect "$image" >/dev/null 2>&1; then
     return 0
   fi
+  if [ ! -x /bin/busybox ]; then
+    log "busybox-static is needed at /bin/busybox to build $image"
+    return 1
+  fi
   log "building image $image from busybox-static"
   local root
   root="$(mktemp -d)"

@@ -3,19 +3,14 @@ package dev.medic.it;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The real Docker engine the integration tests heal against, and the tiny test image made with
- * {@code docker import} from busybox-static (no registry is reachable). Fails loudly when Docker is
- * missing: these tests never skip.
+ * {@code docker import} from busybox-static (no registry is reachable) by {@code scripts/lib.sh}.
+ * Fails loudly when Docker is missing: these tests never skip.
  */
 final class DockerFixture {
     static final String IMAGE = "medic-it-busybox:1";
-    private static final List<String> APPLETS = List.of("sh", "httpd", "sleep", "cat", "echo", "test", "touch", "rm",
-            "kill", "false", "true", "ls", "mkdir", "printf", "wget", "[");
 
     private DockerFixture() {
     }
@@ -27,29 +22,8 @@ final class DockerFixture {
             throw new AssertionError("the integration tests need a running Docker engine (scripts/test starts one): "
                     + version.output());
         }
-        if (Cli.run("docker", "image", "inspect", IMAGE).exitCode() == 0) {
-            return;
-        }
-        Path busybox = Path.of("/bin/busybox");
-        if (!Files.isExecutable(busybox)) {
-            throw new AssertionError("busybox-static is needed at /bin/busybox to build the test image");
-        }
-        try {
-            Path root = Files.createTempDirectory("medic-it-rootfs");
-            Files.createDirectories(root.resolve("bin"));
-            Files.createDirectories(root.resolve("tmp"));
-            Files.createDirectories(root.resolve("www"));
-            Files.copy(busybox, root.resolve("bin/busybox"));
-            for (String applet : APPLETS) {
-                Files.createSymbolicLink(root.resolve("bin").resolve(applet), Path.of("busybox"));
-            }
-            Path tar = root.resolveSibling(root.getFileName() + ".tar");
-            Cli.run("tar", "-C", root.toString(), "-cf", tar.toString(), ".").orFail();
-            Cli.run("docker", "import", tar.toString(), IMAGE).orFail();
-            Cli.run("rm", "-rf", root.toString(), tar.toString());
-        } catch (IOException e) {
-            throw new AssertionError("could not build the test image: " + e.getMessage(), e);
-        }
+        // One recipe for the image, shared with scripts/demo.
+        Cli.run("bash", "-c", ". scripts/lib.sh && ensure_busybox_image \"$0\"", IMAGE).orFail();
     }
 
     /** A free TCP port on 127.0.0.1. */

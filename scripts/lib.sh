@@ -77,3 +77,44 @@ ensure_jar() {
     (cd "$MEDIC_ROOT" && mvn -B -q -DskipTests package) >&2
   fi
 }
+
+# The packages of the Debian rootfs that the systemd end-to-end test boots with systemd-nspawn:
+# systemd as init, the runtime that medic's .deb depends on, and the tools the test uses inside.
+TEST_ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,adduser,procps,openjdk-17-jre-headless"
+
+# Prints the path of a debootstrapped Debian bookworm rootfs for the systemd end-to-end test,
+# building it once. It is cached outside the checkout (MEDIC_ROOTFS_CACHE, default
+# /var/cache/medic-test) under a name that changes with its package list, so later runs and fresh
+# clones reuse it; a build is made in a temporary folder and renamed only when complete.
+ensure_test_rootfs() {
+  local cache="${MEDIC_ROOTFS_CACHE:-/var/cache/medic-test}"
+  local key
+  key="$(printf '%s' "$TEST_ROOTFS_PACKAGES" | sha1sum | cut -c1-12)"
+  local rootfs="$cache/bookworm-$key"
+  if [ -x "$rootfs/lib/systemd/systemd" ] && [ -x "$rootfs/usr/bin/java" ]; then
+    printf '%s\n' "$rootfs"
+    return 0
+  fi
+  local need=()
+  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || need+=(systemd-container)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing with apt: ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  mkdir -p "$cache"
+  local building="$cache/.building-$key.$$"
+  rm -rf "$building"
+  log "debootstrapping Debian bookworm into $rootfs (once; a few minutes)"
+  if ! debootstrap --variant=minbase --include="$TEST_ROOTFS_PACKAGES" bookworm "$building" \
+      http://deb.debian.org/debian >"$cache/debootstrap-$key.log" 2>&1; then
+    log "debootstrap failed; see $cache/debootstrap-$key.log"
+    tail -n 20 "$cache/debootstrap-$key.log" >&2
+    rm -rf "$building"
+    return 1
+  fi
+  echo medic-e2e >"$building/etc/hostname"
+  rm -rf "$building/var/cache/apt/archives/"*.deb
+  mv "$building" "$rootfs"
+  printf '%s\n' "$rootfs"
+}

@@ -44,7 +44,7 @@ import okhttp3.OkHttpClient;
  */
 public final class Daemon implements AutoCloseable {
 
-    private final MedicConfig config;
+    private volatile MedicConfig config;
     private final Clock clock;
     private final EventPublisher events;
     private final ScheduledExecutorService scheduler;
@@ -99,6 +99,46 @@ public final class Daemon implements AutoCloseable {
         events.publish(MedicEvent.of(EventType.STARTED, null, MedicEvent.fields("version", MedicVersion.get(),
                 "targets", Integer.toString(config.targets().size()),
                 "api", listen.map(Object::toString).orElse("off")), "medic is watching", clock.instant()));
+    }
+
+    /**
+     * Applies a new configuration to the running daemon (see {@link Engine#reload}) and logs
+     * {@code config_loaded} with what changed. Settings of the Docker client, the compose runner and the
+     * local API are read once at start; a change to them is logged as needing a restart.
+     */
+    public synchronized Engine.ReloadSummary reload(MedicConfig next) {
+        MedicConfig previous = config;
+        List<String> needRestart = new ArrayList<>();
+        if (!previous.docker().equals(next.docker())) {
+            needRestart.add("docker");
+        }
+        if (!previous.compose().equals(next.compose())) {
+            needRestart.add("compose");
+        }
+        if (!previous.apiListen().equals(next.apiListen())) {
+            needRestart.add("api.listen");
+        }
+        Engine.ReloadSummary summary = engine.reload(next);
+        config = next;
+        Map<String, String> fields = configFields(next);
+        fields.put("added", String.join(",", summary.added()));
+        fields.put("removed", String.join(",", summary.removed()));
+        fields.put("changed", String.join(",", summary.changed()));
+        fields.put("kept", Integer.toString(summary.kept().size()));
+        if (!needRestart.isEmpty()) {
+            fields.put("restart-needed", String.join(",", needRestart));
+        }
+        events.publish(MedicEvent.of(EventType.CONFIG_LOADED, null, fields, needRestart.isEmpty()
+                ? "configuration reloaded"
+                : "configuration reloaded; changes to " + String.join(", ", needRestart)
+                        + " take effect when medic restarts", clock.instant()));
+        return summary;
+    }
+
+    /** The fields of a {@code config_loaded} event: how many targets, from which files. */
+    static Map<String, String> configFields(MedicConfig c) {
+        return MedicEvent.fields("targets", Integer.toString(c.targets().size()),
+                "files", c.sources().isEmpty() ? "(embedded defaults)" : String.join(",", c.sources()));
     }
 
     public Engine engine() {

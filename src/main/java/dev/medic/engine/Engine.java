@@ -1,6 +1,7 @@
 package dev.medic.engine;
 
 import dev.medic.config.ContainerTarget;
+import dev.medic.config.DockerHealthMode;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
@@ -22,11 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +47,7 @@ public final class Engine implements AutoCloseable {
     private static final Duration MAX_START_JITTER = Duration.ofSeconds(1);
     private static final Duration MAX_STREAM_BACKOFF = Duration.ofSeconds(30);
 
-    private final MedicConfig config;
+    private volatile MedicConfig config;
     private final ContainerRuntime runtime;
     private final TargetChecker checker;
     private final Healer healer;
@@ -54,6 +59,11 @@ public final class Engine implements AutoCloseable {
 
     private final Map<String, TargetWorker> workers = new ConcurrentHashMap<>();
     private final AtomicLong heartbeatMillis = new AtomicLong();
+    private final List<Consumer<List<TargetStatus>>> heartbeatListeners = new CopyOnWriteArrayList<>();
+    private final Set<String> reportedWedged = ConcurrentHashMap.newKeySet();
+    private ScheduledFuture<?> discovery;
+    private boolean started;
+    private boolean subscribed;
     private final Object streamLock = new Object();
     private AutoCloseable stream;
     private Duration streamBackoff = Duration.ofSeconds(1);
@@ -81,24 +91,36 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Starts every worker's schedule, the event subscription, discovery and the liveness heartbeat. */
-    public void start() {
+    public synchronized void start() {
+        started = true;
         heartbeatMillis.set(clock.millis());
         scheduler.scheduleWithFixedDelay(this::heartbeat, 0, 1, TimeUnit.SECONDS);
         for (TargetWorker w : workers.values()) {
             w.start(scheduler, pool, startJitter());
         }
-        if (needsDocker()) {
+        subscribeIfNeeded();
+        scheduleDiscovery();
+    }
+
+    private void subscribeIfNeeded() {
+        boolean needsDocker = config.discovery().enabled()
+                || workers.values().stream().anyMatch(w -> w.spec().hasContainer());
+        if (needsDocker && !subscribed) {
+            subscribed = true;
             subscribe();
-        }
-        if (config.discovery().enabled()) {
-            long everyMs = config.policy().interval().toMillis();
-            scheduler.scheduleWithFixedDelay(() -> pool.execute(this::discoverSafely), 0, everyMs,
-                    TimeUnit.MILLISECONDS);
         }
     }
 
-    private boolean needsDocker() {
-        return config.discovery().enabled() || workers.values().stream().anyMatch(w -> w.spec().hasContainer());
+    private void scheduleDiscovery() {
+        if (discovery != null) {
+            discovery.cancel(false);
+            discovery = null;
+        }
+        if (config.discovery().enabled()) {
+            long everyMs = config.policy().interval().toMillis();
+            discovery = scheduler.scheduleWithFixedDelay(() -> pool.execute(this::discoverSafely), 0, everyMs,
+                    TimeUnit.MILLISECONDS);
+        }
     }
 
     private Duration startJitter() {
@@ -106,13 +128,70 @@ public final class Engine implements AutoCloseable {
         return Duration.ofMillis(bound <= 0 ? 0 : jitter.nextInt((int) bound));
     }
 
+    /**
+     * Runs on the scheduler every second. The loop counts as alive only when this task itself runs (so a
+     * wedged scheduler stops it) and no worker's check has been running longer than it possibly could;
+     * only then are the listeners (the systemd watchdog among them) told.
+     */
     private void heartbeat() {
-        heartbeatMillis.set(clock.millis());
+        Instant now = clock.instant();
+        MedicConfig c = config;
+        boolean wedged = false;
+        for (TargetWorker w : workers.values()) {
+            Optional<Instant> since = w.busySince();
+            Duration bound = longestPossibleTick(c, w.spec());
+            if (since.isPresent() && Duration.between(since.get(), now).compareTo(bound) > 0) {
+                wedged = true;
+                if (reportedWedged.add(w.name())) {
+                    LOG.error("the check of {} has run for more than {} s, longer than it possibly could; medic "
+                            + "reports itself not alive so that its supervisor restarts it", w.name(), bound.toSeconds());
+                }
+            } else {
+                reportedWedged.remove(w.name());
+            }
+        }
+        if (wedged) {
+            return;
+        }
+        heartbeatMillis.set(now.toEpochMilli());
+        List<TargetStatus> snapshot = snapshot();
+        for (Consumer<List<TargetStatus>> listener : heartbeatListeners) {
+            try {
+                listener.accept(snapshot);
+            } catch (RuntimeException e) {
+                LOG.warn("a heartbeat listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The most one check of {@code spec} can take when nothing is wedged: every probe at its timeout, the
+     * Docker calls at theirs, and the longest action (a project down and up) at the compose timeout.
+     */
+    static Duration longestPossibleTick(MedicConfig c, TargetSpec spec) {
+        return spec.timeout().multipliedBy(spec.probes().size() + 1L)
+                .plus(c.docker().timeout().multipliedBy(4))
+                .plus(c.docker().stopTimeout())
+                .plus(c.compose().timeout().multipliedBy(2))
+                .plus(Duration.ofMinutes(1));
+    }
+
+    /**
+     * Calls {@code listener} with every target's status after each heartbeat that finds the engine alive,
+     * on the scheduler's thread; a listener must return quickly.
+     */
+    public void addHeartbeatListener(Consumer<List<TargetStatus>> listener) {
+        heartbeatListeners.add(listener);
     }
 
     /** Whether the scheduling loop has run within {@code bound}: the answer of {@code /healthz}. */
     public boolean isAlive(Duration bound) {
         return !closing && clock.millis() - heartbeatMillis.get() <= bound.toMillis();
+    }
+
+    /** The configuration the engine runs on now (it changes on reload). */
+    public MedicConfig config() {
+        return config;
     }
 
     public Collection<TargetWorker> workers() {
@@ -127,6 +206,87 @@ public final class Engine implements AutoCloseable {
     public List<TargetStatus> snapshot() {
         return workers.values().stream().map(TargetWorker::status)
                 .sorted((a, b) -> a.name().compareTo(b.name())).toList();
+    }
+
+    // ---- reload -----------------------------------------------------------------------------------
+
+    /** What a reload changed, by target name. */
+    public record ReloadSummary(List<String> added, List<String> removed, List<String> changed, List<String> kept) { }
+
+    /**
+     * Replaces the configuration without stopping the engine: targets that are new start, targets no
+     * longer configured stop, targets whose configuration changed start over, and targets whose
+     * configuration is the same keep their worker and so their state. Discovered targets stay unless the
+     * new configuration names their container or turns discovery off.
+     */
+    public synchronized ReloadSummary reload(MedicConfig next) {
+        MedicConfig previous = config;
+        config = next;
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        Map<String, TargetSpec> wanted = new LinkedHashMap<>();
+        for (TargetSpec spec : next.targets()) {
+            wanted.put(spec.name(), spec);
+        }
+        for (TargetWorker w : List.copyOf(workers.values())) {
+            TargetSpec now = wanted.get(w.name());
+            if (now == null && isDiscovered(w.spec())) {
+                ContainerTarget ct = (ContainerTarget) w.spec();
+                if (next.discovery().enabled() && !coveredByConfig(ct.container(), ct.container(), Map.of())) {
+                    TargetSpec rediscovered = discoveredSpec(ct.container());
+                    if (rediscovered.equals(ct)) {
+                        kept.add(w.name());
+                    } else {
+                        replace(w, rediscovered);
+                        changed.add(w.name());
+                    }
+                    continue;
+                }
+            }
+            if (now == null) {
+                w.stop();
+                workers.remove(w.name(), w);
+                removed.add(w.name());
+            } else if (now.equals(w.spec())) {
+                kept.add(w.name());
+            } else {
+                replace(w, now);
+                changed.add(w.name());
+            }
+        }
+        for (TargetSpec spec : wanted.values()) {
+            if (!workers.containsKey(spec.name())) {
+                TargetWorker w = newWorker(spec);
+                workers.put(spec.name(), w);
+                if (started) {
+                    w.start(scheduler, pool, startJitter());
+                }
+                added.add(spec.name());
+            }
+        }
+        if (started) {
+            subscribeIfNeeded();
+            if (!previous.discovery().equals(next.discovery())
+                    || !previous.policy().interval().equals(next.policy().interval())) {
+                scheduleDiscovery();
+            }
+        }
+        return new ReloadSummary(List.copyOf(added), List.copyOf(removed), List.copyOf(changed), List.copyOf(kept));
+    }
+
+    private void replace(TargetWorker old, TargetSpec spec) {
+        old.stop();
+        TargetWorker w = newWorker(spec);
+        workers.put(spec.name(), w);
+        if (started) {
+            w.start(scheduler, pool, startJitter());
+        }
+    }
+
+    private static boolean isDiscovered(TargetSpec spec) {
+        return spec instanceof ContainerTarget ct && ct.discovered();
     }
 
     // ---- Docker events ----------------------------------------------------------------------------
@@ -210,12 +370,10 @@ public final class Engine implements AutoCloseable {
         List<String> seenNames = new ArrayList<>();
         for (ContainerInfo c : found.values()) {
             seenNames.add(c.name());
-            if (c.name().isEmpty() || coveredByConfig(c) || workers.containsKey(c.name())) {
+            if (c.name().isEmpty() || coveredByConfig(c.name(), c.id(), c.labels()) || workers.containsKey(c.name())) {
                 continue;
             }
-            TargetSpec spec = new ContainerTarget(c.name(), c.name(), config.policy(), config.timeout(), List.of(),
-                    dev.medic.config.DockerHealthMode.AUTO, Optional.empty(), true);
-            TargetWorker w = newWorker(spec);
+            TargetWorker w = newWorker(discoveredSpec(c.name()));
             if (workers.putIfAbsent(c.name(), w) == null) {
                 LOG.info("discovered container {} ({}) by its labels; watching it", c.name(), c.shortId());
                 w.start(scheduler, pool, startJitter());
@@ -233,15 +391,21 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private boolean coveredByConfig(ContainerInfo c) {
+    /** A discovered container's target: named after it, on the global policy, with no probe of its own. */
+    private TargetSpec discoveredSpec(String containerName) {
+        MedicConfig c = config;
+        return new ContainerTarget(containerName, containerName, c.policy(), c.timeout(), List.of(),
+                DockerHealthMode.AUTO, Optional.empty(), true);
+    }
+
+    private boolean coveredByConfig(String name, String id, Map<String, String> labels) {
         for (TargetSpec spec : config.targets()) {
-            if (spec instanceof ContainerTarget ct
-                    && (ct.container().equals(c.name()) || c.id().startsWith(ct.container()))) {
+            if (spec instanceof ContainerTarget ct && (ct.container().equals(name) || id.startsWith(ct.container()))) {
                 return true;
             }
             if (spec instanceof ServiceTarget st
-                    && st.composeProject().equals(c.labels().get(ComposeProject.PROJECT_LABEL))
-                    && st.service().equals(c.labels().get(ComposeProject.SERVICE_LABEL))) {
+                    && st.composeProject().equals(labels.get(ComposeProject.PROJECT_LABEL))
+                    && st.service().equals(labels.get(ComposeProject.SERVICE_LABEL))) {
                 return true;
             }
         }

@@ -54,6 +54,7 @@ public final class TargetWorker {
     private volatile TargetStatus status;
     private volatile Optional<ContainerInfo> lastContainer = Optional.empty();
     private volatile Instant restartedElsewhereAt;
+    private volatile Instant tickStartedAt;
 
     private final Object scheduleLock = new Object();
     private ScheduledExecutorService scheduler;
@@ -108,29 +109,43 @@ public final class TargetWorker {
      */
     public Duration tick() {
         synchronized (tickLock) {
-            Instant elsewhere = restartedElsewhereAt;
-            if (elsewhere != null) {
-                restartedElsewhereAt = null;
-                apply(machine.onRestartedElsewhere(state, elsewhere));
+            tickStartedAt = clock.instant();
+            try {
+                return checkAndHeal();
+            } finally {
+                tickStartedAt = null;
             }
-            Optional<String> project = project();
-            if (project.isPresent() && healer.isProjectBusy(project.get())) {
-                // Its project is being restarted by another target's action: what we would see now is that restart.
-                return spec.policy().retryInterval();
-            }
-            TargetChecker.Check check = checker.check(spec);
-            if (check.container().isPresent()) {
-                lastContainer = check.container();
-            }
-            Instant now = clock.instant();
-            lastCheck = new TargetStatus.LastCheck(now, check.result().verdict().name(), check.result().detail());
-            Decision decision = machine.onCheck(state, check.result(), now);
-            Duration next = apply(decision);
-            if (decision.action().isPresent()) {
-                next = heal(decision.action().get(), check.container());
-            }
-            return next;
         }
+    }
+
+    /** When the check now running started; empty between checks. */
+    Optional<Instant> busySince() {
+        return Optional.ofNullable(tickStartedAt);
+    }
+
+    private Duration checkAndHeal() {
+        Instant elsewhere = restartedElsewhereAt;
+        if (elsewhere != null) {
+            restartedElsewhereAt = null;
+            apply(machine.onRestartedElsewhere(state, elsewhere));
+        }
+        Optional<String> project = project();
+        if (project.isPresent() && healer.isProjectBusy(project.get())) {
+            // Its project is being restarted by another target's action: what we would see now is that restart.
+            return spec.policy().retryInterval();
+        }
+        TargetChecker.Check check = checker.check(spec);
+        if (check.container().isPresent()) {
+            lastContainer = check.container();
+        }
+        Instant now = clock.instant();
+        lastCheck = new TargetStatus.LastCheck(now, check.result().verdict().name(), check.result().detail());
+        Decision decision = machine.onCheck(state, check.result(), now);
+        Duration next = apply(decision);
+        if (decision.action().isPresent()) {
+            next = heal(decision.action().get(), check.container());
+        }
+        return next;
     }
 
     private Duration heal(HealingAction action, Optional<ContainerInfo> container) {

@@ -2,6 +2,9 @@ package dev.medic.engine;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.config.ConfigLoader;
@@ -13,6 +16,7 @@ import dev.medic.docker.ContainerEvent;
 import dev.medic.docker.ContainerLocator;
 import dev.medic.event.EventPublisher;
 import dev.medic.fakes.FakeContainerRuntime;
+import dev.medic.fakes.MutableClock;
 import dev.medic.heal.Healer;
 import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.ProbeRegistry;
@@ -43,9 +47,17 @@ class EngineTest {
     private Healer healer;
 
     private Engine engine(String config) throws Exception {
-        Path file = dir.resolve("medic.conf");
+        return engine(config, Clock.systemUTC());
+    }
+
+    private MedicConfig config(String config) throws Exception {
+        Path file = Files.createTempFile(dir, "medic", ".conf");
         Files.writeString(file, "medic {\n" + config + "\n}\n");
-        MedicConfig c = ConfigLoader.load(List.of(file));
+        return ConfigLoader.load(List.of(file));
+    }
+
+    private Engine engine(String config, Clock clock) throws Exception {
+        MedicConfig c = config(config);
         ContainerLocator locator = new ContainerLocator(docker);
         TargetChecker checker = new TargetChecker(new ContainerProbe(locator), new ProbeRegistry(List.of()));
         Path compose = dir.resolve("slow-compose");
@@ -53,7 +65,7 @@ class EngineTest {
         Files.setPosixFilePermissions(compose, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         healer = new Healer(docker, locator, new ComposeRunner(List.of(compose.toString()), Duration.ofSeconds(5),
                 "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
-        engine = new Engine(c, docker, checker, healer, new EventPublisher(List.of()), Clock.systemUTC(), scheduler,
+        engine = new Engine(c, docker, checker, healer, new EventPublisher(List.of()), clock, scheduler,
                 pool, new Random(1));
         return engine;
     }
@@ -168,5 +180,123 @@ class EngineTest {
 
         docker.explodeWith = null;
         await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.HEALTHY);
+    }
+
+    @Test
+    void aReloadStartsNewTargetsStopsRemovedOnesAndKeepsTheStateOfUnchangedOnes() throws Exception {
+        docker.put(FakeContainerRuntime.running("k1", "kept", Map.of(), null));
+        docker.put(FakeContainerRuntime.exited("g1", "gone", 1));
+        docker.put(FakeContainerRuntime.running("c1", "changed", Map.of(), null));
+        docker.put(FakeContainerRuntime.running("n1", "new", Map.of(), null));
+        String common = """
+                interval = 1h
+                retry-interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                """;
+        Engine e = engine(common + """
+                targets.kept { container = kept, failure-threshold = 5 }
+                targets.gone { container = gone }
+                targets.changed { container = changed }
+                """);
+        e.start();
+        TargetWorker kept = e.worker("kept").orElseThrow();
+        TargetWorker changed = e.worker("changed").orElseThrow();
+        TargetWorker gone = e.worker("gone").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> kept.status().phase() == Phase.HEALTHY);
+        docker.put(FakeContainerRuntime.running("k1", "kept", Map.of(), "unhealthy"));
+        kept.tick();
+        assertEquals(Phase.FAILING, kept.status().phase(), "one of five failures counted before the reload");
+        int failuresBefore = kept.status().failures();
+
+        Engine.ReloadSummary summary = e.reload(config(common + """
+                targets.kept { container = kept, failure-threshold = 5 }
+                targets.changed { container = changed, failure-threshold = 2 }
+                targets.added { container = new }
+                """));
+
+        assertEquals(List.of("added"), summary.added());
+        assertEquals(List.of("gone"), summary.removed());
+        assertEquals(List.of("changed"), summary.changed());
+        assertEquals(List.of("kept"), summary.kept());
+        assertSame(kept, e.worker("kept").orElseThrow(), "an unchanged target keeps its worker");
+        assertEquals(failuresBefore, e.worker("kept").orElseThrow().status().failures(), "and its state");
+        assertNotSame(changed, e.worker("changed").orElseThrow());
+        assertEquals(2, e.worker("changed").orElseThrow().spec().policy().failureThreshold());
+        assertTrue(e.worker("gone").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.worker("added").orElseThrow().status().lastCheck() != null);
+        assertEquals(Phase.HEALTHY, e.worker("added").orElseThrow().status().phase(), "a new target is checked at once");
+
+        int restartsBefore = docker.restarted.size();
+        gone.checkNow();
+        Thread.sleep(300);
+        assertEquals(restartsBefore, docker.restarted.size(), "a removed target's worker no longer runs");
+    }
+
+    @Test
+    void aReloadThatTurnsDiscoveryOffDropsDiscoveredTargets() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "labelled", Map.of("medic.enable", "true"), null));
+        Engine e = engine("interval = 1h");
+        e.discover();
+        assertTrue(e.worker("labelled").isPresent());
+
+        Engine.ReloadSummary same = e.reload(config("interval = 1h"));
+        assertEquals(List.of("labelled"), same.kept(), "discovered targets survive a reload that keeps discovery on");
+
+        Engine.ReloadSummary off = e.reload(config("interval = 1h\ndiscovery.enabled = false"));
+        assertEquals(List.of("labelled"), off.removed());
+        assertTrue(e.worker("labelled").isEmpty());
+    }
+
+    @Test
+    void heartbeatListenersHearOnlyWhileNoCheckIsWedged() throws Exception {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        docker.put(FakeContainerRuntime.running("s1", "stuck", Map.of(), null));
+        Engine e = engine("""
+                discovery.enabled = false
+                targets.stuck { container = stuck }
+                """, clock);
+        java.util.concurrent.atomic.AtomicInteger beats = new java.util.concurrent.atomic.AtomicInteger();
+        e.addHeartbeatListener(targets -> beats.incrementAndGet());
+        docker.wedgeInspect = new java.util.concurrent.CountDownLatch(1);
+        e.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> beats.get() >= 2);
+        assertTrue(e.isAlive(Duration.ofSeconds(5)), "a check that is merely slow is not a wedge");
+
+        // Past the longest a check could take, the heartbeat withholds itself: no pings, /healthz goes 503.
+        clock.advance(Engine.longestPossibleTick(e.config(), e.worker("stuck").orElseThrow().spec())
+                .plusSeconds(1));
+        Thread.sleep(1500);
+        int frozen = beats.get();
+        Thread.sleep(2000);
+        assertEquals(frozen, beats.get(), "no heartbeat while a check is wedged");
+        assertFalse(e.isAlive(Duration.ofSeconds(5)));
+
+        docker.wedgeInspect.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> beats.get() > frozen);
+        assertTrue(e.isAlive(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aWedgedSchedulerStopsTheHeartbeat() throws Exception {
+        Engine e = engine("discovery.enabled = false");
+        java.util.concurrent.atomic.AtomicInteger beats = new java.util.concurrent.atomic.AtomicInteger();
+        e.addHeartbeatListener(targets -> beats.incrementAndGet());
+        e.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> beats.get() >= 1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        scheduler.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(500);
+        int frozen = beats.get();
+        Thread.sleep(2500);
+        assertEquals(frozen, beats.get(), "the heartbeat runs on the scheduling loop itself, not on a timer of its own");
+        release.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> beats.get() > frozen);
     }
 }

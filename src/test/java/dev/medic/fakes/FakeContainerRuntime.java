@@ -21,6 +21,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     /** When set, inspect throws it: a bug inside medic's own code path, not a Docker failure. */
     public volatile RuntimeException explodeWith;
     public final java.util.concurrent.atomic.AtomicInteger explosions = new java.util.concurrent.atomic.AtomicInteger();
+    /** When set, every inspect blocks until it is counted down: a Docker call wedged beyond its time limit. */
+    public volatile java.util.concurrent.CountDownLatch wedgeInspect;
     private volatile Consumer<ContainerEvent> listener = e -> { };
     private volatile Consumer<Throwable> streamClosed = t -> { };
     public final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
@@ -61,6 +63,14 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     @Override
     public Optional<ContainerInfo> inspect(String nameOrId) throws DockerUnavailableException {
         checkReachable();
+        java.util.concurrent.CountDownLatch wedge = wedgeInspect;
+        if (wedge != null) {
+            try {
+                wedge.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         RuntimeException bug = explodeWith;
         if (bug != null) {
             explosions.incrementAndGet();

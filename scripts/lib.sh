@@ -5,7 +5,20 @@ MEDIC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
-# Installs with apt whatever of docker.io, docker-compose, busybox-static, a JDK and Maven is missing.
+# Installs the given Debian packages with apt (as root), quietly.
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing packages: $* (run as root to install them with apt)"
+    return 1
+  fi
+  log "installing with apt: $*"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+# Installs with apt whatever is missing of docker.io, docker-compose, busybox-static, a JDK, Maven,
+# curl, and debootstrap and systemd-nspawn for the systemd end-to-end test.
 ensure_prereqs() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
@@ -14,15 +27,10 @@ ensure_prereqs() {
   command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
   if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      log "missing packages: ${missing[*]} (run as root to install them with apt)"
-      return 1
-    fi
-    log "installing with apt: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
   fi
 }
 
@@ -95,13 +103,7 @@ ensure_test_rootfs() {
     printf '%s\n' "$rootfs"
     return 0
   fi
-  local need=()
-  command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
-  command -v systemd-nspawn >/dev/null 2>&1 || need+=(systemd-container)
-  if [ ${#need[@]} -gt 0 ]; then
-    log "installing with apt: ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  fi
+  command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
   mkdir -p "$cache"
   local building="$cache/.building-$key.$$"
   rm -rf "$building"

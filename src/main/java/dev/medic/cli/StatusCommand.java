@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.medic.api.StatusDocument;
 import dev.medic.config.ConfigLoader;
-import dev.medic.config.ConfigRejectedException;
-import dev.medic.config.MedicConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,13 +68,8 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private String configuredAddress() {
-        try {
-            MedicConfig config = ConfigLoader.load(Optional.ofNullable(configFile));
-            return config.apiListen().map(Object::toString).orElse(null);
-        } catch (ConfigRejectedException e) {
-            // A broken config must not hide a running daemon: ask the default address.
-            return "127.0.0.1:9631";
-        }
+        // A broken file must not hide the running daemon, which kept the configuration it had.
+        return ConfigLoader.apiListenLeniently(Optional.ofNullable(configFile)).map(Object::toString).orElse(null);
     }
 
     static String render(StatusDocument doc) {

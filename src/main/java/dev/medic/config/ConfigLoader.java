@@ -116,6 +116,42 @@ public final class ConfigLoader {
         return config;
     }
 
+    /**
+     * The local API address, read as leniently as possible, for commands that talk to a running daemon
+     * while a file is broken (the daemon kept the configuration it had): files that do not parse are
+     * skipped, and a bad value gives the default. Empty when the files disable the API.
+     */
+    public static Optional<ListenAddress> apiListenLeniently(Optional<Path> explicitFile) {
+        return apiListenLeniently(explicitFile.map(List::of)
+                .orElseGet(() -> defaultFiles(DEFAULT_FILE, DEFAULT_DROP_IN_DIR)));
+    }
+
+    /** As {@link #apiListenLeniently(Optional)}, from {@code files} in order. */
+    public static Optional<ListenAddress> apiListenLeniently(List<Path> files) {
+        Config reference = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "reference.conf");
+        Config merged = ConfigFactory.empty();
+        for (Path file : files) {
+            List<ConfigProblem> ignored = new ArrayList<>();
+            Config parsed = parse(file, ignored);
+            if (ignored.isEmpty()) {
+                merged = parsed.withFallback(merged);
+            }
+        }
+        for (Config candidate : List.of(merged.withFallback(reference), reference)) {
+            try {
+                List<ConfigProblem> problems = new ArrayList<>();
+                ObjectReader medic = section(new ObjectReader(candidate.resolve().root(), "", problems), "medic");
+                Optional<ListenAddress> api = readApi(medic);
+                if (problems.stream().noneMatch(p -> p.keyPath().startsWith("medic.api"))) {
+                    return api;
+                }
+            } catch (ConfigException e) {
+                // unresolvable substitutions: fall back to the embedded default
+            }
+        }
+        return Optional.of(new ListenAddress("127.0.0.1", 9631));
+    }
+
     private static Config parse(Path file, List<ConfigProblem> problems) {
         if (!Files.exists(file)) {
             problems.add(new ConfigProblem(file.toString(), 0, "", "no such file"));

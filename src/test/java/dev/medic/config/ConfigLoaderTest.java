@@ -221,4 +221,21 @@ class ConfigLoaderTest {
         assertEquals(false, site.policy().healable());
         assertEquals(Duration.ofSeconds(10), ((HttpProbeSpec) site.probes().get(0)).timeout(), "the global timeout");
     }
+
+    @Test
+    void theApiAddressIsFoundEvenWhenAnotherFileIsBroken() throws IOException {
+        Path good = write("10-api.conf", "medic.api.listen = \"127.0.0.1:19631\"\n");
+        Path broken = write("20-broken.conf", "medic { targets.x { container = a, intervl = 5s } }\n");
+        assertThrows(ConfigRejectedException.class, () -> ConfigLoader.load(List.of(good, broken)));
+        Path unparseable = write("30-syntax.conf", "medic { api.listen = \n");
+
+        assertEquals("127.0.0.1:19631", ConfigLoader.apiListenLeniently(List.of(good, broken)).orElseThrow()
+                .toString(), "a semantic problem elsewhere does not matter");
+        assertEquals("127.0.0.1:19631", ConfigLoader.apiListenLeniently(List.of(good, unparseable)).orElseThrow()
+                .toString(), "a file that does not parse is skipped");
+        Path badValue = write("40-bad.conf", "medic.api.listen = nonsense\n");
+        assertEquals("127.0.0.1:9631", ConfigLoader.apiListenLeniently(Optional.of(badValue)).orElseThrow().toString());
+        Path off = write("50-off.conf", "medic.api.listen = \"\"\n");
+        assertTrue(ConfigLoader.apiListenLeniently(Optional.of(off)).isEmpty());
+    }
 }

@@ -2,7 +2,9 @@ package dev.medic.it;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,21 +23,36 @@ final class Cli {
     }
 
     static Result run(Path dir, List<String> command) {
+        return run(Duration.ofSeconds(120), dir, command);
+    }
+
+    static Result run(Duration timeout, Path dir, List<String> command) {
+        Path out = null;
         try {
+            // Output goes to a file, not a pipe, so that a command that hangs is still cut off at its timeout.
+            out = Files.createTempFile("medic-cli", ".out");
             Process p = new ProcessBuilder(command).directory(dir == null ? null : dir.toFile())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
-                throw new AssertionError("timed out: " + command);
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + command);
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8).strip());
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             throw new AssertionError("could not run " + command + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a leftover temp file is harmless
+                }
+            }
         }
     }
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Removes what scripts/install.sh installed. Configuration (/etc/medic), state (/var/lib/medic) and the
+# user medic stay unless --purge is given.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+purge=false
+case "${1:-}" in
+  --purge) purge=true ;;
+  "") ;;
+  *) echo "usage: $0 [--purge]" >&2; exit 2 ;;
+esac
+[ "$(id -u)" -eq 0 ] || { echo "uninstall.sh: run as root" >&2; exit 1; }
+
+if [ -d /run/systemd/system ]; then
+  systemctl disable --now medic.service >/dev/null 2>&1 || true
+fi
+rm -f /etc/systemd/system/medic.service /usr/bin/medic
+rm -rf /usr/share/medic
+if [ -d /run/systemd/system ]; then
+  systemctl daemon-reload
+fi
+if $purge; then
+  rm -rf /etc/medic /var/lib/medic
+  if getent passwd medic >/dev/null; then
+    userdel medic
+  fi
+  if getent group medic >/dev/null; then
+    groupdel medic
+  fi
+  log "medic removed with its configuration, state and user"
+else
+  log "medic removed; /etc/medic, /var/lib/medic and the user medic are kept (--purge removes them)"
+fi

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * medic as an operator runs it: the .deb installed with apt into a Debian booted with systemd (see
  * {@link BootedDebian}), managed with systemctl and read with journalctl, healing a container of the
  * host's real dockerd. The tests run in order on one booted system, like an operator's day: install,
- * a crash healed, reloads, medic itself killed and wedged, stop and purge, then the same service from
- * scripts/install.sh and scripts/uninstall.sh.
+ * a crash healed, reloads, medic itself killed and wedged, an upgrade, stop, remove and purge, then the
+ * same service from scripts/install.sh and scripts/uninstall.sh.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SystemdServiceIT {
@@ -196,7 +196,23 @@ class SystemdServiceIT {
 
     @Test
     @Order(5)
-    void stopExitsCleanlyAndPurgeLeavesNothingBehind() {
+    void anUpgradeKeepsTheOperatorsConfigurationAndTheStateAndRestartsTheService() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> show("ActiveState").equals("active"));
+        debian.sh("echo '# tuned by the operator' >> /etc/medic/medic.conf && touch /var/lib/medic/kept").orFail();
+        String pid = show("MainPID");
+
+        // The same version again takes dpkg's upgrade path: prerm upgrade, postinst configure <old version>.
+        debian.run(Duration.ofMinutes(3), "apt-get", "install", "--reinstall", "-y", "/root/medic.deb").orFail();
+
+        assertTrue(debian.run("cat", "/etc/medic/medic.conf").output().endsWith("# tuned by the operator"));
+        assertEquals(0, debian.run("test", "-e", "/var/lib/medic/kept").exitCode());
+        await().atMost(Duration.ofSeconds(30)).until(() -> show("ActiveState").equals("active")
+                && !show("MainPID").equals(pid));
+    }
+
+    @Test
+    @Order(6)
+    void stopExitsCleanlyRemoveKeepsTheConfigurationAndPurgeLeavesNothingBehind() {
         await().atMost(Duration.ofSeconds(30)).until(() -> debian.run("systemctl", "status", "medic", "--no-pager")
                 .output().contains("Status:"));
         debian.run("systemctl", "stop", "medic").orFail();
@@ -206,12 +222,18 @@ class SystemdServiceIT {
         assertEquals("0", show("ExecMainStatus"));
         assertTrue(journal("info").contains("event=stopping"));
 
+        debian.run("systemctl", "start", "medic").orFail();
+        debian.run(Duration.ofMinutes(2), "apt-get", "remove", "-y", "medic").orFail();
+        assertNotEquals("active", debian.run("systemctl", "is-active", "medic").output(), "remove stops it");
+        assertEquals(0, debian.run("test", "-e", "/etc/medic/medic.conf").exitCode(), "remove keeps the config");
+        assertEquals(0, debian.run("getent", "passwd", "medic").exitCode());
+
         debian.run(Duration.ofMinutes(2), "apt-get", "purge", "-y", "medic").orFail();
         assertNothingOfMedicLeft();
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void installShAndUninstallShDoTheSameWithoutDpkg() {
         debian.sh("mkdir -p /etc/medic/conf.d && cp /etc/medic-e2e.conf /etc/medic/conf.d/10-e2e.conf").orFail();
 

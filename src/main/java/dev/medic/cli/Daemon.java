@@ -43,7 +43,10 @@ import okhttp3.OkHttpClient;
  * Not thread-safe to start/close concurrently; the running parts are.
  */
 public final class Daemon implements AutoCloseable {
+    private static final Duration MAX_SHUTDOWN_GRACE = Duration.ofSeconds(60);
 
+    /** The settings in effect for the parts built once at start: the Docker client, compose runner and API. */
+    private final MedicConfig startConfig;
     private volatile MedicConfig config;
     private final Clock clock;
     private final EventPublisher events;
@@ -62,6 +65,7 @@ public final class Daemon implements AutoCloseable {
 
     /** Wires medic for {@code config}; nothing runs until {@link #start()}. */
     public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks) {
+        this.startConfig = config;
         this.config = config;
         this.clock = clock;
         List<EventSink> sinks = new ArrayList<>();
@@ -107,15 +111,14 @@ public final class Daemon implements AutoCloseable {
      * local API are read once at start; a change to them is logged as needing a restart.
      */
     public synchronized Engine.ReloadSummary reload(MedicConfig next) {
-        MedicConfig previous = config;
         List<String> needRestart = new ArrayList<>();
-        if (!previous.docker().equals(next.docker())) {
+        if (!startConfig.docker().equals(next.docker())) {
             needRestart.add("docker");
         }
-        if (!previous.compose().equals(next.compose())) {
+        if (!startConfig.compose().equals(next.compose())) {
             needRestart.add("compose");
         }
-        if (!previous.apiListen().equals(next.apiListen())) {
+        if (!startConfig.apiListen().equals(next.apiListen())) {
             needRestart.add("api.listen");
         }
         Engine.ReloadSummary summary = engine.reload(next);
@@ -175,7 +178,7 @@ public final class Daemon implements AutoCloseable {
         workerPool.shutdown();
         try {
             // An action in flight (a compose down/up) gets a bounded time to finish rather than being cut mid-way.
-            if (!workerPool.awaitTermination(config.docker().stopTimeout().toSeconds() + 5, TimeUnit.SECONDS)) {
+            if (!workerPool.awaitTermination(shutdownGrace(startConfig).toMillis(), TimeUnit.MILLISECONDS)) {
                 workerPool.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -187,6 +190,15 @@ public final class Daemon implements AutoCloseable {
         runtime.close();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();
+    }
+
+    /**
+     * How long a stop waits for an action in flight: what a project restart may take, but at most 60 s,
+     * inside the unit's TimeoutStopSec=90s so that systemd never has to kill medic mid-way.
+     */
+    static Duration shutdownGrace(MedicConfig c) {
+        Duration action = c.compose().timeout().multipliedBy(2).plus(c.docker().stopTimeout());
+        return action.compareTo(MAX_SHUTDOWN_GRACE) < 0 ? action : MAX_SHUTDOWN_GRACE;
     }
 
     static ThreadFactory daemonThreads(String prefix) {

@@ -189,7 +189,8 @@ class CliIT {
         Path file = config("medic { retry-interval = fast }\n");
         Run r = medic("run", "--config", file.toString());
         assertEquals(78, r.exit());
-        assertEquals("<3>event=config_rejected msg=\"" + file
-                + ":1: medic.retry-interval: expected a duration such as 30s or 5m, got \\\"fast\\\"\"\n", r.stdout());
+        assertEquals("<3>event=config_rejected during=start problems=1 msg=\"" + file
+                + ":1: medic.retry-interval: expected a duration such as 30s or 5m, got \\\"fast\\\" (medic does not start)\"\n",
+                r.stdout());
     }
 }

@@ -19,7 +19,21 @@ public record HealthPolicy(
         Duration startPeriod,
         List<LadderStep> ladder,
         Duration giveUpCooldown,
-        boolean healable) {
+        boolean healable,
+        ActionBudget maxActions,
+        Duration backoffInitial,
+        Duration backoffMax) {
+
+    /** The back-off defaults: 10 s before the second action of an incident, doubling up to 10 min. */
+    public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(10);
+
+    /** A policy with the default max-actions budget and back-off. */
+    public HealthPolicy(Duration interval, Duration retryInterval, int failureThreshold, int successThreshold,
+                        Duration startPeriod, List<LadderStep> ladder, Duration giveUpCooldown, boolean healable) {
+        this(interval, retryInterval, failureThreshold, successThreshold, startPeriod, ladder, giveUpCooldown,
+                healable, ActionBudget.TARGET_DEFAULT, DEFAULT_BACKOFF_INITIAL, DEFAULT_BACKOFF_MAX);
+    }
 
     public HealthPolicy {
         requirePositive(interval, "interval");
@@ -33,6 +47,12 @@ public record HealthPolicy(
             throw new IllegalArgumentException("thresholds must be at least 1");
         }
         ladder = List.copyOf(ladder);
+        Objects.requireNonNull(maxActions, "maxActions");
+        Objects.requireNonNull(backoffInitial, "backoffInitial");
+        Objects.requireNonNull(backoffMax, "backoffMax");
+        if (backoffInitial.isNegative() || backoffMax.compareTo(backoffInitial) < 0) {
+            throw new IllegalArgumentException("back-off must not be negative and its max not below its initial");
+        }
         if (healable && ladder.isEmpty()) {
             throw new IllegalArgumentException("a healable target needs a ladder");
         }
@@ -55,6 +75,21 @@ public record HealthPolicy(
     /** The same policy for a target that is only watched: failures are reported, never healed. */
     public HealthPolicy watchOnly() {
         return new HealthPolicy(interval, retryInterval, failureThreshold, successThreshold, startPeriod,
-                List.of(), giveUpCooldown, false);
+                List.of(), giveUpCooldown, false, maxActions, backoffInitial, backoffMax);
+    }
+
+    /**
+     * How long after the last action the next one of the same incident may start, when
+     * {@code incidentActions} have run: none before the first, then initial, doubling, capped at max.
+     */
+    public Duration backoffAfter(int incidentActions) {
+        if (incidentActions <= 0 || backoffInitial.isZero()) {
+            return Duration.ZERO;
+        }
+        Duration d = backoffInitial;
+        for (int i = 1; i < incidentActions && d.compareTo(backoffMax) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(backoffMax) > 0 ? backoffMax : d;
     }
 }

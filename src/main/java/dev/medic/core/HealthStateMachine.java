@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The pure decision table of DESIGN.md §2 for one target: counts failures and passes, walks the
- * escalation ladder, and says when to check next. It never performs I/O or reads a clock; every call
+ * escalation ladder within its back-off and max-actions budget, and keeps the phases an operator or
+ * a dependency imposes (PAUSED, STOPPED, BLOCKED). It never performs I/O or reads a clock; every call
  * receives {@code now}, so a whole incident can be replayed from a table of ticks.
  *
  * <p>Immutable and thread-safe; the caller owns the {@link TargetState} and must feed one target's
@@ -34,18 +35,35 @@ public final class HealthStateMachine {
         return policy;
     }
 
-    /** Decides what one check result means for the target. */
+    /** Decides what one check result means for the target when nothing outside it stands in the way. */
     public Decision onCheck(TargetState state, CheckResult result, Instant now) {
+        return onCheck(state, result, now, Conditions.NONE);
+    }
+
+    /** Decides what one check result means for the target, given the host's {@code conditions}. */
+    public Decision onCheck(TargetState state, CheckResult result, Instant now, Conditions conditions) {
         if (result.verdict() == Verdict.UNKNOWN || state.phase() == Phase.HEALING) {
             // UNKNOWN never counts; a check racing a running action says nothing about the action yet.
             return new Decision(state, Optional.empty(), List.of(), nextCheckIn(state, now));
         }
         List<MedicEvent> events = new ArrayList<>();
         TargetState s = noteDisagreement(state, result, now, events);
-        Decision decision = result.verdict() == Verdict.PASS
+        if (s.phase() == Phase.PAUSED) {
+            if (s.pausedAt(now)) {
+                return decide(countWhilePaused(s, result), Optional.empty(), events, now);
+            }
+            s = resume(s, now, "the pause ended", events);
+        }
+        if (s.phase() == Phase.STOPPED) {
+            if (result.containerDown()) {
+                return decide(s, Optional.empty(), events, now);
+            }
+            // The operator (or something) runs it again: watch it as if it had just started.
+            s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownSince(null);
+        }
+        return result.verdict() == Verdict.PASS
                 ? onPass(s, result, now, events)
-                : onFail(s, result, now, events);
-        return decision;
+                : onFail(s, result, now, conditions, events);
     }
 
     /** Decides what follows a finished healing action: the start-period, whatever the outcome. */
@@ -55,7 +73,11 @@ public final class HealthStateMachine {
         }
         TargetState next = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
                 .withCounts(0, 0)
-                .withDownSince(null);
+                .withDownSince(null)
+                .withActionFinished(now);
+        if (next.pausedAt(now)) {
+            next = next.moveTo(Phase.PAUSED, now, null);
+        }
         Map<String, String> fields = MedicEvent.fields("action", action.kind().configName(),
                 "step", Integer.toString(action.step()), "attempt", Integer.toString(action.attempt()),
                 "outcome", outcome.outcomeName(), "took_ms", Long.toString(outcome.took().toMillis()));
@@ -70,14 +92,62 @@ public final class HealthStateMachine {
      */
     public Decision onRestartedElsewhere(TargetState state, Instant now) {
         return switch (state.phase()) {
-            case HEALTHY, FAILING, STARTING -> {
+            case HEALTHY, FAILING, STARTING, BLOCKED -> {
                 TargetState next = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
                         .withCounts(0, 0)
                         .withDownSince(null);
                 yield new Decision(next, Optional.empty(), List.of(), nextCheckIn(next, now));
             }
-            case HEALING, GAVE_UP -> new Decision(state, Optional.empty(), List.of(), nextCheckIn(state, now));
+            case HEALING, GAVE_UP, PAUSED, STOPPED -> new Decision(state, Optional.empty(), List.of(),
+                    nextCheckIn(state, now));
         };
+    }
+
+    /**
+     * Maintenance begins: checks go on and count, nothing is healed until {@code until}
+     * ({@link TargetState#PAUSED_FOREVER} until resumed). A running action finishes first.
+     */
+    public Decision onPause(TargetState state, Instant until, String reason, Instant now) {
+        TargetState s = state.withPause(until, reason);
+        if (s.phase() != Phase.HEALING) {
+            s = s.moveTo(Phase.PAUSED, now, null);
+        }
+        Map<String, String> fields = MedicEvent.fields("by", reason,
+                "until", until.equals(TargetState.PAUSED_FOREVER) ? "resumed" : until.toString());
+        MedicEvent event = MedicEvent.of(EventType.PAUSED, target, fields,
+                "paused: checks go on, nothing is healed " + (until.equals(TargetState.PAUSED_FOREVER)
+                        ? "until it is resumed" : "until " + until), now);
+        return decide(s, Optional.empty(), new ArrayList<>(List.of(event)), now);
+    }
+
+    /** Maintenance ends before its deadline; a target that is not paused is left as it is. */
+    public Decision onResume(TargetState state, String why, Instant now) {
+        if (state.pausedUntil() == null) {
+            return decide(state, Optional.empty(), new ArrayList<>(), now);
+        }
+        List<MedicEvent> events = new ArrayList<>();
+        TargetState s = state.phase() == Phase.PAUSED ? resume(state, now, why, events)
+                : state.withPause(null, null);
+        if (state.phase() != Phase.PAUSED) {
+            events.add(resumedEvent(why, now));
+        }
+        return decide(s, Optional.empty(), events, now);
+    }
+
+    /**
+     * An operator stopped or removed the container through Docker ({@code how}: stop, destroy). medic
+     * never starts it again; the target waits in STOPPED until its container runs.
+     */
+    public Decision onOperatorStopped(TargetState state, String how, Instant now) {
+        if (state.phase() == Phase.STOPPED || state.phase() == Phase.HEALING || state.phase() == Phase.PAUSED) {
+            return decide(state, Optional.empty(), new ArrayList<>(), now);
+        }
+        TargetState s = state.moveTo(Phase.STOPPED, now, null).withCounts(0, 0).withDownSince(null)
+                .withLadder(0, 0, state.actions()).withIncidentOver();
+        MedicEvent event = MedicEvent.of(EventType.OPERATOR_STOPPED, target, MedicEvent.fields("by", how),
+                "the container was stopped through Docker (" + how + "); medic leaves it alone until it runs again",
+                now);
+        return decide(s, Optional.empty(), new ArrayList<>(List.of(event)), now);
     }
 
     /** How long to wait before the next check of a target in {@code state}. */
@@ -86,7 +156,7 @@ public final class HealthStateMachine {
             return atLeastMin(Duration.between(now, state.downSince().plus(CONTAINER_DOWN_GRACE)));
         }
         return switch (state.phase()) {
-            case HEALTHY -> policy.interval();
+            case HEALTHY, STOPPED -> policy.interval();
             case GAVE_UP -> {
                 Duration untilCooldownEnds = Duration.between(now, state.deadline());
                 if (untilCooldownEnds.compareTo(policy.interval()) >= 0) {
@@ -96,8 +166,35 @@ public final class HealthStateMachine {
                         ? policy.retryInterval()
                         : untilCooldownEnds;
             }
-            case STARTING, FAILING, HEALING -> policy.retryInterval();
+            case PAUSED -> {
+                Duration every = state.failures() > 0 ? policy.retryInterval() : policy.interval();
+                Duration untilEnd = state.pausedUntil() == null ? every : Duration.between(now, state.pausedUntil());
+                yield atLeastMin(untilEnd.compareTo(every) < 0 ? untilEnd : every);
+            }
+            case FAILING -> {
+                Duration untilBackoffEnds = backoffEnd(state).map(end -> Duration.between(now, end))
+                        .orElse(Duration.ZERO);
+                yield untilBackoffEnds.compareTo(MIN_DELAY) > 0 && untilBackoffEnds.compareTo(policy.retryInterval()) < 0
+                        && state.failures() >= policy.failureThreshold() ? untilBackoffEnds : policy.retryInterval();
+            }
+            case STARTING, HEALING, BLOCKED -> policy.retryInterval();
         };
+    }
+
+    private TargetState countWhilePaused(TargetState s, CheckResult result) {
+        return result.verdict() == Verdict.PASS ? s.withCounts(0, s.passes() + 1)
+                : s.withCounts(s.failures() + (result.containerDown() ? policy.failureThreshold() : 1), 0);
+    }
+
+    /** Leaves PAUSED for the phase the counts kept during the pause say. */
+    private TargetState resume(TargetState s, Instant now, String why, List<MedicEvent> events) {
+        events.add(resumedEvent(why, now));
+        Phase back = s.failures() > 0 ? Phase.FAILING : Phase.HEALTHY;
+        return s.withPause(null, null).moveTo(back, now, null);
+    }
+
+    private MedicEvent resumedEvent(String why, Instant now) {
+        return MedicEvent.of(EventType.RESUMED, target, Map.of(), "resumed: " + why + "; healing again", now);
     }
 
     private TargetState noteDisagreement(TargetState state, CheckResult result, Instant now, List<MedicEvent> events) {
@@ -129,11 +226,12 @@ public final class HealthStateMachine {
             events.add(MedicEvent.of(EventType.RECOVERED, target, fields,
                     "healthy again: " + result.detail(), now));
         }
-        s = s.moveTo(Phase.HEALTHY, now, null).withCounts(0, passes).withLadder(0, 0, s.actions());
+        s = s.moveTo(Phase.HEALTHY, now, null).withCounts(0, passes).withLadder(0, 0, s.actions()).withIncidentOver();
         return decide(s, Optional.empty(), events, now);
     }
 
-    private Decision onFail(TargetState state, CheckResult result, Instant now, List<MedicEvent> events) {
+    private Decision onFail(TargetState state, CheckResult result, Instant now, Conditions conditions,
+                            List<MedicEvent> events) {
         TargetState s = state.withCounts(state.failures(), 0);
         switch (s.phase()) {
             case STARTING -> {
@@ -147,7 +245,16 @@ public final class HealthStateMachine {
                 }
                 // The cooldown is over and the target still fails: the ladder starts again from its first step.
                 s = s.withLadder(0, 0, s.actions()).withDownSince(null);
-                return escalate(s, result, policy.failureThreshold(), now, events);
+                return escalate(s, result, policy.failureThreshold(), now, conditions, events);
+            }
+            case BLOCKED -> {
+                if (conditions.unhealthyDependency().isPresent()) {
+                    return decide(s.withBlockedBy(conditions.unhealthyDependency().get()).withDownSince(null),
+                            Optional.empty(), events, now);
+                }
+                // Its dependency is healthy again: give it the start-period to reconnect before counting again.
+                s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownSince(null);
+                return decide(s, Optional.empty(), events, now);
             }
             default -> { }
         }
@@ -165,15 +272,28 @@ public final class HealthStateMachine {
         }
         s = s.withDownSince(null);
         if (failures >= policy.failureThreshold() && policy.healable()) {
-            return escalate(s, result, failures, now, events);
+            return escalate(s, result, failures, now, conditions, events);
         }
         events.add(checkFailed(failures, result, now));
         s = s.moveTo(Phase.FAILING, now, null).withCounts(failures, 0);
         return decide(s, Optional.empty(), events, now);
     }
 
-    private Decision escalate(TargetState s, CheckResult result, int failures, Instant now, List<MedicEvent> events) {
+    /** The threshold is reached: heal, unless a dependency, the host budget, the back-off or the budget says wait. */
+    private Decision escalate(TargetState s, CheckResult result, int failures, Instant now, Conditions conditions,
+                              List<MedicEvent> events) {
         events.add(checkFailed(failures, result, now));
+        if (conditions.unhealthyDependency().isPresent()) {
+            String dependency = conditions.unhealthyDependency().get();
+            events.add(MedicEvent.of(EventType.BLOCKED, target, MedicEvent.fields("on", dependency),
+                    "not healing: it depends on " + dependency + ", which is not healthy; " + dependency
+                            + " is healed first", now));
+            TargetState next = s.moveTo(Phase.BLOCKED, now, null).withBlockedBy(dependency).withCounts(failures, 0);
+            return decide(next, Optional.empty(), events, now);
+        }
+        if (conditions.healingSuspended()) {
+            return decide(s.moveTo(Phase.FAILING, now, null).withCounts(failures, 0), Optional.empty(), events, now);
+        }
         List<LadderStep> ladder = policy.ladder();
         int step;
         int attempt;
@@ -197,6 +317,22 @@ public final class HealthStateMachine {
             TargetState next = s.moveTo(Phase.GAVE_UP, now, until).withCounts(failures, 0);
             return decide(next, Optional.empty(), events, now);
         }
+        ActionBudget budget = policy.maxActions();
+        List<Instant> inWindow = s.actionsWithin(budget.per(), now);
+        if (inWindow.size() >= budget.count()) {
+            Instant until = inWindow.get(0).plus(budget.per());
+            Map<String, String> fields = MedicEvent.fields("actions", Integer.toString(s.actions()),
+                    "until", until.toString(), "reason", "max-actions");
+            events.add(MedicEvent.of(EventType.GAVE_UP, target, fields,
+                    "max-actions " + budget + " used up; no action until " + until + "; last failure: "
+                            + result.detail(), now));
+            TargetState next = s.moveTo(Phase.GAVE_UP, now, until).withCounts(failures, 0);
+            return decide(next, Optional.empty(), events, now);
+        }
+        Optional<Instant> backoffEnd = backoffEnd(s);
+        if (backoffEnd.isPresent() && now.isBefore(backoffEnd.get())) {
+            return decide(s.moveTo(Phase.FAILING, now, null).withCounts(failures, 0), Optional.empty(), events, now);
+        }
         LadderStep rung = ladder.get(step - 1);
         String reason = failures + " consecutive failed checks: " + result.detail();
         if (s.step() > 0 && step != s.step()) {
@@ -213,8 +349,17 @@ public final class HealthStateMachine {
         HealingAction action = new HealingAction(target, rung.action(), step, attempt, reason);
         TargetState next = s.moveTo(Phase.HEALING, now, null)
                 .withCounts(failures, 0)
-                .withLadder(step, attempt, s.actions() + 1);
+                .withLadder(step, attempt, s.actions() + 1)
+                .withActionStarted(now, budget.per());
         return decide(next, Optional.of(action), events, now);
+    }
+
+    /** When the back-off after the incident's last action ends; empty when there is none to wait for. */
+    private Optional<Instant> backoffEnd(TargetState s) {
+        if (s.lastActionAt() == null || s.incidentActions() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(s.lastActionAt().plus(policy.backoffAfter(s.incidentActions())));
     }
 
     private MedicEvent checkFailed(int failures, CheckResult result, Instant now) {

@@ -20,16 +20,24 @@ public enum Phase {
     FAILING,
     /** A healing step is running. */
     HEALING,
-    /** The ladder is exhausted; no action until the give-up cooldown ends. */
-    GAVE_UP;
+    /** The ladder or the max-actions budget is exhausted; no action until the deadline. */
+    GAVE_UP,
+    /** Maintenance: checks go on and count, nothing is healed until the pause ends or is resumed. */
+    PAUSED,
+    /** An operator stopped or removed the container; nothing happens until it runs again. */
+    STOPPED,
+    /** It would be healed, but a target it depends on is not healthy: that one is healed first. */
+    BLOCKED;
 
     private Set<Phase> allowedNext() {
         return switch (this) {
-            case STARTING -> EnumSet.of(HEALTHY, FAILING, HEALING, GAVE_UP);
-            case HEALTHY -> EnumSet.of(FAILING, HEALING, GAVE_UP, STARTING);
-            case FAILING -> EnumSet.of(HEALTHY, HEALING, GAVE_UP, STARTING);
-            case HEALING -> EnumSet.of(STARTING);
-            case GAVE_UP -> EnumSet.of(HEALTHY, HEALING, STARTING);
+            case STARTING, HEALTHY, FAILING -> EnumSet.of(STARTING, HEALTHY, FAILING, HEALING, GAVE_UP, PAUSED,
+                    STOPPED, BLOCKED);
+            case HEALING -> EnumSet.of(STARTING, PAUSED);
+            case GAVE_UP -> EnumSet.of(HEALTHY, FAILING, HEALING, STARTING, PAUSED, STOPPED, BLOCKED);
+            case PAUSED -> EnumSet.of(STARTING, HEALTHY, FAILING, HEALING, GAVE_UP, STOPPED, BLOCKED);
+            case STOPPED -> EnumSet.of(STARTING, PAUSED);
+            case BLOCKED -> EnumSet.of(STARTING, HEALTHY, FAILING, GAVE_UP, PAUSED, STOPPED);
         };
     }
 

@@ -1,21 +1,32 @@
 package dev.medic.core;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything the state machine remembers about one target between checks.
+ * Everything the state machine remembers about one target between checks; what the state file keeps
+ * across medic restarts.
  *
  * @param phase where the target is
  * @param failures consecutive counted failures
  * @param passes consecutive passes since the last failure
  * @param step 1-based index of the ladder step that ran last in this incident; 0 when none ran
  * @param attempt how many attempts of {@code step} have run; 0 when none ran
- * @param actions healing actions run for this target since medic started
+ * @param actions healing actions run for this target since medic started watching it
  * @param phaseSince when the target entered {@code phase}
  * @param deadline end of the start-period (STARTING) or of the give-up cooldown (GAVE_UP); else null
  * @param downSince when the container was first seen not running, while its grace runs; else null
  * @param disagreement Docker's health says unhealthy while medic's probes pass (last known)
+ * @param pausedUntil end of a maintenance pause ({@link #PAUSED_FOREVER} until resumed); else null
+ * @param pauseReason who paused it ("api", "label"); null when not paused
+ * @param blockedBy the dependency that was not healthy when the target was last BLOCKED in this incident;
+ *                  null once it is healthy again
+ * @param incidentActions actions run since the target was last healthy: the back-off exponent
+ * @param lastActionAt when the last action finished; null before the first
+ * @param recentActions start times of actions inside the max-actions window, oldest first
  *
  * Immutable; every change is a new value.
  */
@@ -29,24 +40,40 @@ public record TargetState(
         Instant phaseSince,
         Instant deadline,
         Instant downSince,
-        boolean disagreement) {
+        boolean disagreement,
+        Instant pausedUntil,
+        String pauseReason,
+        String blockedBy,
+        int incidentActions,
+        Instant lastActionAt,
+        List<Instant> recentActions) {
+
+    /** The end of a pause that lasts until it is resumed. */
+    public static final Instant PAUSED_FOREVER = Instant.parse("9999-12-31T23:59:59Z");
 
     public TargetState {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(phaseSince, "phaseSince");
-        if (failures < 0 || passes < 0 || step < 0 || attempt < 0 || actions < 0) {
+        if (failures < 0 || passes < 0 || step < 0 || attempt < 0 || actions < 0 || incidentActions < 0) {
             throw new IllegalArgumentException("counters must not be negative");
         }
+        recentActions = List.copyOf(recentActions);
     }
 
     /** A target medic has just started to watch: STARTING for the start-period. */
     public static TargetState initial(Instant now, HealthPolicy policy) {
-        return new TargetState(Phase.STARTING, 0, 0, 0, 0, 0, now, now.plus(policy.startPeriod()), null, false);
+        return new TargetState(Phase.STARTING, 0, 0, 0, 0, 0, now, now.plus(policy.startPeriod()), null, false,
+                null, null, null, 0, null, List.of());
     }
 
-    /** Whether healing has run or the target gave up since it was last healthy. */
+    /** Whether healing has run, the target gave up, or it waits on a dependency since it was last healthy. */
     public boolean inIncident() {
-        return step > 0 || phase == Phase.GAVE_UP;
+        return step > 0 || phase == Phase.GAVE_UP || blockedBy != null;
+    }
+
+    /** Whether a maintenance pause is in force at {@code now}. */
+    public boolean pausedAt(Instant now) {
+        return pausedUntil != null && now.isBefore(pausedUntil);
     }
 
     /** This state moved to {@code next}, checking the transition is legal. */
@@ -54,26 +81,65 @@ public record TargetState(
         phase.checkTransition(next);
         Instant since = next == phase ? phaseSince : now;
         return new TargetState(next, failures, passes, step, attempt, actions, since, newDeadline, downSince,
-                disagreement);
+                disagreement, pausedUntil, pauseReason, next == Phase.HEALTHY ? null : blockedBy, incidentActions,
+                lastActionAt, recentActions);
     }
 
     TargetState withCounts(int newFailures, int newPasses) {
         return new TargetState(phase, newFailures, newPasses, step, attempt, actions, phaseSince, deadline,
-                downSince, disagreement);
+                downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
+                recentActions);
     }
 
     TargetState withLadder(int newStep, int newAttempt, int newActions) {
         return new TargetState(phase, failures, passes, newStep, newAttempt, newActions, phaseSince, deadline,
-                downSince, disagreement);
+                downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
+                recentActions);
     }
 
     TargetState withDownSince(Instant since) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, since,
-                disagreement);
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions);
     }
 
     TargetState withDisagreement(boolean value) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
-                value);
+                value, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions);
+    }
+
+    TargetState withPause(Instant until, String reason) {
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, until, until == null ? null : reason, blockedBy, incidentActions, lastActionAt,
+                recentActions);
+    }
+
+    TargetState withBlockedBy(String dependency) {
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, dependency, incidentActions, lastActionAt, recentActions);
+    }
+
+    /** An action starts at {@code now}: counted for the back-off and the max-actions window. */
+    TargetState withActionStarted(Instant now, Duration window) {
+        List<Instant> recent = new ArrayList<>(actionsWithin(window, now));
+        recent.add(now);
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions + 1, lastActionAt, recent);
+    }
+
+    TargetState withActionFinished(Instant now) {
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, now, recentActions);
+    }
+
+    /** The incident is over: the back-off starts again from nothing. */
+    TargetState withIncidentOver() {
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, blockedBy, 0, lastActionAt, recentActions);
+    }
+
+    /** Start times of the actions inside the window that ends at {@code now}. */
+    public List<Instant> actionsWithin(Duration window, Instant now) {
+        Instant from = now.minus(window);
+        return recentActions.stream().filter(t -> t.isAfter(from)).toList();
     }
 }

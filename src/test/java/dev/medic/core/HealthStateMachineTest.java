@@ -29,6 +29,7 @@ class HealthStateMachineTest {
         final List<HealingAction> actions = new ArrayList<>();
         final List<MedicEvent> events = new ArrayList<>();
         Decision last;
+        Conditions conditions = Conditions.NONE;
 
         Replay(HealthPolicy policy) {
             machine = new HealthStateMachine("api", policy);
@@ -41,7 +42,7 @@ class HealthStateMachineTest {
         }
 
         Replay check(CheckResult result) {
-            last = machine.onCheck(state, result, now);
+            last = machine.onCheck(state, result, now, conditions);
             state = last.next();
             events.addAll(last.events());
             last.action().ifPresent(a -> {
@@ -71,13 +72,26 @@ class HealthStateMachineTest {
             return this;
         }
 
+        Replay apply(Decision d) {
+            last = d;
+            state = d.next();
+            events.addAll(d.events());
+            return this;
+        }
+
+        Replay down() {
+            return check(CheckResult.down("container api is exited"));
+        }
+
         long count(EventType type) {
             return events.stream().filter(e -> e.type() == type).count();
         }
     }
 
     private static TargetState state(Phase phase, int failures, int step, int attempt, Instant deadline) {
-        return new TargetState(phase, failures, 0, step, attempt, step == 0 ? 0 : attempt, T0, deadline, null, false);
+        return new TargetState(phase, failures, 0, step, attempt, step == 0 ? 0 : attempt, T0, deadline, null, false,
+                phase == Phase.PAUSED ? TargetState.PAUSED_FOREVER : null, phase == Phase.PAUSED ? "api" : null,
+                phase == Phase.BLOCKED ? "db" : null, 0, null, List.of());
     }
 
     @ParameterizedTest(name = "{0} failures={1} deadline+{2}s, {3} at +{4}s -> {5} failures={6} action={7}")
@@ -311,5 +325,151 @@ class HealthStateMachineTest {
         assertEquals(0, d.next().failures());
         assertEquals(T0.plusSeconds(30), d.next().deadline());
         assertEquals(Optional.empty(), d.action());
+    }
+
+    // ---- safe healing: pause, operator stops, dependencies, storms, budgets ---------------------
+
+    private static HealthPolicy policy(ActionBudget maxActions, Duration backoffInitial) {
+        return new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1, Duration.ofSeconds(30),
+                HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true, maxActions, backoffInitial,
+                Duration.ofMinutes(10));
+    }
+
+    @Test
+    void aPausedTargetCountsItsFailuresButIsHealedOnlyAfterThePauseEnds() {
+        Replay r = new Replay(POLICY).failTimes(1);
+        r.apply(r.machine.onPause(r.state, r.now.plusSeconds(60), "api", r.now));
+        assertEquals(Phase.PAUSED, r.state.phase());
+        assertEquals(1, r.count(EventType.PAUSED));
+
+        r.fail().advance(10).fail().advance(10).fail().advance(10).fail();
+        assertTrue(r.actions.isEmpty(), "nothing is healed during the pause");
+        assertEquals(Phase.PAUSED, r.state.phase());
+        assertEquals(5, r.state.failures(), "the checks go on and count");
+
+        r.advance(30).fail();
+        assertEquals(1, r.count(EventType.RESUMED));
+        assertEquals(1, r.actions.size(), "the first failing check after the deadline heals at once");
+    }
+
+    @Test
+    void aResumedTargetReturnsToThePhaseItsChecksSay() {
+        Replay r = new Replay(POLICY).failTimes(0).pass();
+        r.apply(r.machine.onPause(r.state, TargetState.PAUSED_FOREVER, "api", r.now));
+        r.advance(3600).pass();
+        assertEquals(Phase.PAUSED, r.state.phase(), "an open-ended pause lasts until resumed");
+        r.apply(r.machine.onResume(r.state, "resumed by the operator", r.now));
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertNull(r.state.pausedUntil());
+    }
+
+    @Test
+    void anOperatorStopIsLeftAloneUntilTheContainerRunsAgain() {
+        Replay r = new Replay(POLICY).failTimes(0).pass();
+        r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now));
+        assertEquals(Phase.STOPPED, r.state.phase());
+        assertEquals(Severity.NOTICE, r.events.get(r.events.size() - 1).severity());
+
+        for (int i = 0; i < 10; i++) {
+            r.advance(60).down();
+        }
+        assertTrue(r.actions.isEmpty(), "a stopped container is never started by medic");
+        assertEquals(Phase.STOPPED, r.state.phase());
+        assertEquals(Duration.ofSeconds(60), r.last.nextCheckIn());
+
+        r.advance(60).check(CheckResult.fail("http 503"));
+        assertEquals(Phase.STARTING, r.state.phase(), "running again: watched as if it had just started");
+        r.advance(5).pass();
+        assertEquals(Phase.HEALTHY, r.state.phase());
+    }
+
+    @Test
+    void aTargetWhoseDependencyIsUnhealthyIsBlockedNotHealedAndRecoversOnItsOwn() {
+        Replay r = new Replay(POLICY);
+        r.conditions = new Conditions(Optional.of("db"), false);
+        r.failTimes(3);
+        assertTrue(r.actions.isEmpty());
+        assertEquals(Phase.BLOCKED, r.state.phase());
+        assertEquals("db", r.state.blockedBy());
+        assertEquals(1, r.count(EventType.BLOCKED));
+        r.fail().advance(10).fail();
+        assertEquals(1, r.count(EventType.BLOCKED), "blocked is said once");
+
+        r.conditions = Conditions.NONE;
+        r.advance(10).fail();
+        assertEquals(Phase.STARTING, r.state.phase(), "db is back: a start-period to reconnect, not a restart");
+        assertTrue(r.actions.isEmpty());
+        r.advance(10).pass();
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(1, r.count(EventType.RECOVERED));
+    }
+
+    @Test
+    void aBlockedTargetThatStillFailsAfterItsDependencyRecoveredIsHealed() {
+        Replay r = new Replay(POLICY);
+        r.conditions = new Conditions(Optional.of("db"), false);
+        r.failTimes(3);
+        r.conditions = Conditions.NONE;
+        r.fail().failTimes(3);
+        assertEquals(1, r.actions.size());
+    }
+
+    @Test
+    void noHealingWhileTheHostBudgetIsSpentThenHealingAtTheNextCheck() {
+        Replay r = new Replay(POLICY);
+        r.conditions = new Conditions(Optional.empty(), true);
+        r.failTimes(5);
+        assertTrue(r.actions.isEmpty());
+        assertEquals(Phase.FAILING, r.state.phase());
+        r.conditions = Conditions.NONE;
+        r.fail();
+        assertEquals(1, r.actions.size());
+    }
+
+    @ParameterizedTest(name = "incident actions {0} -> back-off {1}s")
+    @CsvSource({"0, 0", "1, 10", "2, 20", "3, 40", "6, 320", "7, 600", "30, 600"})
+    void theBackOffDoublesUpToItsMax(int incidentActions, long seconds) {
+        assertEquals(Duration.ofSeconds(seconds), POLICY.backoffAfter(incidentActions));
+    }
+
+    @Test
+    void theNextAttemptWaitsForTheBackOffSinceTheLastAction() {
+        Replay r = new Replay(policy(ActionBudget.TARGET_DEFAULT, Duration.ofSeconds(90)));
+        r.failTimes(3);
+        Instant first = r.now.minusSeconds(10);
+        assertEquals(1, r.actions.size());
+        r.failTimes(3);
+        assertEquals(1, r.actions.size(), "61 s after the first action, inside the 90 s back-off");
+        assertEquals(Phase.FAILING, r.state.phase());
+        while (r.now.isBefore(first.plusSeconds(90))) {
+            r.fail().advance(1);
+        }
+        r.fail();
+        assertEquals(2, r.actions.size(), "the back-off over, the second attempt runs");
+        assertEquals(2, r.actions.get(1).attempt());
+    }
+
+    @Test
+    void aTargetThatKeepsComingBackBrieflyRunsOutOfItsMaxActionsBudget() {
+        Replay r = new Replay(policy(new ActionBudget(3, Duration.ofHours(1)), Duration.ZERO));
+        // A crash loop that passes once after every restart: each incident is short, the ladder restarts.
+        for (int i = 0; i < 3; i++) {
+            r.failTimes(3).advance(31).pass();
+        }
+        assertEquals(3, r.actions.size());
+        r.failTimes(3);
+        assertEquals(3, r.actions.size(), "the fourth action in an hour is over the budget");
+        assertEquals(Phase.GAVE_UP, r.state.phase());
+        MedicEvent gaveUp = r.events.get(r.events.size() - 1);
+        assertEquals("max-actions", gaveUp.fields().get("reason"));
+        assertEquals(r.state.recentActions().get(0).plus(Duration.ofHours(1)), r.state.deadline());
+        r.advance(3600).fail();
+        assertEquals(4, r.actions.size(), "the window passed: healing again");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} is illegal")
+    @CsvSource({"STOPPED, HEALING", "STOPPED, HEALTHY", "HEALING, STOPPED", "BLOCKED, HEALING", "HEALING, BLOCKED"})
+    void theNewPhasesRefuseIllegalMoves(Phase from, Phase to) {
+        assertThrows(IllegalPhaseTransitionException.class, () -> from.checkTransition(to));
     }
 }

@@ -14,6 +14,7 @@ import dev.medic.config.MedicConfig.ComposeSettings;
 import dev.medic.config.MedicConfig.DiscoverySettings;
 import dev.medic.config.MedicConfig.DockerSettings;
 import dev.medic.config.MedicConfig.ListenAddress;
+import dev.medic.core.ActionBudget;
 import dev.medic.core.HealingActionKind;
 import dev.medic.core.HealthPolicy;
 import dev.medic.core.LadderStep;
@@ -48,18 +49,18 @@ public final class ConfigLoader {
     public static final Path DEFAULT_DROP_IN_DIR = Path.of("/etc/medic/conf.d");
 
     private static final Set<String> POLICY_KEYS = Set.of("interval", "retry-interval", "timeout",
-            "failure-threshold", "success-threshold", "start-period", "escalation", "give-up-cooldown");
+            "failure-threshold", "success-threshold", "start-period", "escalation", "give-up-cooldown",
+            "max-actions", "backoff");
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
-            Set.of("docker", "compose", "discovery", "api", "targets"));
+            Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
-            Set.of("container", "service", "http", "docker-health", "project"));
+            Set.of("container", "service", "http", "docker-health", "project", "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
-    private static final Set<String> GLOBAL_NOT_YET = Set.of("max-actions", "host-budget", "dry-run", "state-file",
-            "notify", "heartbeat-url");
-    private static final Set<String> TARGET_NOT_YET = Set.of("depends-on", "max-actions", "tcp", "exec", "redis",
-            "postgres", "systemd-unit", "tls-expiry", "host");
+    private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
+    private static final Set<String> TARGET_NOT_YET = Set.of("tcp", "exec", "redis", "postgres", "systemd-unit",
+            "tls-expiry", "host");
     private static final Set<String> HTTP_NOT_YET = Set.of("expect-json", "method", "body", "follow-redirects");
 
     private ConfigLoader() {
@@ -201,14 +202,29 @@ public final class ConfigLoader {
         ComposeSettings compose = readCompose(medic);
         DiscoverySettings discovery = readDiscovery(medic);
         Optional<ListenAddress> api = readApi(medic);
+        ActionBudget hostBudget = readBudget(medic, "host-budget", null)
+                .orElse(new ActionBudget(10, Duration.ofMinutes(10)));
+        boolean dryRun = medic.bool("dry-run").orElse(false);
+        Optional<Path> stateFile = medic.string("state-file").filter(f -> !f.isBlank()).map(Path::of);
 
         List<TargetSpec> targets = new ArrayList<>();
+        Map<String, List<String>> dependencies = new LinkedHashMap<>();
+        Map<String, ObjectReader> readers = new LinkedHashMap<>();
         medic.object("targets").ifPresent(targetsObject -> {
             for (String name : targetsObject.keys()) {
-                targetsObject.object(name).flatMap(t -> readTarget(name, t, global, medic)).ifPresent(targets::add);
+                targetsObject.object(name).ifPresent(t -> {
+                    readers.put(name, t);
+                    readTarget(name, t, global, medic).ifPresent(targets::add);
+                    List<String> deps = t.stringList("depends-on", true).orElse(List.of());
+                    if (!deps.isEmpty()) {
+                        dependencies.put(name, deps);
+                    }
+                });
             }
         });
-        return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources);
+        checkDependencies(dependencies, readers);
+        return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources,
+                hostBudget, dryRun, stateFile, dependencies);
     }
 
     /** A global setting set to null would leave medic without a value that has no other default. */
@@ -452,6 +468,77 @@ public final class ConfigLoader {
         return new DiscoverySettings(enabled, labels);
     }
 
+    /** Every name in depends-on is a target, not the target itself, and the graph has no cycle. */
+    private static void checkDependencies(Map<String, List<String>> dependencies, Map<String, ObjectReader> readers) {
+        for (Map.Entry<String, List<String>> e : dependencies.entrySet()) {
+            for (String dep : e.getValue()) {
+                if (dep.equals(e.getKey())) {
+                    readers.get(e.getKey()).problem("depends-on", "a target cannot depend on itself");
+                } else if (!readers.containsKey(dep)) {
+                    readers.get(e.getKey()).problem("depends-on", "unknown target \"" + dep + "\" (known: "
+                            + String.join(", ", readers.keySet()) + ")");
+                }
+            }
+        }
+        Set<String> reported = new java.util.HashSet<>();
+        for (String start : dependencies.keySet()) {
+            List<String> cycle = findCycle(start, dependencies, new ArrayList<>(), new java.util.HashSet<>());
+            if (!cycle.isEmpty() && reported.add(cycle.stream().skip(1).sorted().collect(Collectors.joining(",")))) {
+                readers.get(cycle.get(0)).problem("depends-on", "dependency cycle: " + String.join(" -> ", cycle));
+            }
+        }
+    }
+
+    /** A path from {@code node} back to a target already on {@code path}, ending where it started; else empty. */
+    private static List<String> findCycle(String node, Map<String, List<String>> deps, List<String> path,
+                                          Set<String> done) {
+        int at = path.indexOf(node);
+        if (at >= 0) {
+            List<String> cycle = new ArrayList<>(path.subList(at, path.size()));
+            cycle.add(node);
+            return cycle;
+        }
+        if (!done.add(node)) {
+            return List.of();
+        }
+        path.add(node);
+        for (String next : deps.getOrDefault(node, List.of())) {
+            if (!next.equals(node)) {
+                List<String> cycle = findCycle(next, deps, path, done);
+                if (!cycle.isEmpty()) {
+                    return cycle;
+                }
+            }
+        }
+        path.remove(path.size() - 1);
+        return List.of();
+    }
+
+    /**
+     * A budget object {@code { count = N, per = D }} at {@code key}; a key it leaves out falls back to
+     * {@code parent} (a target's max-actions may set only its count). Empty when absent or broken.
+     */
+    private static Optional<ActionBudget> readBudget(ObjectReader r, String key, ActionBudget parent) {
+        if (!r.has(key)) {
+            return Optional.ofNullable(parent);
+        }
+        Optional<ObjectReader> b = r.object(key);
+        if (b.isEmpty()) {
+            return Optional.empty();
+        }
+        b.get().rejectUnknown(Set.of("count", "per"));
+        Optional<Integer> count = b.get().integer("count", 1).or(() -> Optional.ofNullable(parent).map(ActionBudget::count));
+        Optional<Duration> per = b.get().duration("per", false).or(() -> Optional.ofNullable(parent).map(ActionBudget::per));
+        if (count.isEmpty() && !b.get().has("count")) {
+            b.get().problem("count", "missing: how many actions the window allows");
+        }
+        if (per.isEmpty() && !b.get().has("per")) {
+            b.get().problem("per", "missing: the window, such as 1h");
+        }
+        return count.isPresent() && per.isPresent() ? Optional.of(new ActionBudget(count.get(), per.get()))
+                : Optional.empty();
+    }
+
     private static Optional<ListenAddress> readApi(ObjectReader medic) {
         ObjectReader api = section(medic, "api");
         api.rejectUnknown(Set.of("listen"));
@@ -502,6 +589,9 @@ public final class ConfigLoader {
         Duration startPeriod;
         List<LadderStep> ladder;
         Duration giveUpCooldown;
+        ActionBudget maxActions;
+        Duration backoffInitial;
+        Duration backoffMax;
 
         static Knobs read(ObjectReader r, Knobs parent) {
             Knobs k = new Knobs();
@@ -513,6 +603,18 @@ public final class ConfigLoader {
             k.startPeriod = r.duration("start-period", true).orElse(parent.startPeriod);
             k.giveUpCooldown = r.duration("give-up-cooldown", true).orElse(parent.giveUpCooldown);
             k.ladder = r.has("escalation") ? readLadder(r) : parent.ladder;
+            k.maxActions = readBudget(r, "max-actions", parent.maxActions).orElse(null);
+            k.backoffInitial = parent.backoffInitial;
+            k.backoffMax = parent.backoffMax;
+            r.object("backoff").ifPresent(b -> {
+                b.rejectUnknown(Set.of("initial", "max"));
+                k.backoffInitial = b.duration("initial", true).orElse(k.backoffInitial);
+                k.backoffMax = b.duration("max", true).orElse(k.backoffMax);
+                if (k.backoffInitial != null && k.backoffMax != null && k.backoffMax.compareTo(k.backoffInitial) < 0) {
+                    b.problem("max", "must not be below initial (" + human(k.backoffInitial) + ")");
+                    k.backoffMax = null;
+                }
+            });
             return k;
         }
 
@@ -561,11 +663,12 @@ public final class ConfigLoader {
         /** The policy, or a placeholder when a problem was already recorded (the load fails anyway). */
         HealthPolicy policy(ObjectReader at, boolean healable) {
             if (interval == null || retryInterval == null || failureThreshold == null || successThreshold == null
-                    || startPeriod == null || giveUpCooldown == null || ladder == null) {
+                    || startPeriod == null || giveUpCooldown == null || ladder == null || maxActions == null
+                    || backoffInitial == null || backoffMax == null) {
                 return placeholder(healable);
             }
             return new HealthPolicy(interval, retryInterval, failureThreshold, successThreshold, startPeriod,
-                    healable ? ladder : List.of(), giveUpCooldown, healable);
+                    healable ? ladder : List.of(), giveUpCooldown, healable, maxActions, backoffInitial, backoffMax);
         }
 
         private static HealthPolicy placeholder(boolean healable) {

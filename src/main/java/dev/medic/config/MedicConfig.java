@@ -1,6 +1,8 @@
 package dev.medic.config;
 
+import dev.medic.core.ActionBudget;
 import dev.medic.core.HealthPolicy;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +16,24 @@ import java.util.Optional;
  * @param timeout the global per-probe timeout
  * @param apiListen host and port of the local API, empty when disabled
  * @param sources the files the config was read from, in merge order
+ * @param hostBudget actions allowed across all targets in a window; beyond it healing stops host-wide
+ * @param dryRun decide and log "would ..." but change nothing
+ * @param stateFile where state survives medic restarts; empty keeps it in memory only
+ * @param dependencies each target's depends-on list, by target name (no cycles, all names known)
  */
 public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings docker, ComposeSettings compose,
                           DiscoverySettings discovery, Optional<ListenAddress> apiListen, List<TargetSpec> targets,
-                          List<String> sources) {
+                          List<String> sources, ActionBudget hostBudget, boolean dryRun, Optional<Path> stateFile,
+                          Map<String, List<String>> dependencies) {
     public MedicConfig {
         targets = List.copyOf(targets);
         sources = List.copyOf(sources);
+        dependencies = Map.copyOf(dependencies);
+    }
+
+    /** The targets {@code target} depends on, as configured. */
+    public List<String> dependenciesOf(String target) {
+        return dependencies.getOrDefault(target, List.of());
     }
 
     /**

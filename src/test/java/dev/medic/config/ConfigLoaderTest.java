@@ -62,8 +62,8 @@ class ConfigLoaderTest {
         medic {\\n  discovery.labels = ["medic.enable"]\\n}                          | F:2: medic.discovery.labels: expected key=value, got "medic.enable" | bad discovery label
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
-        medic {\\n  dry-run = true\\n}                                               | F:2: medic.dry-run: not supported by this version of medic yet | contract key from a later version
-        medic.targets.api {\\n  container = a\\n  depends-on = [db]\\n}         | F:3: medic.targets.api.depends-on: not supported by this version of medic yet | target contract key from a later version
+        medic {\\n  heartbeat-url = "http://127.0.0.1:1/"\\n}                      | F:2: medic.heartbeat-url: not supported by this version of medic yet | contract key from a later version
+        medic.targets.api {\\n  container = a\\n  tcp = "127.0.0.1:1"\\n}         | F:3: medic.targets.api.tcp: not supported by this version of medic yet | target contract key from a later version
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
         medic = 5                                                                | F:1: medic: expected an object { ... }, got 5 | medic not an object
@@ -237,5 +237,48 @@ class ConfigLoaderTest {
         assertEquals("127.0.0.1:9631", ConfigLoader.apiListenLeniently(Optional.of(badValue)).orElseThrow().toString());
         Path off = write("50-off.conf", "medic.api.listen = \"\"\n");
         assertTrue(ConfigLoader.apiListenLeniently(Optional.of(off)).isEmpty());
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        medic.targets {\\n  api { container = a, depends-on = [dbb] }\\n  db { container = d }\\n} | F:2: medic.targets.api.depends-on: unknown target "dbb" (known: api, db) | unknown dependency
+        medic.targets {\\n  api { container = a, depends-on = api }\\n}                        | F:2: medic.targets.api.depends-on: a target cannot depend on itself | self dependency
+        medic.targets {\\n  a { container = a, depends-on = [b] }\\n  b { container = b, depends-on = [c] }\\n  c { container = c, depends-on = [a] }\\n} | F:2: medic.targets.a.depends-on: dependency cycle: a -> b -> c -> a | dependency cycle
+        medic {\\n  max-actions { count = 0, per = 1h }\\n}                                   | F:2: medic.max-actions.count: must be at least 1, got 0 | zero max-actions
+        medic {\\n  host-budget { count = 5, per = 0s }\\n}                                  | F:2: medic.host-budget.per: must be more than zero, got "0s" | budget with an empty window
+        medic {\\n  backoff { initial = 1m, max = 10s }\\n}                                  | F:2: medic.backoff.max: must not be below initial (1m) | back-off max below initial
+        medic {\\n  dry-run = sometimes\\n}                                                  | F:2: medic.dry-run: expected true or false, got "sometimes" | bad dry-run
+        """)
+    void rejectsBrokenSafetySettings(String text, String expected, String kind) throws IOException {
+        assertEquals(List.of(expected), problemsOf(text.replace("\\n", "\n")));
+    }
+
+    @Test
+    void readsTheSafetySettingsWithPerTargetOverrides() throws Exception {
+        Path file = write("medic.conf", """
+                medic {
+                  max-actions { count = 4, per = 30m }
+                  host-budget { count = 5, per = 10m }
+                  dry-run = true
+                  state-file = ""
+                  targets {
+                    db { container = d }
+                    api { container = a, depends-on = [db], max-actions.count = 2, backoff.initial = 1s }
+                  }
+                }
+                """);
+        MedicConfig c = ConfigLoader.load(List.of(file));
+        assertEquals(new dev.medic.core.ActionBudget(5, Duration.ofMinutes(10)), c.hostBudget());
+        assertTrue(c.dryRun());
+        assertTrue(c.stateFile().isEmpty(), "\"\" keeps state in memory");
+        assertEquals(List.of("db"), c.dependenciesOf("api"));
+        HealthPolicy api = c.targets().stream().filter(t -> t.name().equals("api")).findFirst().orElseThrow().policy();
+        assertEquals(new dev.medic.core.ActionBudget(2, Duration.ofMinutes(30)), api.maxActions(),
+                "a target's count with the global window");
+        assertEquals(Duration.ofSeconds(1), api.backoffInitial());
+        assertEquals(Duration.ofMinutes(10), api.backoffMax());
+        MedicConfig defaults = ConfigLoader.load(List.of());
+        assertEquals(Optional.of(Path.of("/var/lib/medic/state.json")), defaults.stateFile());
+        assertEquals(new dev.medic.core.ActionBudget(6, Duration.ofHours(1)), defaults.policy().maxActions());
     }
 }

@@ -9,18 +9,29 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import dev.medic.core.TargetState;
+import dev.medic.engine.TargetStatus;
+import dev.medic.engine.TargetWorker;
+import java.net.URLDecoder;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The local HTTP API: {@code GET /status} (JSON) and {@code GET /healthz} (200 while the scheduling
- * loop is alive, else 503). Built on the JDK's HTTP server; binds loopback by default.
+ * The local HTTP API: {@code GET /status} (JSON), {@code GET /healthz} (200 while the scheduling
+ * loop is alive, else 503), and {@code POST /targets/NAME/pause?for=30m} and {@code .../resume}. Built on the JDK's HTTP server; binds loopback by default.
  * Thread-safe; handlers only read engine snapshots.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Duration ALIVE_BOUND = Duration.ofSeconds(10);
+    private static final Pattern TARGET_ACTION = Pattern.compile("/targets/([^/]+)/(pause|resume)");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
 
     private final HttpServer server;
     private final Engine engine;
@@ -52,13 +63,22 @@ public final class ApiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            Matcher target = TARGET_ACTION.matcher(path);
+            if (target.matches()) {
+                if (!"POST".equals(exchange.getRequestMethod())) {
+                    send(exchange, 405, "text/plain", "method not allowed: use POST\n");
+                    return;
+                }
+                targetAction(exchange, target.group(1), target.group(2));
+                return;
+            }
             if (!"GET".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "text/plain", "method not allowed\n");
                 return;
             }
             switch (path) {
                 case "/status" -> {
-                    StatusDocument doc = StatusDocument.of(version, startedAt,
+                    StatusDocument doc = StatusDocument.of(version, startedAt, engine.config().dryRun(),
                             docker.state().name().toLowerCase(Locale.ROOT), engine.snapshot());
                     send(exchange, 200, "application/json", json.writeValueAsString(doc));
                 }
@@ -69,6 +89,71 @@ public final class ApiServer implements AutoCloseable {
                 default -> send(exchange, 404, "text/plain", "not found\n");
             }
         }
+    }
+
+    /** POST /targets/{name}/pause?for=30m and POST /targets/{name}/resume. */
+    private void targetAction(HttpExchange exchange, String name, String action) throws IOException {
+        Optional<TargetWorker> worker = engine.worker(URLDecoder.decode(name, StandardCharsets.UTF_8));
+        if (worker.isEmpty()) {
+            sendJson(exchange, 404, Map.of("error", "unknown target " + name));
+            return;
+        }
+        if (action.equals("resume")) {
+            worker.get().resume();
+        } else {
+            Optional<String> forParam = query(exchange, "for");
+            Instant until = TargetState.PAUSED_FOREVER;
+            if (forParam.isPresent()) {
+                Optional<Duration> d = parseDuration(forParam.get());
+                if (d.isEmpty()) {
+                    sendJson(exchange, 400, Map.of("error", "for: expected a duration such as 90s, 30m or 2h, got \""
+                            + forParam.get() + "\""));
+                    return;
+                }
+                until = Instant.now().plus(d.get());
+            }
+            worker.get().pause(until);
+        }
+        TargetStatus status = worker.get().status();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("target", status.name());
+        body.put("phase", status.phase().name());
+        body.put("until", status.until() == null ? null : status.until().toString());
+        sendJson(exchange, 200, body);
+    }
+
+    private static Optional<String> query(HttpExchange exchange, String key) {
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) {
+            return Optional.empty();
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(key)) {
+                return Optional.of(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** "90s", "30m", "2h", "1d" (what {@code medic pause --for} accepts). */
+    public static Optional<Duration> parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+        return d.isZero() ? Optional.empty() : Optional.of(d);
+    }
+
+    private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json", json.writeValueAsString(body));
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

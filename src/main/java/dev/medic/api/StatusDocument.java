@@ -19,7 +19,7 @@ public record StatusDocument(Medic medic, List<Target> targets) {
     /** One target. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Target(String name, String phase, int failures, int step, int attempt, int actions,
-                         LastCheck lastCheck, LastAction lastAction) { }
+                         LastCheck lastCheck, LastAction lastAction, String reason, String until) { }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LastCheck(String at, String result, String detail) { }
@@ -27,8 +27,9 @@ public record StatusDocument(Medic medic, List<Target> targets) {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LastAction(String at, String action, String outcome, String detail) { }
 
-    static StatusDocument of(String version, Instant startedAt, String docker, List<TargetStatus> targets) {
-        return new StatusDocument(new Medic(version, startedAt.toString(), false, docker),
+    static StatusDocument of(String version, Instant startedAt, boolean dryRun, String docker,
+                             List<TargetStatus> targets) {
+        return new StatusDocument(new Medic(version, startedAt.toString(), dryRun, docker),
                 targets.stream().map(StatusDocument::target).toList());
     }
 
@@ -38,6 +39,7 @@ public record StatusDocument(Medic medic, List<Target> targets) {
         LastAction action = t.lastAction() == null ? null
                 : new LastAction(t.lastAction().at().toString(), t.lastAction().action(), t.lastAction().outcome(),
                         t.lastAction().detail());
-        return new Target(t.name(), t.phase().name(), t.failures(), t.step(), t.attempt(), t.actions(), check, action);
+        return new Target(t.name(), t.phase().name(), t.failures(), t.step(), t.attempt(), t.actions(), check, action,
+                t.reason(), t.until() == null ? null : t.until().toString());
     }
 }

@@ -18,6 +18,7 @@ import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.HttpProbe;
 import dev.medic.probe.ProbeRegistry;
 import dev.medic.probe.TargetChecker;
+import dev.medic.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -63,8 +64,13 @@ public final class Daemon implements AutoCloseable {
     private ApiServer api;
     private Instant startedAt;
 
-    /** Wires medic for {@code config}; nothing runs until {@link #start()}. */
+    /** Wires medic for {@code config} with its state in memory only; nothing runs until {@link #start()}. */
     public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks) {
+        this(config, clock, extraSinks, StateStore.inMemory());
+    }
+
+    /** Wires medic for {@code config}, resuming from and saving to {@code store}. */
+    public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks, StateStore store) {
         this.startConfig = config;
         this.config = config;
         this.clock = clock;
@@ -87,7 +93,8 @@ public final class Daemon implements AutoCloseable {
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());
         this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait);
-        this.engine = new Engine(config, runtime, checker, healer, events, clock, scheduler, workerPool, new Random());
+        this.engine = new Engine(config, runtime, checker, healer, events, clock, scheduler, workerPool, new Random(),
+                store);
     }
 
     /** Starts the API (if enabled) and the engine, and logs {@code started}. */

@@ -6,6 +6,7 @@ import dev.medic.config.MedicConfig;
 import dev.medic.core.EventType;
 import dev.medic.core.MedicEvent;
 import dev.medic.event.JournalSink;
+import dev.medic.state.StateStore;
 import dev.medic.systemd.SdNotifier;
 import dev.medic.systemd.ServiceStatusReporter;
 import java.io.IOException;
@@ -63,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
             reject(new JournalSink()::publish, e, "start");
             return Main.EXIT_CONFIG;
         }
-        try (notifier; Daemon daemon = new Daemon(loaded, clock, List.of())) {
+        StateStore store = loaded.stateFile().map(StateStore::at).orElseGet(StateStore::inMemory);
+        try (notifier; Daemon daemon = new Daemon(loaded, clock, List.of(), store)) {
             daemon.events().publish(MedicEvent.of(EventType.CONFIG_LOADED, null, Daemon.configFields(loaded),
                     "configuration loaded", clock.instant()));
             daemon.engine().addHeartbeatListener(new ServiceStatusReporter(notifier, clock));

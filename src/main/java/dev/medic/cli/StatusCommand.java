@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code medic status}: asks the running daemon's local API; exit 69 when no daemon answers. */
@@ -24,34 +25,20 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the raw JSON of GET /status.")
     boolean json;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file to read api.listen from.")
-    Path configFile;
-
-    @Option(names = "--api", paramLabel = "HOST:PORT", description = "The daemon's API address (overrides config).")
-    String api;
+    @Mixin
+    DaemonApiOption daemon;
 
     @Override
     public Integer call() throws InterruptedException {
-        String address = api != null ? api : configuredAddress();
-        if (address == null) {
-            System.err.println("medic: the local API is disabled (api.listen = \"\"); no daemon to ask");
+        Optional<HttpResponse<String>> response = daemon.send("GET", "/status");
+        if (response.isEmpty()) {
             return Main.EXIT_UNAVAILABLE;
         }
-        String body;
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://" + address + "/status"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                System.err.println("medic: the daemon at " + address + " answered HTTP " + response.statusCode());
-                return Main.EXIT_UNAVAILABLE;
-            }
-            body = response.body();
-        } catch (IOException | IllegalArgumentException e) {
-            System.err.println("medic: no daemon answers at " + address + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+        if (response.get().statusCode() != 200) {
+            System.err.println("medic: the daemon answered HTTP " + response.get().statusCode());
             return Main.EXIT_UNAVAILABLE;
         }
+        String body = response.get().body();
         ObjectMapper mapper = new ObjectMapper();
         try {
             StatusDocument doc = mapper.readValue(body, StatusDocument.class);
@@ -61,15 +48,10 @@ final class StatusCommand implements Callable<Integer> {
                 System.out.print(render(doc));
             }
         } catch (IOException e) {
-            System.err.println("medic: the daemon at " + address + " sent a status medic cannot read: " + e.getMessage());
+            System.err.println("medic: the daemon sent a status medic cannot read: " + e.getMessage());
             return Main.EXIT_UNAVAILABLE;
         }
         return Main.EXIT_OK;
-    }
-
-    private String configuredAddress() {
-        // A broken file must not hide the running daemon, which kept the configuration it had.
-        return ConfigLoader.apiListenLeniently(Optional.ofNullable(configFile)).map(Object::toString).orElse(null);
     }
 
     static String render(StatusDocument doc) {

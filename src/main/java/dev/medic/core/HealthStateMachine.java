@@ -150,6 +150,25 @@ public final class HealthStateMachine {
         return decide(s, Optional.empty(), new ArrayList<>(List.of(event)), now);
     }
 
+    /**
+     * A state read back from the state file after medic restarted. An action that was running when medic
+     * died has an unknown outcome, so the target gets its start-period at the same ladder position; a
+     * ladder position the configuration no longer has starts the ladder over.
+     */
+    public TargetState restored(TargetState saved, Instant now) {
+        TargetState s = saved.withDownSince(null);
+        if (s.phase() == Phase.HEALING) {
+            s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0);
+        }
+        List<LadderStep> ladder = policy.ladder();
+        boolean offLadder = s.step() > ladder.size()
+                || (s.step() > 0 && s.attempt() > ladder.get(s.step() - 1).attempts());
+        if (offLadder) {
+            s = s.withLadder(0, 0, s.actions());
+        }
+        return s;
+    }
+
     /** How long to wait before the next check of a target in {@code state}. */
     public Duration nextCheckIn(TargetState state, Instant now) {
         if (state.downSince() != null) {

@@ -2,6 +2,9 @@ package dev.medic.engine;
 
 import dev.medic.config.ContainerTarget;
 import dev.medic.config.DockerHealthMode;
+import dev.medic.core.Decision;
+import dev.medic.core.Phase;
+import dev.medic.core.TargetState;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
@@ -13,6 +16,7 @@ import dev.medic.docker.DockerUnavailableException;
 import dev.medic.event.EventPublisher;
 import dev.medic.heal.Healer;
 import dev.medic.probe.TargetChecker;
+import dev.medic.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +36,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +61,11 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService pool;
     private final Random jitter;
+    private final StateStore store;
+    private final Map<String, TargetState> restored;
+    private final HostBudget hostBudget;
+    private final Object persistLock = new Object();
+    private final WorkerContext context = new WorkerContext();
 
     private final Map<String, TargetWorker> workers = new ConcurrentHashMap<>();
     private final AtomicLong heartbeatMillis = new AtomicLong();
@@ -71,7 +81,7 @@ public final class Engine implements AutoCloseable {
 
     public Engine(MedicConfig config, ContainerRuntime runtime, TargetChecker checker, Healer healer,
                   EventPublisher events, Clock clock, ScheduledExecutorService scheduler, ExecutorService pool,
-                  Random jitter) {
+                  Random jitter, StateStore store) {
         this.config = config;
         this.runtime = runtime;
         this.checker = checker;
@@ -81,13 +91,82 @@ public final class Engine implements AutoCloseable {
         this.scheduler = scheduler;
         this.pool = pool;
         this.jitter = jitter;
+        this.store = store;
+        StateStore.Snapshot saved = store.load();
+        this.restored = new ConcurrentHashMap<>(saved.targets());
+        this.hostBudget = new HostBudget(config.hostBudget(), saved.hostActions());
         for (TargetSpec spec : config.targets()) {
             workers.put(spec.name(), newWorker(spec));
         }
     }
 
+    /** A worker for {@code spec}, resuming the state the state file kept for it (once, at its first creation). */
     private TargetWorker newWorker(TargetSpec spec) {
-        return new TargetWorker(spec, checker, healer, events, clock, this::onProjectRestarted);
+        return new TargetWorker(spec, checker, healer, events, clock, context,
+                Optional.ofNullable(restored.remove(spec.name())));
+    }
+
+    /** What the workers ask of the engine. */
+    private final class WorkerContext implements TargetWorker.Context {
+        @Override
+        public Optional<String> unhealthyDependency(TargetWorker worker) {
+            for (String dep : dependenciesOf(worker)) {
+                TargetWorker other = workers.get(dep);
+                if (other != null && other != worker && other.status().phase() != Phase.HEALTHY) {
+                    return Optional.of(dep);
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public Decision gate(Instant now, Function<Boolean, Decision> decide) {
+            return hostBudget.gate(now, decide);
+        }
+
+        @Override
+        public boolean dryRun() {
+            return config.dryRun();
+        }
+
+        @Override
+        public void stateChanged(TargetWorker worker) {
+            persist();
+        }
+
+        @Override
+        public void projectRestarted(String project, TargetWorker by) {
+            onProjectRestarted(project, by);
+        }
+    }
+
+    /**
+     * The targets {@code worker} depends on: its configured depends-on, and the services named by compose
+     * v2's depends_on label of its container that medic watches in the same project.
+     */
+    List<String> dependenciesOf(TargetWorker worker) {
+        List<String> deps = new ArrayList<>(config.dependenciesOf(worker.name()));
+        Optional<String> project = worker.project();
+        for (String service : worker.composeDependsOn()) {
+            for (TargetWorker other : workers.values()) {
+                if (other != worker && other.project().equals(project) && other.serviceName().filter(service::equals)
+                        .isPresent() && !deps.contains(other.name())) {
+                    deps.add(other.name());
+                }
+            }
+        }
+        return deps;
+    }
+
+    /** Writes every target's state and the host budget to the state file (serialised, newest wins). */
+    private void persist() {
+        synchronized (persistLock) {
+            Map<String, TargetState> states = new LinkedHashMap<>();
+            for (TargetWorker w : workers.values()) {
+                states.put(w.name(), w.state());
+            }
+            store.save(new StateStore.Snapshot(states, hostBudget.recent(clock.instant())));
+        }
     }
 
     /** Starts every worker's schedule, the event subscription, discovery and the liveness heartbeat. */
@@ -222,6 +301,7 @@ public final class Engine implements AutoCloseable {
     public synchronized ReloadSummary reload(MedicConfig next) {
         MedicConfig previous = config;
         config = next;
+        hostBudget.setBudget(next.hostBudget());
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();
@@ -332,8 +412,15 @@ public final class Engine implements AutoCloseable {
         synchronized (streamLock) {
             streamBackoff = Duration.ofSeconds(1);
         }
+        boolean stopped = event.action().equals("stop") || event.action().equals("destroy");
+        boolean ours = stopped && healer.isOwnAction(event.containerId(),
+                Optional.ofNullable(event.attributes().get(ComposeProject.PROJECT_LABEL)));
         for (TargetWorker w : workers.values()) {
             if (w.concerns(event)) {
+                if (stopped && !ours) {
+                    // docker stop, compose stop/down/rm: an operator's decision, which medic never fights.
+                    pool.execute(() -> w.operatorStopped(event.action()));
+                }
                 w.checkNow();
             }
         }
@@ -427,6 +514,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         closing = true;
         workers.values().forEach(TargetWorker::stop);
+        persist();
         synchronized (streamLock) {
             if (stream != null) {
                 try {

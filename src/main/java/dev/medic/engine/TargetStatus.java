@@ -8,11 +8,13 @@ import java.time.Instant;
  *
  * @param lastCheck null until the first check ran
  * @param lastAction null until an action ran
+ * @param reason why the target is PAUSED, STOPPED, BLOCKED or GAVE_UP; else null
+ * @param until when a pause, a give-up or a start-period ends; else null
  *
  * Immutable.
  */
 public record TargetStatus(String name, Phase phase, int failures, int step, int attempt, int actions,
-                           LastCheck lastCheck, LastAction lastAction) {
+                           LastCheck lastCheck, LastAction lastAction, String reason, Instant until) {
 
     /** The latest check: when, PASS/FAIL/UNKNOWN, and its detail. */
     public record LastCheck(Instant at, String result, String detail) { }

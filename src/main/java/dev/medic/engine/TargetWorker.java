@@ -4,6 +4,9 @@ import dev.medic.config.ContainerTarget;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.ActionOutcome;
+import dev.medic.core.Conditions;
+import dev.medic.core.EventType;
+import dev.medic.core.MedicEvent;
 import dev.medic.core.Decision;
 import dev.medic.core.HealingAction;
 import dev.medic.core.HealingActionKind;
@@ -18,7 +21,12 @@ import dev.medic.probe.TargetChecker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -45,10 +53,11 @@ public final class TargetWorker {
     private final Healer healer;
     private final EventPublisher events;
     private final Clock clock;
-    private final ProjectRestartListener projectListener;
+    private final Context context;
 
     private final Object tickLock = new Object();
-    private TargetState state;
+    /** Written only under tickLock; volatile so the state file and status can read it without the lock. */
+    private volatile TargetState state;
     private volatile TargetStatus.LastCheck lastCheck;
     private volatile TargetStatus.LastAction lastAction;
     private volatile TargetStatus status;
@@ -64,22 +73,66 @@ public final class TargetWorker {
     private boolean rerun;
     private boolean stopped;
 
-    /** Told when this worker's action restarted a whole compose project, so its other targets can wait. */
-    public interface ProjectRestartListener {
+    /** What a worker needs from the engine: the rest of the host's say in its healing. Thread-safe. */
+    interface Context {
+        /** A depends-on target of {@code worker} that is not HEALTHY, if any. */
+        Optional<String> unhealthyDependency(TargetWorker worker);
+
+        /** Decides through the host budget (see {@link HostBudget#gate}). */
+        Decision gate(Instant now, Function<Boolean, Decision> decide);
+
+        /** Whether actions are only logged ("would ..."), not run. */
+        boolean dryRun();
+
+        /** This worker's state changed: persist it. */
+        void stateChanged(TargetWorker worker);
+
+        /** This worker's action restarted a whole compose project, so its other targets can wait. */
         void projectRestarted(String project, TargetWorker by);
     }
 
+    /** The label that pauses a container's target for as long as the container carries it. */
+    public static final String PAUSE_LABEL = "medic.pause";
+    static final String COMPOSE_DEPENDS_ON_LABEL = "com.docker.compose.depends_on";
+
     public TargetWorker(TargetSpec spec, TargetChecker checker, Healer healer, EventPublisher events, Clock clock,
-                        ProjectRestartListener projectListener) {
+                        Context context, Optional<TargetState> restored) {
         this.spec = spec;
         this.machine = new HealthStateMachine(spec.name(), spec.policy());
         this.checker = checker;
         this.healer = healer;
         this.events = events;
         this.clock = clock;
-        this.projectListener = projectListener;
-        this.state = TargetState.initial(clock.instant(), spec.policy());
+        this.context = context;
+        this.state = restored.map(saved -> machine.restored(saved, clock.instant()))
+                .orElseGet(() -> TargetState.initial(clock.instant(), spec.policy()));
         publishStatus();
+    }
+
+    /** The state as of the last check or action (for the state file). */
+    public TargetState state() {
+        return state;
+    }
+
+    /** The compose service of the container last seen (or configured). */
+    Optional<String> serviceName() {
+        if (spec instanceof ServiceTarget s) {
+            return Optional.of(s.service());
+        }
+        return lastContainer.map(c -> c.labels().get(ComposeProject.SERVICE_LABEL));
+    }
+
+    /** The services named by compose v2's depends_on label on the container last seen ("db:service_started:false,..."). */
+    List<String> composeDependsOn() {
+        String label = lastContainer.map(c -> c.labels().get(COMPOSE_DEPENDS_ON_LABEL)).orElse("");
+        List<String> services = new ArrayList<>();
+        for (String entry : label.split(",")) {
+            String service = entry.split(":", 2)[0].strip();
+            if (!service.isEmpty()) {
+                services.add(service);
+            }
+        }
+        return services;
     }
 
     public TargetSpec spec() {
@@ -140,7 +193,11 @@ public final class TargetWorker {
         }
         Instant now = clock.instant();
         lastCheck = new TargetStatus.LastCheck(now, check.result().verdict().name(), check.result().detail());
-        Decision decision = machine.onCheck(state, check.result(), now);
+        followPauseLabel(check.container(), now);
+        Optional<String> dependency = context.unhealthyDependency(this);
+        TargetState before = state;
+        Decision decision = context.gate(now, suspended -> machine.onCheck(before, check.result(), now,
+                new Conditions(dependency, suspended)));
         Duration next = apply(decision);
         if (decision.action().isPresent()) {
             next = heal(decision.action().get(), check.container());
@@ -148,30 +205,107 @@ public final class TargetWorker {
         return next;
     }
 
+    /** A container labelled medic.pause=true pauses its target for as long as it carries the label. */
+    private void followPauseLabel(Optional<ContainerInfo> container, Instant now) {
+        if (container.isEmpty()) {
+            return;
+        }
+        boolean labelled = "true".equalsIgnoreCase(container.get().labels().get(PAUSE_LABEL));
+        if (labelled && state.pausedUntil() == null) {
+            apply(machine.onPause(state, TargetState.PAUSED_FOREVER, "label", now));
+        } else if (!labelled && "label".equals(state.pauseReason())) {
+            apply(machine.onResume(state, "the container no longer carries " + PAUSE_LABEL + "=true", now));
+        }
+    }
+
+    /** Maintenance until {@code until} ({@link TargetState#PAUSED_FOREVER} until resumed), asked by an operator. */
+    public void pause(Instant until) {
+        synchronized (tickLock) {
+            apply(machine.onPause(state, until, "api", clock.instant()));
+        }
+        checkNow();
+    }
+
+    /** Ends a pause early; a target that is not paused is left as it is. */
+    public void resume() {
+        synchronized (tickLock) {
+            apply(machine.onResume(state, "resumed by the operator", clock.instant()));
+        }
+        checkNow();
+    }
+
+    /** An operator stopped or removed the container through Docker (not medic). */
+    void operatorStopped(String how) {
+        synchronized (tickLock) {
+            apply(machine.onOperatorStopped(state, how, clock.instant()));
+        }
+    }
+
     private Duration heal(HealingAction action, Optional<ContainerInfo> container) {
         Optional<String> project = project();
-        ActionOutcome outcome = healer.execute(action, spec, container);
+        ActionOutcome outcome = context.dryRun()
+                ? new ActionOutcome(true, "dry-run: would have run " + action.kind().configName()
+                        + "; nothing was changed", Duration.ZERO)
+                : healer.execute(action, spec, container);
         Instant finished = clock.instant();
         lastAction = new TargetStatus.LastAction(finished, action.kind().configName(), outcome.outcomeName(),
                 outcome.detail());
         Duration next = apply(machine.onActionFinished(state, action, outcome, finished));
-        if (action.kind() == HealingActionKind.RESTART_PROJECT && outcome.ok() && project.isPresent()) {
-            projectListener.projectRestarted(project.get(), this);
+        if (action.kind() == HealingActionKind.RESTART_PROJECT && outcome.ok() && project.isPresent()
+                && !context.dryRun()) {
+            context.projectRestarted(project.get(), this);
         }
         return next;
     }
 
     private Duration apply(Decision decision) {
+        boolean changed = !decision.next().equals(state);
         state = decision.next();
-        events.publishAll(decision.events());
+        events.publishAll(context.dryRun() ? decision.events().stream().map(TargetWorker::asDryRun).toList()
+                : decision.events());
         publishStatus();
+        if (changed) {
+            context.stateChanged(this);
+        }
         return decision.nextCheckIn();
+    }
+
+    /** In dry-run, an action is said as what medic would do. */
+    private static MedicEvent asDryRun(MedicEvent e) {
+        if (e.type() != EventType.HEAL_STARTED && e.type() != EventType.HEAL_FINISHED) {
+            return e;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(e.fields());
+        fields.put("dry_run", "true");
+        String message = e.type() == EventType.HEAL_STARTED
+                ? "would " + e.fields().get("action") + " (dry-run, nothing is changed): " + e.message()
+                : e.message();
+        return new MedicEvent(e.type(), e.severity(), e.target(), fields, message, e.at());
     }
 
     private void publishStatus() {
         TargetState s = state;
         status = new TargetStatus(spec.name(), s.phase(), s.failures(), s.step(), s.attempt(), s.actions(),
-                lastCheck, lastAction);
+                lastCheck, lastAction, reasonOf(s), untilOf(s));
+    }
+
+    /** Why the target is where it is, for the phases an operator asks about. */
+    private static String reasonOf(TargetState s) {
+        return switch (s.phase()) {
+            case PAUSED -> "paused by " + s.pauseReason();
+            case STOPPED -> "stopped by an operator through Docker";
+            case BLOCKED -> "waiting for " + s.blockedBy() + ", which is not healthy";
+            case GAVE_UP -> "ladder or max-actions exhausted";
+            default -> null;
+        };
+    }
+
+    private static Instant untilOf(TargetState s) {
+        return switch (s.phase()) {
+            case PAUSED -> TargetState.PAUSED_FOREVER.equals(s.pausedUntil()) ? null : s.pausedUntil();
+            case GAVE_UP, STARTING -> s.deadline();
+            default -> null;
+        };
     }
 
     /** Marks that another target's project restart restarted this target's container at {@code at}. */

@@ -36,6 +36,10 @@ public final class Healer {
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     /** System.nanoTime() at which each compose project last finished a restart by medic. */
     private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
+    /** Until when (System.nanoTime) Docker events about a container or project are medic's own doing. */
+    private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
+    /** How long after medic's own action its events may still arrive from the event stream. */
+    static final Duration OWN_EVENT_GRACE = Duration.ofSeconds(15);
 
     /**
      * @param stopTimeout how long a container gets to stop on restart
@@ -61,6 +65,30 @@ public final class Healer {
      *
      * @param lastSeen the container the failing check looked at, used when it cannot be found again
      */
+    /**
+     * Whether Docker events about this container or project come from medic's own action: one running
+     * now, or one that finished within {@link #OWN_EVENT_GRACE} (events arrive after the API call returns).
+     */
+    public boolean isOwnAction(String containerId, Optional<String> project) {
+        long now = System.nanoTime();
+        return ownUntil(now, "container:" + containerId) || project.map(p -> ownUntil(now, "project:" + p)
+                || isProjectBusy(p)).orElse(false);
+    }
+
+    private boolean ownUntil(long now, String key) {
+        Long until = ownActions.get(key);
+        return until != null && until - now > 0;
+    }
+
+    private <T> T asOwnAction(String key, java.util.function.Supplier<T> body) {
+        ownActions.put(key, System.nanoTime() + Duration.ofDays(1).toNanos());
+        try {
+            return body.get();
+        } finally {
+            ownActions.put(key, System.nanoTime() + OWN_EVENT_GRACE.toNanos());
+        }
+    }
+
     public ActionOutcome execute(HealingAction action, TargetSpec target, Optional<ContainerInfo> lastSeen) {
         long start = System.nanoTime();
         Optional<ContainerInfo> current;
@@ -88,12 +116,14 @@ public final class Healer {
                 // The whole project was restarted while this action waited for it: the container is fresh already.
                 return ok("skipped: project " + project.get() + " was restarted while this action waited", start);
             }
-            try {
-                runtime.restart(c.id(), stopTimeout);
-                return ok("restarted container " + c.name() + " (" + c.shortId() + ")", start);
-            } catch (DockerUnavailableException | DockerActionException e) {
-                return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
-            }
+            return asOwnAction("container:" + c.id(), () -> {
+                try {
+                    runtime.restart(c.id(), stopTimeout);
+                    return ok("restarted container " + c.name() + " (" + c.shortId() + ")", start);
+                } catch (DockerUnavailableException | DockerActionException e) {
+                    return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
+                }
+            });
         });
     }
 
@@ -104,7 +134,7 @@ public final class Healer {
                     + " project { directory = ... }", start);
         }
         ComposeProject p = project.get();
-        return withLock("project:" + p.name(), start, () -> {
+        return withLock("project:" + p.name(), start, () -> asOwnAction("project:" + p.name(), () -> {
             ComposeRunner.Result down = compose.run(p, List.of("down"));
             if (!down.ok()) {
                 return failed(describe("down", down), start);
@@ -116,7 +146,7 @@ public final class Healer {
             projectRestartedAt.put(p.name(), System.nanoTime());
             return ok("project " + p.name() + " restarted in " + p.workingDir() + ": " + describe("down", down)
                     + "; " + describe("up -d", up), start);
-        });
+        }));
     }
 
     /** The compose project of a target: the config override wins over the container's labels. */

@@ -1,6 +1,7 @@
 package dev.medic.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +54,7 @@ class ApiServerTest {
         Engine engine = new Engine(config, docker, new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of())), new Healer(docker, locator, new ComposeRunner(List.of("false"),
                 Duration.ofSeconds(1), "unix:///x"), Duration.ZERO, Duration.ofSeconds(1)), events, Clock.systemUTC(),
-                scheduler, pool, new Random(1));
+                scheduler, pool, new Random(1), dev.medic.state.StateStore.inMemory());
         DockerReachability reachability = new DockerReachability(events, Clock.systemUTC());
         reachability.accept(true);
         engine.worker("api").orElseThrow().tick();
@@ -74,8 +75,8 @@ class ApiServerTest {
             assertEquals(false, doc.at("/medic/dryRun").asBoolean());
             assertEquals("reachable", doc.at("/medic/docker").asText());
             JsonNode t = doc.at("/targets/0");
-            assertEquals(List.of("name", "phase", "failures", "step", "attempt", "actions", "lastCheck", "lastAction"),
-                    iterate(t));
+            assertEquals(List.of("name", "phase", "failures", "step", "attempt", "actions", "lastCheck", "lastAction",
+                    "reason", "until"), iterate(t));
             assertEquals("api", t.get("name").asText());
             assertEquals("PASS", t.at("/lastCheck/result").asText());
             assertEquals("container shop_api_1 running", t.at("/lastCheck/detail").asText());
@@ -87,6 +88,31 @@ class ApiServerTest {
                     HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals(405, client.send(HttpRequest.newBuilder(URI.create(base + "/status"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            HttpResponse<String> paused = client.send(HttpRequest.newBuilder(URI.create(base
+                    + "/targets/api/pause?for=30m")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, paused.statusCode(), paused.body());
+            JsonNode pausedBody = new ObjectMapper().readTree(paused.body());
+            assertEquals("PAUSED", pausedBody.get("phase").asText());
+            Instant until = Instant.parse(pausedBody.get("until").asText());
+            assertTrue(Duration.between(Instant.now(), until).toMinutes() >= 29, "about 30 minutes from now");
+            JsonNode pausedTarget = new ObjectMapper().readTree(client.send(HttpRequest.newBuilder(
+                    URI.create(base + "/status")).build(), HttpResponse.BodyHandlers.ofString()).body()).at("/targets/0");
+            assertEquals("PAUSED", pausedTarget.get("phase").asText());
+            assertEquals("paused by api", pausedTarget.get("reason").asText());
+            assertEquals(until.toString(), pausedTarget.get("until").asText());
+
+            HttpResponse<String> resumed = client.send(HttpRequest.newBuilder(URI.create(base + "/targets/api/resume"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, resumed.statusCode());
+            assertEquals("HEALTHY", new ObjectMapper().readTree(resumed.body()).get("phase").asText());
+            assertEquals(404, client.send(HttpRequest.newBuilder(URI.create(base + "/targets/nope/pause"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(400, client.send(HttpRequest.newBuilder(URI.create(base + "/targets/api/pause?for=soon"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(405, client.send(HttpRequest.newBuilder(URI.create(base + "/targets/api/pause")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
 
             engine.close();
             assertEquals(503, client.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),

@@ -66,7 +66,7 @@ class EngineTest {
         healer = new Healer(docker, locator, new ComposeRunner(List.of(compose.toString()), Duration.ofSeconds(5),
                 "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
         engine = new Engine(c, docker, checker, healer, new EventPublisher(List.of()), clock, scheduler,
-                pool, new Random(1));
+                pool, new Random(1), dev.medic.state.StateStore.inMemory());
         return engine;
     }
 
@@ -298,5 +298,54 @@ class EngineTest {
         assertEquals(frozen, beats.get(), "the heartbeat runs on the scheduling loop itself, not on a timer of its own");
         release.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> beats.get() > frozen);
+    }
+
+    @Test
+    void aStopEventThatIsNotMedicsOwnPutsTheTargetInStoppedAndNothingRestartsIt() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "app", Map.of(), null));
+        Engine e = engine("""
+                interval = 1s
+                retry-interval = 1s
+                timeout = 500ms
+                start-period = 0s
+                discovery.enabled = false
+                targets.app { container = app }
+                """);
+        e.start();
+        TargetWorker w = e.worker("app").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.HEALTHY);
+
+        docker.put(FakeContainerRuntime.exited("a1", "app", 0));
+        docker.emit(new ContainerEvent("die", "a1", Map.of("name", "app")));
+        docker.emit(new ContainerEvent("stop", "a1", Map.of("name", "app")));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.STOPPED);
+        Thread.sleep(4000);
+        assertEquals(List.of(), docker.restarted, "an operator's stop is never undone");
+        assertEquals(Phase.STOPPED, w.status().phase());
+
+        docker.put(FakeContainerRuntime.running("a1", "app", Map.of(), null));
+        docker.emit(new ContainerEvent("start", "a1", Map.of("name", "app")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.HEALTHY);
+    }
+
+    @Test
+    void theStopEventsOfMedicsOwnRestartAreNotTakenForAnOperatorStop() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "app", Map.of(), null));
+        Engine e = engine("""
+                interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.app { container = app }
+                """);
+        TargetWorker w = e.worker("app").orElseThrow();
+        w.tick();
+        assertTrue(healer.execute(new dev.medic.core.HealingAction("app",
+                dev.medic.core.HealingActionKind.RESTART_CONTAINER, 1, 1, "test"), w.spec(),
+                java.util.Optional.empty()).ok());
+
+        e.onDockerEvent(new ContainerEvent("stop", "a1", Map.of("name", "app")));
+        Thread.sleep(300);
+        assertEquals(Phase.HEALTHY, w.status().phase(), "the stop came from medic's own restart a moment ago");
     }
 }

@@ -156,9 +156,10 @@ class CliIT {
                   interval = 2s
                   timeout = 1s
                   start-period = 0s
+                  state-file = "%s"
                   targets.site { http { url = "http://127.0.0.1:%d/" } }
                 }
-                """.formatted(api, DockerFixture.freePort()));
+                """.formatted(api, dir.resolve("state.json"), DockerFixture.freePort()));
         Path out = dir.resolve("run.txt");
         Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "run", "--config", file.toString())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -171,17 +172,31 @@ class CliIT {
             assertEquals("site", doc.get("targets").get(0).get("name").asText());
             assertEquals(false, doc.get("medic").get("dryRun").asBoolean());
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(out).contains("event=check_failed"));
+
+            Run paused = medic("pause", "site", "--for", "5m", "--api", "127.0.0.1:" + api);
+            assertEquals(0, paused.exit(), paused.stderr());
+            assertTrue(paused.stdout().contains("\"phase\":\"PAUSED\""), paused.stdout());
+            assertEquals(2, medic("pause", "nosuch", "--api", "127.0.0.1:" + api).exit(), "unknown target");
+            assertEquals(2, medic("pause", "site", "--for", "soon", "--api", "127.0.0.1:" + api).exit());
+            Run resumed = medic("resume", "site", "--api", "127.0.0.1:" + api);
+            assertEquals(0, resumed.exit(), resumed.stderr());
+            assertTrue(resumed.stdout().contains("\"phase\":\"FAILING\""), resumed.stdout());
         } finally {
             p.destroy();  // SIGTERM
         }
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
+        var state = new ObjectMapper().readTree(dir.resolve("state.json").toFile());
+        assertTrue(state.at("/targets/site/failures").asInt() >= 1, "the state is saved: " + state);
+        assertEquals(69, medic("resume", "site", "--api", "127.0.0.1:" + api).exit(), "no daemon any more");
         List<String> lines = Files.readAllLines(out);
         assertTrue(lines.stream().allMatch(l -> l.matches("<[3-7]>.*")), "every line carries a priority: " + lines);
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("<6>event=config_loaded ")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("<6>event=started ")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("<4>event=check_failed target=site ")), lines.toString());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("<6>event=stopping ")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("<5>event=paused target=site by=api ")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("<5>event=resumed target=site ")), lines.toString());
     }
 
     @Test

@@ -149,6 +149,6 @@ class SdNotifierTest {
     }
 
     private static TargetStatus status(String name, Phase phase) {
-        return new TargetStatus(name, phase, 0, 0, 0, 0, null, null);
+        return new TargetStatus(name, phase, 0, 0, 0, 0, null, null, null, null);
     }
 }

@@ -1,0 +1,96 @@
+package dev.medic.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.core.HealthPolicy;
+import dev.medic.core.Phase;
+import dev.medic.core.TargetState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateStoreTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private static TargetState midLadder() {
+        return new TargetState(Phase.GAVE_UP, 3, 0, 2, 1, 4, T0, T0.plus(Duration.ofMinutes(30)), null, true,
+                T0.plusSeconds(60), "api", "db", 4, T0.minusSeconds(5), List.of(T0.minusSeconds(90), T0.minusSeconds(5)));
+    }
+
+    @Test
+    void whatIsSavedIsReadBackExactly() throws IOException {
+        Path file = dir.resolve("state.json");
+        TargetState initial = TargetState.initial(T0, new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10),
+                3, 1, Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true));
+        StateStore.Snapshot saved = new StateStore.Snapshot(Map.of("api", midLadder(), "db", initial),
+                List.of(T0.minusSeconds(30)));
+
+        assertTrue(StateStore.at(file).save(saved));
+
+        assertEquals(saved, StateStore.at(file).load());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aCorruptFileIsMovedAsideAndMedicStartsFresh() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, "{\"format\": 1, \"targets\": {\"api\": {\"phase\": \"SLEEPING\"");
+
+        assertEquals(StateStore.Snapshot.EMPTY, StateStore.at(file).load());
+
+        assertFalse(Files.exists(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> aside = files.toList();
+            assertEquals(1, aside.size());
+            assertTrue(aside.get(0).getFileName().toString().startsWith("state.json.corrupt-"), aside.toString());
+        }
+    }
+
+    @Test
+    void anUnwritableFileIsReportedAndMedicGoesOnInMemory() throws IOException {
+        Path readOnly = dir.resolve("ro");
+        Files.createDirectories(readOnly);
+        Path file = readOnly.resolve("state.json");
+        StateStore store = StateStore.at(file);
+        assertTrue(store.save(new StateStore.Snapshot(Map.of("api", midLadder()), List.of())));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            boolean writable = Files.isWritable(readOnly);
+            StateStore.Snapshot next = new StateStore.Snapshot(Map.of(), List.of());
+            assertEquals(writable, store.save(next), "root may write anyway; otherwise the save fails cleanly");
+            if (!writable) {
+                assertEquals(Phase.GAVE_UP, StateStore.at(file).load().targets().get("api").phase(),
+                        "the last good file is untouched");
+            }
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path notADirectory = dir.resolve("plain-file");
+        Files.writeString(notADirectory, "x");
+        StateStore impossible = StateStore.at(notADirectory.resolve("state.json"));
+        assertFalse(impossible.save(new StateStore.Snapshot(Map.of(), List.of())));
+        assertFalse(impossible.save(new StateStore.Snapshot(Map.of(), List.of())), "and again, quietly");
+    }
+
+    @Test
+    void noFileMeansNoState() {
+        assertEquals(StateStore.Snapshot.EMPTY, StateStore.at(dir.resolve("none.json")).load());
+        assertTrue(StateStore.inMemory().save(new StateStore.Snapshot(Map.of("api", midLadder()), List.of())));
+        assertEquals(StateStore.Snapshot.EMPTY, StateStore.inMemory().load());
+    }
+}

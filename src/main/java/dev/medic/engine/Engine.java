@@ -112,7 +112,9 @@ public final class Engine implements AutoCloseable {
         public Optional<String> unhealthyDependency(TargetWorker worker) {
             for (String dep : dependenciesOf(worker)) {
                 TargetWorker other = workers.get(dep);
-                if (other != null && other != worker && other.status().phase() != Phase.HEALTHY) {
+                // A container in its down-grace still shows HEALTHY, but it is down: not a healthy dependency.
+                if (other != null && other != worker
+                        && (other.state().phase() != Phase.HEALTHY || other.state().downSince() != null)) {
                     return Optional.of(dep);
                 }
             }

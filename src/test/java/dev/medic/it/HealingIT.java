@@ -69,6 +69,7 @@ class HealingIT {
                      failure-threshold = 3
                      start-period = 2s
                      give-up-cooldown = 1h
+                     backoff { initial = 1s, max = 4s }
                      docker.stop-timeout = 1s
                      """ + watchApi(app))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("api").phase() == Phase.HEALTHY);

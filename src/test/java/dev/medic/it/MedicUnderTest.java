@@ -50,6 +50,14 @@ final class MedicUnderTest implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST path} on medic's local API: status code and body. */
+    HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void close() throws IOException {
         daemon.close();

@@ -472,4 +472,31 @@ class HealthStateMachineTest {
     void theNewPhasesRefuseIllegalMoves(Phase from, Phase to) {
         assertThrows(IllegalPhaseTransitionException.class, () -> from.checkTransition(to));
     }
+
+    @Test
+    void aRestoredStateResumesTheLadderAndAnActionCutByADeathGetsItsStartPeriod() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        Instant later = T0.plusSeconds(600);
+        TargetState healing = state(Phase.HEALING, 3, 2, 1, null);
+
+        TargetState back = machine.restored(healing, later);
+
+        assertEquals(Phase.STARTING, back.phase(), "the outcome of the cut action is unknown");
+        assertEquals(later.plusSeconds(30), back.deadline());
+        assertEquals(2, back.step());
+        assertEquals(1, back.attempt());
+        TargetState gaveUp = state(Phase.GAVE_UP, 3, 2, 1, T0.plusSeconds(1800));
+        assertEquals(gaveUp, machine.restored(gaveUp, later), "a running cooldown is kept as it was");
+    }
+
+    @Test
+    void aRestoredLadderPositionTheConfigNoLongerHasStartsOver() {
+        HealthPolicy shorter = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
+                Duration.ofSeconds(30), List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 1)),
+                Duration.ofMinutes(30), true);
+        TargetState atStep2 = state(Phase.FAILING, 1, 2, 1, null);
+        TargetState back = new HealthStateMachine("api", shorter).restored(atStep2, T0);
+        assertEquals(0, back.step());
+        assertEquals(0, back.attempt());
+    }
 }

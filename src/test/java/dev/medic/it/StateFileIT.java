@@ -1,0 +1,122 @@
+package dev.medic.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state file across medic's own deaths: the ladder and the cooldown go on where they were. */
+class StateFileIT {
+    @TempDir
+    Path dir;
+
+    private static long count(List<String> lines, String prefix) {
+        return lines.stream().filter(l -> l.contains(prefix)).count();
+    }
+
+    @Test
+    void aSigkilledMedicContinuesTheLadderWhereItWasAndRespectsARunningCooldown() throws Exception {
+        try (ComposeApp app = ComposeApp.up("")) {
+            int port = DockerFixture.freePort();
+            Path config = dir.resolve("medic.conf");
+            Files.writeString(config, MedicProcess.config(port, dir.resolve("state.json"), """
+                    interval = 2s
+                    retry-interval = 1s
+                    timeout = 1s
+                    start-period = 5s
+                    failure-threshold = 1
+                    escalation = [
+                      { action = restart-container, attempts = 1 }
+                      { action = restart-container, attempts = 2 }
+                    ]
+                    give-up-cooldown = 1h
+                    backoff.initial = 0s
+                    docker.stop-timeout = 1s
+                    targets.api {
+                      service { project = %s, name = api }
+                      http { url = "%s" }
+                    }
+                    """.formatted(app.project, app.healthUrl())));
+            app.setFlag("fail");
+
+            try (MedicProcess first = MedicProcess.start(config, port, dir.resolve("first.log"))) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    JsonNode t = first.targetOrNull("api");
+                    return t != null && t.get("step").asInt() == 2 && t.get("attempt").asInt() == 1
+                            && !t.get("phase").asText().equals("HEALING");
+                });
+                first.kill9();
+            }
+
+            try (MedicProcess second = MedicProcess.start(config, port, dir.resolve("second.log"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(second.lines(), "event=heal_started") >= 1);
+                List<String> heals = second.lines().stream().filter(l -> l.contains("event=heal_started")).toList();
+                assertTrue(heals.get(0).contains("step=2 attempt=2/2"), "continues at step 2: " + heals);
+                await().atMost(Duration.ofSeconds(30)).until(() -> "GAVE_UP".equals(
+                        second.target("api").get("phase").asText()));
+                assertEquals(1, count(second.lines(), "event=heal_started"));
+                second.kill9();
+            }
+            String until;
+            String startedAt = DockerFixture.startedAt(app.containerId("api"));
+
+            try (MedicProcess third = MedicProcess.start(config, port, dir.resolve("third.log"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> third.targetOrNull("api") != null);
+                JsonNode t = third.target("api");
+                assertEquals("GAVE_UP", t.get("phase").asText(), "the cooldown survives the restart");
+                until = t.get("until").asText();
+                Thread.sleep(8000);
+                assertEquals(0, count(third.lines(), "event=heal_started"), "no action inside the cooldown");
+                assertEquals(startedAt, DockerFixture.startedAt(app.containerId("api")));
+                assertEquals(until, third.target("api").get("until").asText());
+            }
+        }
+    }
+
+    @Test
+    void anUnwritableStateFileIsReportedOnceAndHealingGoesOn() throws Exception {
+        String name = "medic-it-" + UUID.randomUUID().toString().substring(0, 8) + "-nostate";
+        DockerFixture.requireDockerAndImage();
+        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
+                .orFail();
+        try {
+            Path notADirectory = dir.resolve("plain-file");
+            Files.writeString(notADirectory, "not a directory\n");
+            int port = DockerFixture.freePort();
+            Path config = dir.resolve("medic.conf");
+            Files.writeString(config, MedicProcess.config(port, notADirectory.resolve("state.json"), """
+                    interval = 2s
+                    retry-interval = 1s
+                    timeout = 1s
+                    start-period = 1s
+                    docker.stop-timeout = 1s
+                    targets.app { container = "%s" }
+                    """.formatted(name)));
+            try (MedicProcess medic = MedicProcess.start(config, port, dir.resolve("medic.log"))) {
+                for (int kill = 1; kill <= 2; kill++) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> medic.targetOrNull("app") != null
+                            && medic.target("app").get("phase").asText().equals("HEALTHY"));
+                    String before = DockerFixture.startedAt(name);
+                    Cli.run("docker", "kill", name).orFail();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> DockerFixture.running(name)
+                            && !DockerFixture.startedAt(name).equals(before));
+                }
+                List<String> lines = medic.lines();
+                assertEquals(1, count(lines, "cannot write the state file"), String.join("\n", lines));
+                assertTrue(lines.stream().filter(l -> l.contains("cannot write the state file"))
+                        .allMatch(l -> l.startsWith("<4>")), "a warning");
+                assertEquals(2, count(lines, "event=heal_finished target=app"));
+            }
+        } finally {
+            Cli.run("docker", "rm", "-f", name);
+        }
+    }
+}

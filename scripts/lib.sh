@@ -120,3 +120,18 @@ ensure_test_rootfs() {
   mv "$building" "$rootfs"
   printf '%s\n' "$rootfs"
 }
+
+# Stops the running dockerd and starts a new one (for the test of medic outliving a dockerd restart).
+restart_dockerd() {
+  local pid i
+  pid="$(pidof dockerd || true)"
+  if [ -n "$pid" ]; then
+    log "stopping dockerd ($pid)"
+    kill -TERM $pid
+    for i in $(seq 1 120); do
+      kill -0 $pid 2>/dev/null || break
+      sleep 0.5
+    done
+  fi
+  ensure_dockerd
+}

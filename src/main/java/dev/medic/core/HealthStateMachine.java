@@ -169,6 +169,18 @@ public final class HealthStateMachine {
         return s;
     }
 
+    /**
+     * The stop that put the target in STOPPED came from dockerd shutting down, not from an operator: watch
+     * the container again (with a start-period) so that it is healed if it does not come back.
+     */
+    public Decision onStopWasTheDaemon(TargetState state, Instant now) {
+        if (state.phase() != Phase.STOPPED) {
+            return decide(state, Optional.empty(), new ArrayList<>(), now);
+        }
+        TargetState s = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0);
+        return decide(s, Optional.empty(), new ArrayList<>(), now);
+    }
+
     /** How long to wait before the next check of a target in {@code state}. */
     public Duration nextCheckIn(TargetState state, Instant now) {
         if (state.downSince() != null) {

@@ -19,6 +19,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,6 +41,7 @@ import java.util.function.Consumer;
  * Thread-safe.
  */
 public final class DockerJavaRuntime implements ContainerRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerJavaRuntime.class);
 
     private static final List<String> EVENT_ACTIONS = List.of("die", "start", "health_status", "oom", "kill",
             "stop", "destroy");
@@ -190,8 +193,12 @@ public final class DockerJavaRuntime implements ContainerRuntime {
 
             @Override
             public void onError(Throwable throwable) {
+                // Not super.onError: it logs a dropped stream (a dockerd restart) as an error with a stack trace;
+                // the engine reports the drop once, at warning, and reconnects.
                 try {
-                    super.onError(throwable);
+                    close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("closing the dropped event stream: {}", e.toString());
                 } finally {
                     onClosed.accept(throwable);
                 }

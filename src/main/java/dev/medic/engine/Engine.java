@@ -71,6 +71,10 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong heartbeatMillis = new AtomicLong();
     private final List<Consumer<List<TargetStatus>>> heartbeatListeners = new CopyOnWriteArrayList<>();
     private final Set<String> reportedWedged = ConcurrentHashMap.newKeySet();
+    /** When each target was last put in STOPPED by a stop event: dockerd's own shutdown looks the same at first. */
+    private final Map<String, Instant> recentOperatorStops = new ConcurrentHashMap<>();
+    /** A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. */
+    private static final Duration DAEMON_SHUTDOWN_WINDOW = Duration.ofSeconds(5);
     private ScheduledFuture<?> discovery;
     private boolean started;
     private boolean subscribed;
@@ -390,6 +394,16 @@ public final class Engine implements AutoCloseable {
         if (closing) {
             return;
         }
+        Instant now = clock.instant();
+        recentOperatorStops.forEach((name, at) -> {
+            TargetWorker w = workers.get(name);
+            if (w != null && Duration.between(at, now).compareTo(DAEMON_SHUTDOWN_WINDOW) <= 0) {
+                LOG.info("the stop of {} came from dockerd shutting down, not from an operator; watching it again",
+                        name);
+                pool.execute(w::stopWasTheDaemon);
+            }
+        });
+        recentOperatorStops.clear();
         Duration wait;
         synchronized (streamLock) {
             wait = streamBackoff;
@@ -421,6 +435,7 @@ public final class Engine implements AutoCloseable {
             if (w.concerns(event)) {
                 if (stopped && !ours) {
                     // docker stop, compose stop/down/rm: an operator's decision, which medic never fights.
+                    recentOperatorStops.put(w.name(), clock.instant());
                     pool.execute(() -> w.operatorStopped(event.action()));
                 }
                 w.checkNow();

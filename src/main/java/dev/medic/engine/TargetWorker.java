@@ -234,6 +234,13 @@ public final class TargetWorker {
         checkNow();
     }
 
+    /** The stop taken for an operator's came from dockerd shutting down: watch the container again. */
+    void stopWasTheDaemon() {
+        synchronized (tickLock) {
+            apply(machine.onStopWasTheDaemon(state, clock.instant()));
+        }
+    }
+
     /** An operator stopped or removed the container through Docker (not medic). */
     void operatorStopped(String how) {
         synchronized (tickLock) {

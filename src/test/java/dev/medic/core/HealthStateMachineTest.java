@@ -499,4 +499,14 @@ class HealthStateMachineTest {
         assertEquals(0, back.step());
         assertEquals(0, back.attempt());
     }
+
+    @Test
+    void aStopThatWasDockerdShuttingDownIsWatchedAgain() {
+        Replay r = new Replay(POLICY).failTimes(0).pass();
+        r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now));
+        r.apply(r.machine.onStopWasTheDaemon(r.state, r.now));
+        assertEquals(Phase.STARTING, r.state.phase());
+        r.advance(31).down().advance(3).down();
+        assertEquals(1, r.actions.size(), "a container that does not come back is healed");
+    }
 }

@@ -1,0 +1,55 @@
+package dev.medic.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.medic.core.EventType;
+import dev.medic.core.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dockerd restarted under a running medic (as a package upgrade does). This test restarts the shared
+ * engine with {@code scripts/lib.sh restart_dockerd}; the other tests find it running again after.
+ */
+class DockerRestartIT {
+
+    @Test
+    void medicOutlivesADockerdRestartWithoutAFalseHealAndHealsAKillAfterwards() throws Exception {
+        DockerFixture.requireDockerAndImage();
+        String name = "medic-it-" + UUID.randomUUID().toString().substring(0, 8) + "-dockerd";
+        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", "--restart", "unless-stopped",
+                DockerFixture.IMAGE, "sleep", "100000").orFail();
+        try (MedicUnderTest medic = MedicUnderTest.start("""
+                interval = 2s
+                retry-interval = 1s
+                timeout = 1s
+                start-period = 1s
+                docker { timeout = 3s, stop-timeout = 1s }
+                targets.app { container = "%s" }
+                """.formatted(name))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("app").phase() == Phase.HEALTHY);
+            long reachableBefore = medic.events.count(EventType.DOCKER_REACHABLE, null);
+
+            Cli.run(Duration.ofMinutes(3), null, List.of("bash", "-c", ". scripts/lib.sh && restart_dockerd")).orFail();
+
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    medic.events.count(EventType.DOCKER_REACHABLE, null) > reachableBefore);
+            await().atMost(Duration.ofSeconds(30)).until(() -> medic.status("app").phase() == Phase.HEALTHY
+                    && DockerFixture.running(name));
+            assertEquals(1, medic.events.count(EventType.DOCKER_UNREACHABLE, null), "said once");
+            assertEquals(reachableBefore + 1, medic.events.count(EventType.DOCKER_REACHABLE, null));
+            assertEquals(0, medic.events.count(EventType.HEAL_STARTED, "app"), "dockerd brought it back itself");
+
+            String before = DockerFixture.startedAt(name);
+            Cli.run("docker", "kill", name).orFail();
+            await().atMost(Duration.ofSeconds(15)).until(() -> DockerFixture.running(name)
+                    && !DockerFixture.startedAt(name).equals(before));
+            await().atMost(Duration.ofSeconds(5)).until(() -> medic.events.count(EventType.HEAL_FINISHED, "app") == 1);
+        } finally {
+            Cli.run("docker", "rm", "-f", name);
+        }
+    }
+}

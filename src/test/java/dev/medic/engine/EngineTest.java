@@ -348,4 +348,66 @@ class EngineTest {
         Thread.sleep(300);
         assertEquals(Phase.HEALTHY, w.status().phase(), "the stop came from medic's own restart a moment ago");
     }
+
+    @Test
+    void aContainerLabelledMedicPauseIsWatchedButNeverHealed() throws Exception {
+        Map<String, String> labels = Map.of(TargetWorker.PAUSE_LABEL, "true");
+        docker.put(FakeContainerRuntime.running("p1", "paused", labels, null));
+        Engine e = engine("""
+                interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.app { container = paused }
+                """);
+        TargetWorker w = e.worker("app").orElseThrow();
+        w.tick();
+        assertEquals(Phase.PAUSED, w.status().phase());
+        assertEquals("paused by label", w.status().reason());
+
+        docker.put(new dev.medic.docker.ContainerInfo("p1", "paused", "exited", false, false, false, 1,
+                java.util.Optional.empty(), "", "t0", labels));
+        for (int i = 0; i < 5; i++) {
+            w.tick();
+            Thread.sleep(500);
+        }
+        assertEquals(List.of(), docker.restarted);
+        assertEquals(Phase.PAUSED, w.status().phase());
+
+        docker.put(FakeContainerRuntime.running("p1", "paused", Map.of(), null));
+        w.tick();
+        assertEquals(Phase.HEALTHY, w.status().phase(), "the label is gone (a new container): resumed, and it passes");
+        assertEquals(null, w.state().pausedUntil());
+    }
+
+    @Test
+    void composeV2DependsOnLabelsBlockADependentWhileItsDependencyIsDown() throws Exception {
+        Map<String, String> db = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "db");
+        Map<String, String> api = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api",
+                "com.docker.compose.depends_on", "db:service_started:false");
+        docker.put(FakeContainerRuntime.running("d1", "shop-db-1", db, null));
+        docker.put(FakeContainerRuntime.running("a1", "shop-api-1", api, "unhealthy"));
+        Engine e = engine("""
+                interval = 1h
+                retry-interval = 1h
+                start-period = 0s
+                failure-threshold = 1
+                discovery.enabled = false
+                targets.db { service { project = shop, name = db } }
+                targets.api { service { project = shop, name = api } }
+                """);
+        TargetWorker dbWorker = e.worker("db").orElseThrow();
+        TargetWorker apiWorker = e.worker("api").orElseThrow();
+        dbWorker.tick();
+        apiWorker.tick();
+        assertEquals(List.of("db"), e.dependenciesOf(apiWorker));
+        assertEquals(Phase.HEALTHY, dbWorker.status().phase());
+        assertEquals(Phase.STARTING, apiWorker.status().phase(), "healed once while db was healthy");
+
+        docker.put(new dev.medic.docker.ContainerInfo("d1", "shop-db-1", "restarting", false, true, false, 1,
+                java.util.Optional.empty(), "", "t0", db));
+        dbWorker.tick();
+        apiWorker.tick();
+        assertEquals(Phase.BLOCKED, apiWorker.status().phase());
+        assertEquals(1, docker.restarted.stream().filter("a1"::equals).count(), "no second restart of api");
+    }
 }

@@ -243,7 +243,8 @@ public final class HealthStateMachine {
         TargetState s = state.withDownSince(null);
         int passes = s.passes() + 1;
         if (s.phase() == Phase.HEALTHY) {
-            s = s.withCounts(0, passes);
+            // Capped: a healthy target's state stays the same check after check, so nothing needs saving.
+            s = s.withCounts(0, Math.min(passes, policy.successThreshold()));
             return decide(s, Optional.empty(), events, now);
         }
         if (passes < policy.successThreshold()) {

@@ -300,8 +300,9 @@ public final class Engine implements AutoCloseable {
 
     /**
      * Replaces the configuration without stopping the engine: targets that are new start, targets no
-     * longer configured stop, targets whose configuration changed start over, and targets whose
-     * configuration is the same keep their worker and so their state. Discovered targets stay unless the
+     * longer configured stop, targets whose configuration changed get a new worker that carries their
+     * state on (so an operator's stop or pause survives the edit), and targets whose configuration is
+     * the same keep their worker. Discovered targets stay unless the
      * new configuration names their container or turns discovery off.
      */
     public synchronized ReloadSummary reload(MedicConfig next) {
@@ -364,7 +365,8 @@ public final class Engine implements AutoCloseable {
 
     private void replace(TargetWorker old, TargetSpec spec) {
         old.stop();
-        TargetWorker w = newWorker(spec);
+        // The state goes on under the new settings: an operator's stop or pause must survive a config edit.
+        TargetWorker w = new TargetWorker(spec, checker, healer, events, clock, context, Optional.of(old.state()));
         workers.put(spec.name(), w);
         if (started) {
             w.start(scheduler, pool, startJitter());

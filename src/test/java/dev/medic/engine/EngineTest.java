@@ -223,6 +223,8 @@ class EngineTest {
         assertEquals(failuresBefore, e.worker("kept").orElseThrow().status().failures(), "and its state");
         assertNotSame(changed, e.worker("changed").orElseThrow());
         assertEquals(2, e.worker("changed").orElseThrow().spec().policy().failureThreshold());
+        assertEquals(changed.state().phase(), e.worker("changed").orElseThrow().state().phase(),
+                "a changed target keeps its state under the new settings");
         assertTrue(e.worker("gone").isEmpty());
         await().atMost(Duration.ofSeconds(5)).until(() -> e.worker("added").orElseThrow().status().lastCheck() != null);
         assertEquals(Phase.HEALTHY, e.worker("added").orElseThrow().status().phase(), "a new target is checked at once");

@@ -57,16 +57,18 @@ final class StatusCommand implements Callable<Integer> {
     static String render(StatusDocument doc) {
         StringBuilder sb = new StringBuilder();
         sb.append("medic ").append(doc.medic().version()).append(", up since ").append(doc.medic().startedAt())
-                .append(", docker ").append(doc.medic().docker()).append('\n');
+                .append(", docker ").append(doc.medic().docker())
+                .append(doc.medic().dryRun() ? ", DRY-RUN (nothing is changed)" : "").append('\n');
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"TARGET", "PHASE", "FAILURES", "STEP", "LAST CHECK", "LAST ACTION"});
+        rows.add(new String[] {"TARGET", "PHASE", "FAILURES", "STEP", "WHY", "LAST CHECK", "LAST ACTION"});
         for (StatusDocument.Target t : doc.targets()) {
             String check = t.lastCheck() == null ? "-"
                     : t.lastCheck().at() + " " + t.lastCheck().result() + " " + t.lastCheck().detail();
             String action = t.lastAction() == null ? "-"
                     : t.lastAction().at() + " " + t.lastAction().action() + " " + t.lastAction().outcome();
             String step = t.step() == 0 ? "-" : t.step() + " (attempt " + t.attempt() + ")";
-            rows.add(new String[] {t.name(), t.phase(), Integer.toString(t.failures()), step, check, action});
+            String why = t.reason() == null ? "-" : t.reason() + (t.until() == null ? "" : " until " + t.until());
+            rows.add(new String[] {t.name(), t.phase(), Integer.toString(t.failures()), step, why, check, action});
         }
         sb.append(Table.render(rows));
         return sb.toString();

@@ -18,7 +18,8 @@ apt_install() {
 }
 
 # Installs with apt whatever is missing of docker.io, docker-compose, busybox-static, a JDK, Maven,
-# curl, and debootstrap and systemd-nspawn for the systemd end-to-end test.
+# curl, debootstrap and systemd-nspawn for the systemd end-to-end test, and redis-server and
+# PostgreSQL, which the probe tests start as their own instances on loopback (no service is started).
 ensure_prereqs() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
@@ -29,6 +30,8 @@ ensure_prereqs() {
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
   fi

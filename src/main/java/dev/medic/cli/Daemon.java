@@ -16,6 +16,9 @@ import dev.medic.event.JournalSink;
 import dev.medic.heal.Healer;
 import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.HttpProbe;
+import dev.medic.probe.PostgresProbe;
+import dev.medic.probe.RedisProbe;
+import dev.medic.probe.TcpProbe;
 import dev.medic.probe.ProbeRegistry;
 import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
@@ -88,7 +91,8 @@ public final class Daemon implements AutoCloseable {
         this.http = new OkHttpClient();
         ContainerLocator locator = new ContainerLocator(runtime);
         this.checker = new TargetChecker(new ContainerProbe(locator),
-                new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()))));
+                new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
+                        new RedisProbe(), new PostgresProbe())));
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());

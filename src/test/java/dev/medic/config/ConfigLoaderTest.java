@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project) | unknown action
         medic {\\n  escalation = [ { action = restart-container, attempts = 0 } ]\\n} | F:2: medic.escalation[0].attempts: must be at least 1, got 0 | zero attempts
         medic.targets.api {\\n  container = a\\n  service { project = p, name = s }\\n} | F:1: medic.targets.api: set only one of container and service | container and service
-        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service or a probe (http) | empty target
+        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service or a probe (http, tcp, redis, postgres) | empty target
         medic.targets.api {\\n  http { url = "ftp://example" }\\n}                   | F:2: medic.targets.api.http.url: not an http:// or https:// URL: "ftp://example" | bad url
         medic.targets.api {\\n  http { expect-status = [200] }\\n}                   | F:2: medic.targets.api.http: missing url | missing url
         medic.targets.api {\\n  container = a\\n  docker-health = maybe\\n}          | F:3: medic.targets.api.docker-health: expected auto, on or off, got "maybe" | bad docker-health
@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
         medic {\\n  heartbeat-url = "http://127.0.0.1:1/"\\n}                      | F:2: medic.heartbeat-url: not supported by this version of medic yet | contract key from a later version
-        medic.targets.api {\\n  container = a\\n  tcp = "127.0.0.1:1"\\n}         | F:3: medic.targets.api.tcp: not supported by this version of medic yet | target contract key from a later version
+        medic.targets.api {\\n  container = a\\n  exec = [true]\\n}              | F:3: medic.targets.api.exec: not supported by this version of medic yet | target contract key from a later version
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
         medic = 5                                                                | F:1: medic: expected an object { ... }, got 5 | medic not an object
@@ -280,5 +280,37 @@ class ConfigLoaderTest {
         MedicConfig defaults = ConfigLoader.load(List.of());
         assertEquals(Optional.of(Path.of("/var/lib/medic/state.json")), defaults.stateFile());
         assertEquals(new dev.medic.core.ActionBudget(6, Duration.ofHours(1)), defaults.policy().maxActions());
+    }
+
+    @Test
+    void readsTcpRedisAndPostgresProbes() throws Exception {
+        Path file = write("medic.conf", """
+                medic.targets {
+                  cache { tcp = "127.0.0.1:6379" }
+                  redis { redis { address = "127.0.0.1:6379", password-file = "/etc/medic/redis.pass", timeout = 2s } }
+                  db { postgres { address = "[::1]:5432", user = app } }
+                }
+                """);
+        MedicConfig c = ConfigLoader.load(List.of(file));
+        java.util.Map<String, ProbeSpec> probes = new java.util.HashMap<>();
+        c.targets().forEach(t -> probes.put(t.name(), t.probes().get(0)));
+        assertEquals(new TcpProbeSpec(new HostPort("127.0.0.1", 6379), Duration.ofSeconds(10)), probes.get("cache"));
+        assertEquals(new RedisProbeSpec(new HostPort("127.0.0.1", 6379), Optional.of(Path.of("/etc/medic/redis.pass")),
+                Duration.ofSeconds(2)), probes.get("redis"));
+        assertEquals(new PostgresProbeSpec(new HostPort("::1", 5432), "app", "app", Duration.ofSeconds(10)),
+                probes.get("db"), "the database defaults to the user's name, as libpq does");
+        assertEquals("[::1]:5432", new HostPort("::1", 5432).toString());
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        medic.targets.c {\\n  tcp = "localhost"\\n}                         | F:2: medic.targets.c.tcp: expected HOST:PORT such as "127.0.0.1:6379", got "localhost" | tcp without port
+        medic.targets.c {\\n  tcp = "127.0.0.1:70000"\\n}                   | F:2: medic.targets.c.tcp: expected HOST:PORT such as "127.0.0.1:6379", got "127.0.0.1:70000" | tcp port out of range
+        medic.targets.c {\\n  redis { password-file = x }\\n}               | F:2: medic.targets.c.redis: missing address, e.g. address = "127.0.0.1:6379" | redis without address
+        medic.targets.c {\\n  redis { address = "127.0.0.1:6379", password = x }\\n} | F:2: medic.targets.c.redis.password: unknown key | redis password inline
+        medic.targets.c {\\n  postgres { address = "127.0.0.1:5432", timeout = 2m }\\n} | F:2: medic.targets.c.postgres.timeout: timeout 2m must be shorter than interval 1m | postgres timeout
+        """)
+    void rejectsBrokenServerProbes(String text, String expected, String kind) throws IOException {
+        assertEquals(List.of(expected), problemsOf(text.replace("\\n", "\n")));
     }
 }

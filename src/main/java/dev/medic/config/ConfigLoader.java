@@ -57,11 +57,13 @@ public final class ConfigLoader {
             Set.of("container", "service", "http", "tcp", "redis", "postgres", "docker-health", "project",
                     "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
-            "tls-verify");
+            "tls-verify", "method", "body", "follow-redirects", "expect-json");
+    private static final Set<String> HTTP_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+            "OPTIONS");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
     private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
     private static final Set<String> TARGET_NOT_YET = Set.of("exec", "systemd-unit", "tls-expiry", "host");
-    private static final Set<String> HTTP_NOT_YET = Set.of("expect-json", "method", "body", "follow-redirects");
+    private static final Set<String> HTTP_NOT_YET = Set.of();
 
     private ConfigLoader() {
     }
@@ -406,10 +408,34 @@ public final class ConfigLoader {
             }
         });
         boolean tlsVerify = h.bool("tls-verify").orElse(true);
+        String method = h.string("method").map(m -> m.toUpperCase(Locale.ROOT)).orElse("GET");
+        if (!HTTP_METHODS.contains(method)) {
+            h.problem("method", "expected one of " + String.join(", ", new java.util.TreeSet<>(HTTP_METHODS))
+                    + ", got \"" + method + "\"");
+        }
+        Optional<String> requestBody = h.string("body");
+        if (requestBody.isPresent() && (method.equals("GET") || method.equals("HEAD"))) {
+            h.problem("body", "a " + method + " request has no body; set method = POST (or PUT, PATCH)");
+        }
+        boolean followRedirects = h.bool("follow-redirects").orElse(false);
+        Optional<HttpProbeSpec.JsonExpectation> expectJson = h.object("expect-json").flatMap(j -> {
+            j.rejectUnknown(Set.of("path", "equals"));
+            Optional<String> path = j.string("path").filter(v -> !v.isBlank());
+            Optional<String> equals = j.string("equals");
+            if (path.isEmpty()) {
+                j.problemHere("missing path, e.g. path = \"status\"");
+            }
+            if (equals.isEmpty()) {
+                j.problemHere("missing equals, e.g. equals = \"ok\"");
+            }
+            return path.isPresent() && equals.isPresent()
+                    ? Optional.of(new HttpProbeSpec.JsonExpectation(path.get(), equals.get())) : Optional.empty();
+        });
         if (h.problemCount() != before) {
             return Optional.empty();
         }
-        return Optional.of(new HttpProbeSpec(url.orElseThrow(), statuses, body, timeout, headers, tlsVerify));
+        return Optional.of(new HttpProbeSpec(url.orElseThrow(), statuses, body, timeout, headers, tlsVerify, method,
+                requestBody, followRedirects, expectJson));
     }
 
     private static boolean isHttpUrl(String url) {

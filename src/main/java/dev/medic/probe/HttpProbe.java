@@ -10,22 +10,28 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.Credentials;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * HTTP GET probe over okhttp. The probe's timeout bounds the whole call (connect, headers and body),
- * so an endpoint that accepts and never answers fails at the timeout. Redirects are not followed and
- * failed connections are not retried: the probe reports what the endpoint does. TLS certificates are
+ * HTTP probe over okhttp (GET unless the probe sets a method and body). The probe's timeout bounds the
+ * whole call (connect, headers and body), so an endpoint that accepts and never answers fails at the
+ * timeout. Redirects are not followed unless the probe asks, and failed connections are not retried:
+ * the probe reports what the endpoint does. {@code expect-json} reads the body with Jackson. TLS certificates are
  * verified unless the probe opts out. All probes share one connection pool. Thread-safe.
  */
 public final class HttpProbe implements Probe<HttpProbeSpec> {
@@ -36,7 +42,9 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
     private final String userAgent;
     private final Map<Key, OkHttpClient> clients = new ConcurrentHashMap<>();
 
-    private record Key(Duration timeout, boolean tlsVerify) { }
+    private record Key(Duration timeout, boolean tlsVerify, boolean followRedirects) { }
+
+    private final ObjectMapper json = new ObjectMapper();
 
     public HttpProbe(OkHttpClient base, String userAgent) {
         this.base = base.newBuilder()
@@ -59,7 +67,8 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
 
     @Override
     public CheckResult check(HttpProbeSpec spec) {
-        OkHttpClient client = clients.computeIfAbsent(new Key(spec.timeout(), spec.tlsVerify()), this::clientFor);
+        OkHttpClient client = clients.computeIfAbsent(new Key(spec.timeout(), spec.tlsVerify(), spec.followRedirects()),
+                this::clientFor);
         HttpUrl url = HttpUrl.parse(spec.url());
         if (url == null) {
             // Config validation admits only http(s) URLs; one okhttp still refuses is medic's problem, not the target's.
@@ -71,10 +80,19 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
             request.header("Authorization", Credentials.basic(url.username(), url.password()));
         }
         spec.headers().forEach(request::header);
+        RequestBody requestBody = spec.body().map(b -> RequestBody.create(b, MediaType.get(
+                spec.headers().entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Content-Type"))
+                        .map(Map.Entry::getValue).findFirst().orElse("text/plain; charset=utf-8")))).orElse(null);
+        if (requestBody == null && (spec.method().equals("POST") || spec.method().equals("PUT")
+                || spec.method().equals("PATCH"))) {
+            requestBody = RequestBody.create(new byte[0]);
+        }
+        request.method(spec.method(), requestBody);
         long start = System.nanoTime();
         try (Response response = client.newCall(request.build()).execute()) {
             int code = response.code();
-            String body = spec.expectBody().isPresent() ? response.peekBody(MAX_BODY).string() : "";
+            boolean needsBody = spec.expectBody().isPresent() || spec.expectJson().isPresent();
+            String body = needsBody ? response.peekBody(MAX_BODY).string() : "";
             long ms = elapsedMs(start);
             if (!spec.expectStatus().contains(code)) {
                 return CheckResult.fail("http " + code + " (expected " + statuses(spec) + ") in " + ms + " ms");
@@ -82,6 +100,12 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
             if (spec.expectBody().isPresent() && !body.contains(spec.expectBody().get())) {
                 return CheckResult.fail("http " + code + " but body lacks \"" + spec.expectBody().get() + "\": \""
                         + excerpt(body) + "\"");
+            }
+            if (spec.expectJson().isPresent()) {
+                Optional<String> wrong = jsonMismatch(spec.expectJson().get(), body);
+                if (wrong.isPresent()) {
+                    return CheckResult.fail("http " + code + " but " + wrong.get());
+                }
             }
             return CheckResult.pass("http " + code + " in " + ms + " ms");
         } catch (ConnectException e) {
@@ -97,6 +121,31 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
         }
     }
 
+    /** Why the body does not meet {@code expected}; empty when it does. */
+    private Optional<String> jsonMismatch(HttpProbeSpec.JsonExpectation expected, String body) {
+        JsonNode node;
+        try {
+            node = json.readTree(body);
+        } catch (IOException e) {
+            return Optional.of("the body is not JSON: \"" + excerpt(body) + "\"");
+        }
+        for (String part : expected.path().split("\\.")) {
+            if (node == null) {
+                break;
+            }
+            node = node.isArray() && part.matches("\\d+") ? node.get(Integer.parseInt(part)) : node.get(part);
+        }
+        if (node == null || node.isMissingNode()) {
+            return Optional.of("its JSON has no " + expected.path() + ": \"" + excerpt(body) + "\"");
+        }
+        String actual = node.isValueNode() ? node.asText() : node.toString();
+        if (!actual.equals(expected.equals())) {
+            return Optional.of("JSON " + expected.path() + " is \"" + excerpt(actual) + "\" (expected \""
+                    + expected.equals() + "\")");
+        }
+        return Optional.empty();
+    }
+
     /** The URL as it may appear in logs: without the password or user of its userinfo. */
     static String redacted(HttpUrl url) {
         if (url.username().isEmpty() && url.password().isEmpty()) {
@@ -107,6 +156,8 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
 
     private OkHttpClient clientFor(Key key) {
         OkHttpClient.Builder b = base.newBuilder()
+                .followRedirects(key.followRedirects())
+                .followSslRedirects(key.followRedirects())
                 .callTimeout(key.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .connectTimeout(key.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(key.timeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -313,4 +313,32 @@ class ConfigLoaderTest {
     void rejectsBrokenServerProbes(String text, String expected, String kind) throws IOException {
         assertEquals(List.of(expected), problemsOf(text.replace("\\n", "\n")));
     }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        medic.targets.w {\\n  http { url = "http://127.0.0.1:1/", method = FETCH }\\n} | F:2: medic.targets.w.http.method: expected one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, got "FETCH" | unknown method
+        medic.targets.w {\\n  http { url = "http://127.0.0.1:1/", body = "x" }\\n}    | F:2: medic.targets.w.http.body: a GET request has no body; set method = POST (or PUT, PATCH) | body on GET
+        medic.targets.w {\\n  http { url = "http://127.0.0.1:1/", expect-json { path = status } }\\n} | F:2: medic.targets.w.http.expect-json: missing equals, e.g. equals = "ok" | expect-json without equals
+        """)
+    void rejectsBrokenHttpExtensions(String text, String expected, String kind) throws IOException {
+        assertEquals(List.of(expected), problemsOf(text.replace("\\n", "\n")));
+    }
+
+    @Test
+    void readsHttpExtensions() throws Exception {
+        Path file = write("medic.conf", """
+                medic.targets.w.http {
+                  url = "http://127.0.0.1:8002/healthz"
+                  method = post
+                  body = "{}"
+                  follow-redirects = true
+                  expect-json { path = "status", equals = "ok" }
+                }
+                """);
+        HttpProbeSpec h = (HttpProbeSpec) ConfigLoader.load(List.of(file)).targets().get(0).probes().get(0);
+        assertEquals("POST", h.method());
+        assertEquals(Optional.of("{}"), h.body());
+        assertTrue(h.followRedirects());
+        assertEquals(Optional.of(new HttpProbeSpec.JsonExpectation("status", "ok")), h.expectJson());
+    }
 }

@@ -166,4 +166,63 @@ class HttpProbeTest {
                 Duration.ofSeconds(2), Map.of(), false));
         assertEquals(Verdict.PASS, unverified.verdict(), unverified.detail());
     }
+
+    private HttpProbeSpec jsonSpec(String path, String equals) {
+        return new HttpProbeSpec(server.url("/health").toString(), List.of(200), Optional.empty(),
+                Duration.ofSeconds(2), Map.of(), true, "GET", Optional.empty(), false,
+                Optional.of(new HttpProbeSpec.JsonExpectation(path, equals)));
+    }
+
+    @Test
+    void expectJsonReadsAFieldByItsPath() {
+        String health = "{\"status\":\"ok\",\"checks\":[{\"name\":\"db\",\"up\":true}]}";
+        server.enqueue(new MockResponse().setBody(health));
+        CheckResult ok = probe.check(jsonSpec("status", "ok"));
+        assertEquals(Verdict.PASS, ok.verdict(), ok.detail());
+
+        server.enqueue(new MockResponse().setBody(health));
+        assertEquals(Verdict.PASS, probe.check(jsonSpec("checks.0.up", "true")).verdict(), "arrays by index, any scalar");
+
+        server.enqueue(new MockResponse().setBody("{\"status\":\"degraded\"}"));
+        assertEquals("http 200 but JSON status is \"degraded\" (expected \"ok\")",
+                probe.check(jsonSpec("status", "ok")).detail());
+
+        server.enqueue(new MockResponse().setBody("{\"state\":\"ok\"}"));
+        assertEquals("http 200 but its JSON has no status: \"{\"state\":\"ok\"}\"",
+                probe.check(jsonSpec("status", "ok")).detail());
+
+        server.enqueue(new MockResponse().setBody("<html>oops</html>"));
+        assertEquals("http 200 but the body is not JSON: \"<html>oops</html>\"",
+                probe.check(jsonSpec("status", "ok")).detail());
+    }
+
+    @Test
+    void sendsTheConfiguredMethodBodyAndHostHeader() throws InterruptedException {
+        server.enqueue(new MockResponse().setResponseCode(204));
+        HttpProbeSpec post = new HttpProbeSpec(server.url("/ping").toString(), List.of(204), Optional.empty(),
+                Duration.ofSeconds(2), Map.of("Host", "shop.example.com", "Content-Type", "application/json"), true,
+                "POST", Optional.of("{\"ping\":1}"), false, Optional.empty());
+
+        CheckResult r = probe.check(post);
+
+        assertEquals(Verdict.PASS, r.verdict(), r.detail());
+        RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+        assertEquals("POST", request.getMethod());
+        assertEquals("{\"ping\":1}", request.getBody().readUtf8());
+        assertEquals("shop.example.com", request.getHeader("Host"), "a virtual host behind one address");
+        assertEquals("application/json; charset=utf-8", request.getHeader("Content-Type"));
+    }
+
+    @Test
+    void followsRedirectsOnlyWhenAsked() {
+        server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", server.url("/moved")));
+        CheckResult stays = probe.check(spec(List.of(200), null, Duration.ofSeconds(2)));
+        assertTrue(stays.detail().startsWith("http 302 (expected 200)"), stays.detail());
+
+        server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", server.url("/moved")));
+        server.enqueue(new MockResponse().setBody("here"));
+        HttpProbeSpec follow = new HttpProbeSpec(server.url("/health").toString(), List.of(200), Optional.empty(),
+                Duration.ofSeconds(2), Map.of(), true, "GET", Optional.empty(), true, Optional.empty());
+        assertEquals(Verdict.PASS, probe.check(follow).verdict());
+    }
 }

@@ -15,6 +15,7 @@ import dev.medic.event.EventSink;
 import dev.medic.event.JournalSink;
 import dev.medic.heal.Healer;
 import dev.medic.probe.ContainerProbe;
+import dev.medic.probe.ExecProbe;
 import dev.medic.probe.HttpProbe;
 import dev.medic.probe.PostgresProbe;
 import dev.medic.probe.RedisProbe;
@@ -92,7 +93,7 @@ public final class Daemon implements AutoCloseable {
         ContainerLocator locator = new ContainerLocator(runtime);
         this.checker = new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
-                        new RedisProbe(), new PostgresProbe())));
+                        new RedisProbe(), new PostgresProbe(), new ExecProbe(runtime))));
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());

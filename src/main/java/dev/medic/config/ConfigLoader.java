@@ -54,7 +54,7 @@ public final class ConfigLoader {
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
-            Set.of("container", "service", "http", "tcp", "redis", "postgres", "docker-health", "project",
+            Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "docker-health", "project",
                     "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify", "method", "body", "follow-redirects", "expect-json");
@@ -62,7 +62,7 @@ public final class ConfigLoader {
             "OPTIONS");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
     private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
-    private static final Set<String> TARGET_NOT_YET = Set.of("exec", "systemd-unit", "tls-expiry", "host");
+    private static final Set<String> TARGET_NOT_YET = Set.of("systemd-unit", "tls-expiry", "host");
     private static final Set<String> HTTP_NOT_YET = Set.of();
 
     private ConfigLoader() {
@@ -260,6 +260,21 @@ public final class ConfigLoader {
         }
         t.object("redis").flatMap(r -> readRedis(r, knobs.timeout, knobs.interval)).ifPresent(probes::add);
         t.object("postgres").flatMap(p -> readPostgres(p, knobs.timeout, knobs.interval)).ifPresent(probes::add);
+        if (t.has("exec")) {
+            if (t.raw("exec").valueType() != ConfigValueType.LIST) {
+                t.problem("exec", "give the command as a list, e.g. [\"redis-cli\", \"ping\"], not one string");
+            } else {
+                t.stringList("exec", false).ifPresent(cmd -> {
+                    if (cmd.isEmpty()) {
+                        t.problem("exec", "the command is empty");
+                    } else if (!t.has("container") && !t.has("service")) {
+                        t.problem("exec", "runs inside the target's container: set container or service");
+                    } else {
+                        probes.add(new ExecProbeSpec(cmd, knobs.timeout));
+                    }
+                });
+            }
+        }
         boolean badProbe = t.problemCount() != problemsBefore;
 
         DockerHealthMode dockerHealth = t.string("docker-health").map(v -> {

@@ -22,6 +22,16 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Restarts the container, giving it {@code stopTimeout} to stop before it is killed. */
     void restart(String id, Duration stopTimeout) throws DockerUnavailableException, DockerActionException;
 
+    /** What a command run in a container did: its exit code (empty if it did not finish in time) and output. */
+    record ExecResult(Optional<Long> exitCode, String output) { }
+
+    /**
+     * Runs {@code command} inside the running container (Docker's exec API) and waits up to
+     * {@code timeout} for it to finish; output is stdout and stderr together, at most 4 KB.
+     */
+    ExecResult exec(String id, List<String> command, Duration timeout) throws DockerUnavailableException,
+            DockerActionException;
+
     /**
      * Subscribes to container events until the returned handle is closed. {@code onClosed} is called
      * when the stream ends or fails, so that the caller can reconnect.

@@ -18,7 +18,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import com.github.dockerjava.api.model.Frame;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
@@ -133,6 +135,48 @@ public final class DockerJavaRuntime implements ContainerRuntime {
             });
         } catch (DockerException e) {
             throw new DockerActionException("restart " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ExecResult exec(String id, List<String> command, Duration timeout) throws DockerUnavailableException,
+            DockerActionException {
+        try {
+            String execId = call("exec in " + id, limiter, () -> client.execCreateCmd(id)
+                    .withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true)
+                    .exec().getId());
+            StringBuilder output = new StringBuilder();
+            ResultCallback.Adapter<Frame> collect = new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    synchronized (output) {
+                        if (output.length() < 4096 && frame.getPayload() != null) {
+                            output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            };
+            boolean finished;
+            try (ResultCallback.Adapter<Frame> started = client.execStartCmd(execId).exec(collect)) {
+                finished = started.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DockerUnavailableException("exec in " + id + ": interrupted", e);
+            } catch (IOException e) {
+                finished = false;
+            }
+            String out;
+            synchronized (output) {
+                out = output.length() > 4096 ? output.substring(0, 4096) : output.toString();
+            }
+            if (!finished) {
+                return new ExecResult(Optional.empty(), out);
+            }
+            Long code = call("inspect exec in " + id, limiter, () -> client.inspectExecCmd(execId).exec()
+                    .getExitCodeLong());
+            return new ExecResult(Optional.ofNullable(code), out);
+        } catch (DockerException e) {
+            throw new DockerActionException("exec in " + id + ": " + e.getMessage(), e);
         }
     }
 

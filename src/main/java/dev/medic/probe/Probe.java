@@ -1,5 +1,8 @@
 package dev.medic.probe;
 
+import dev.medic.docker.ContainerInfo;
+import java.util.Optional;
+
 import dev.medic.config.ProbeSpec;
 import dev.medic.core.CheckResult;
 
@@ -17,4 +20,9 @@ public interface Probe<S extends ProbeSpec> {
     Class<S> specType();
 
     CheckResult check(S spec);
+
+    /** The check, given the container the container probe just saw (for probes that run inside it). */
+    default CheckResult check(S spec, Optional<ContainerInfo> container) {
+        return check(spec);
+    }
 }

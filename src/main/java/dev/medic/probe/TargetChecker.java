@@ -42,7 +42,7 @@ public final class TargetChecker {
         }
         CheckResult unknown = null;
         for (ProbeSpec spec : target.probes()) {
-            CheckResult r = probes.run(spec);
+            CheckResult r = probes.run(spec, container);
             if (r.verdict() == Verdict.FAIL) {
                 return new Check(r, container);
             }

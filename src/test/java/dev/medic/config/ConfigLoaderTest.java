@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
         medic {\\n  heartbeat-url = "http://127.0.0.1:1/"\\n}                      | F:2: medic.heartbeat-url: not supported by this version of medic yet | contract key from a later version
-        medic.targets.api {\\n  container = a\\n  exec = [true]\\n}              | F:3: medic.targets.api.exec: not supported by this version of medic yet | target contract key from a later version
+        medic.targets.api {\\n  container = a\\n  tls-expiry { address = "x:443" }\\n} | F:3: medic.targets.api.tls-expiry: not supported by this version of medic yet | target contract key from a later version
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
         medic = 5                                                                | F:1: medic: expected an object { ... }, got 5 | medic not an object
@@ -340,5 +340,15 @@ class ConfigLoaderTest {
         assertEquals(Optional.of("{}"), h.body());
         assertTrue(h.followRedirects());
         assertEquals(Optional.of(new HttpProbeSpec.JsonExpectation("status", "ok")), h.expectJson());
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+        medic.targets.c {\\n  container = c\\n  exec = "redis-cli ping"\\n}  | F:3: medic.targets.c.exec: give the command as a list, e.g. ["redis-cli", "ping"], not one string | exec as string
+        medic.targets.c {\\n  container = c\\n  exec = []\\n}                | F:3: medic.targets.c.exec: the command is empty | empty exec
+        medic.targets.c {\\n  http { url = "http://127.0.0.1:1/" }\\n  exec = [true]\\n} | F:3: medic.targets.c.exec: runs inside the target's container: set container or service | exec without container
+        """)
+    void rejectsBrokenExecProbes(String text, String expected, String kind) throws IOException {
+        assertEquals(List.of(expected), problemsOf(text.replace("\\n", "\n")));
     }
 }

@@ -99,6 +99,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public ExecResult exec(String id, List<String> command, Duration timeout) {
+        throw new UnsupportedOperationException("the engine tests run no exec probes");
+    }
+
+    @Override
     public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
         subscriptions.incrementAndGet();
         listener = onEvent;

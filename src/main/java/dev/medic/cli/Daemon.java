@@ -20,6 +20,7 @@ import dev.medic.probe.HttpProbe;
 import dev.medic.probe.PostgresProbe;
 import dev.medic.probe.RedisProbe;
 import dev.medic.probe.TcpProbe;
+import dev.medic.probe.TlsExpiryProbe;
 import dev.medic.probe.ProbeRegistry;
 import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
@@ -93,7 +94,8 @@ public final class Daemon implements AutoCloseable {
         ContainerLocator locator = new ContainerLocator(runtime);
         this.checker = new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
-                        new RedisProbe(), new PostgresProbe(), new ExecProbe(runtime))));
+                        new RedisProbe(), new PostgresProbe(), new ExecProbe(runtime),
+                        new TlsExpiryProbe(clock))));
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());

@@ -54,7 +54,8 @@ public final class ConfigLoader {
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
-            Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "docker-health", "project",
+            Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "docker-health",
+                    "project",
                     "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify", "method", "body", "follow-redirects", "expect-json");
@@ -62,7 +63,7 @@ public final class ConfigLoader {
             "OPTIONS");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
     private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
-    private static final Set<String> TARGET_NOT_YET = Set.of("systemd-unit", "tls-expiry", "host");
+    private static final Set<String> TARGET_NOT_YET = Set.of("systemd-unit", "host");
     private static final Set<String> HTTP_NOT_YET = Set.of();
 
     private ConfigLoader() {
@@ -260,6 +261,24 @@ public final class ConfigLoader {
         }
         t.object("redis").flatMap(r -> readRedis(r, knobs.timeout, knobs.interval)).ifPresent(probes::add);
         t.object("postgres").flatMap(p -> readPostgres(p, knobs.timeout, knobs.interval)).ifPresent(probes::add);
+        t.object("tls-expiry").ifPresent(x -> {
+            x.rejectUnknown(Set.of("address", "warn-days", "server-name", "timeout"));
+            int before = x.problemCount();
+            Optional<HostPort> address = x.string("address").flatMap(a -> address(x, "address", a));
+            if (!x.has("address")) {
+                x.problemHere("missing address, e.g. address = \"shop.example.com:443\"");
+            }
+            int warnDays = x.integer("warn-days", 0).orElse(14);
+            Optional<String> serverName = x.string("server-name").filter(n -> !n.isBlank());
+            Duration timeout = probeTimeout(x, knobs.timeout, knobs.interval);
+            if (t.has("container") || t.has("service")) {
+                x.problemHere("alerts only, so it belongs on a target without container or service "
+                        + "(a restart does not renew a certificate)");
+            }
+            if (x.problemCount() == before) {
+                probes.add(new TlsExpiryProbeSpec(address.orElseThrow(), warnDays, serverName, timeout));
+            }
+        });
         if (t.has("exec")) {
             if (t.raw("exec").valueType() != ConfigValueType.LIST) {
                 t.problem("exec", "give the command as a list, e.g. [\"redis-cli\", \"ping\"], not one string");
@@ -297,7 +316,8 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         if (!hasContainer && !hasService && probes.isEmpty()) {
-            t.problemHere("a target needs a container, a service or a probe (http, tcp, redis, postgres)");
+            t.problemHere("a target needs a container, a service or a probe (http, tcp, redis, postgres, "
+                    + "tls-expiry)");
             return Optional.empty();
         }
         if (!hasContainer && !hasService) {

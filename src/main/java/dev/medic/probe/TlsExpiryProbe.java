@@ -1,0 +1,109 @@
+package dev.medic.probe;
+
+import dev.medic.config.TlsExpiryProbeSpec;
+import dev.medic.core.CheckResult;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * {@code tls-expiry}: a TLS handshake with the address (SNI set to {@code server-name}, or the host
+ * when it is a name) and the served certificate's expiry against {@code warn-days}. The chain is not
+ * verified here, on purpose: the question is when the certificate runs out, and an HTTP probe with
+ * {@code tls-verify} answers whether it is trusted. Thread-safe.
+ */
+public final class TlsExpiryProbe implements Probe<TlsExpiryProbeSpec> {
+    private final Clock clock;
+    private final SSLContext context;
+
+    public TlsExpiryProbe(Clock clock) {
+        this.clock = clock;
+        try {
+            context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new AcceptAnyChain()}, new SecureRandom());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JVM", e);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "tls-expiry";
+    }
+
+    @Override
+    public Class<TlsExpiryProbeSpec> specType() {
+        return TlsExpiryProbeSpec.class;
+    }
+
+    @Override
+    public CheckResult check(TlsExpiryProbeSpec spec) {
+        String where = "tls " + spec.address();
+        long start = System.nanoTime();
+        try (Socket plain = Sockets.connect(spec.address(), spec.timeout(), start);
+             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, spec.address().host(),
+                     spec.address().port(), true)) {
+            String name = spec.serverName().orElse(spec.address().host());
+            if (!name.matches("[0-9.]+") && !name.contains(":")) {
+                SSLParameters params = tls.getSSLParameters();
+                params.setServerNames(List.of(new SNIHostName(name)));
+                tls.setSSLParameters(params);
+            }
+            tls.setSoTimeout((int) Math.max(1, Sockets.remainingMs(spec.timeout(), start)));
+            tls.startHandshake();
+            Certificate[] chain = tls.getSession().getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+                return CheckResult.fail(where + ": no X.509 certificate served");
+            }
+            Instant notAfter = leaf.getNotAfter().toInstant();
+            Instant now = clock.instant();
+            long days = Duration.between(now, notAfter).toDays();
+            String subject = leaf.getSubjectX500Principal().getName();
+            if (notAfter.isBefore(now)) {
+                return CheckResult.fail(where + ": certificate " + subject + " expired " + notAfter + ", "
+                        + Duration.between(notAfter, now).toDays() + " days ago");
+            }
+            String expires = "certificate " + subject + " expires " + notAfter + ", in " + days + " days";
+            if (days < spec.warnDays()) {
+                return CheckResult.fail(where + ": " + expires + " (warn-days " + spec.warnDays() + ")");
+            }
+            return CheckResult.pass(where + " " + expires);
+        } catch (SSLException e) {
+            return CheckResult.fail(where + ": TLS handshake failed: " + e.getMessage());
+        } catch (IOException e) {
+            return CheckResult.fail(where + ": " + Sockets.describe(e, spec.timeout()));
+        }
+    }
+
+    /** Takes any chain: this probe reads the expiry, it does not judge trust. */
+    private static final class AcceptAnyChain implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            // never a server here
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            // Deliberately accepting: an untrusted certificate still has an expiry to report.
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.medic.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.config.HostPort;
+import dev.medic.config.TlsExpiryProbeSpec;
+import dev.medic.core.CheckResult;
+import dev.medic.core.Verdict;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Certificate expiry against a real TLS server on loopback serving certificates the test makes. */
+class TlsExpiryProbeTest {
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private final TlsExpiryProbe probe = new TlsExpiryProbe(Clock.systemUTC());
+    private MockWebServer server;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (server != null) {
+            server.shutdown();
+        }
+    }
+
+    private HeldCertificate serve(HeldCertificate certificate) throws IOException {
+        server = new MockWebServer();
+        server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build().sslSocketFactory(),
+                false);
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        return certificate;
+    }
+
+    private CheckResult check(int port) {
+        return probe.check(new TlsExpiryProbeSpec(new HostPort("127.0.0.1", port), 14, Optional.of("shop.test"),
+                TIMEOUT));
+    }
+
+    @Test
+    void aCertificateGoodForAYearPasses() throws IOException {
+        serve(new HeldCertificate.Builder().commonName("shop.test").duration(365, TimeUnit.DAYS).build());
+        CheckResult r = check(server.getPort());
+        assertEquals(Verdict.PASS, r.verdict(), r.detail());
+        assertTrue(r.detail().matches("tls 127\\.0\\.0\\.1:" + server.getPort()
+                + " certificate CN=shop\\.test expires \\S+Z, in 36[45] days"), r.detail());
+    }
+
+    @Test
+    void aCertificateThatRunsOutInTwoDaysFailsUnderFourteenWarnDays() throws IOException {
+        HeldCertificate cert = serve(new HeldCertificate.Builder().commonName("shop.test")
+                .duration(2, TimeUnit.DAYS).build());
+        Instant notAfter = cert.certificate().getNotAfter().toInstant();
+        assertEquals("tls 127.0.0.1:" + server.getPort() + ": certificate CN=shop.test expires " + notAfter
+                + ", in 1 days (warn-days 14)", check(server.getPort()).detail());
+    }
+
+    @Test
+    void anExpiredCertificateSaysHowLongAgo() throws IOException {
+        long now = System.currentTimeMillis();
+        HeldCertificate cert = serve(new HeldCertificate.Builder().commonName("shop.test")
+                .validityInterval(now - TimeUnit.DAYS.toMillis(40), now - TimeUnit.DAYS.toMillis(10) - 60_000).build());
+        Instant notAfter = cert.certificate().getNotAfter().toInstant();
+        assertEquals("tls 127.0.0.1:" + server.getPort() + ": certificate CN=shop.test expired " + notAfter
+                + ", 10 days ago", check(server.getPort()).detail());
+    }
+
+    @Test
+    void refusedSilentAndPlainEndpointsFail() throws IOException {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        assertEquals("tls 127.0.0.1:" + closed + ": connection refused", check(closed).detail());
+
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertEquals("tls 127.0.0.1:" + silent.getLocalPort() + ": no answer within 500 ms",
+                    check(silent.getLocalPort()).detail());
+        }
+
+        // A plain-text server answers the ClientHello with an HTTP error.
+        try (ServerSocket plainServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (var s = plainServer.accept()) {
+                    s.getInputStream().read(new byte[1024]);
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes());
+                    s.getOutputStream().flush();
+                    Thread.sleep(200);
+                } catch (IOException | InterruptedException e) {
+                    // the probe closed first
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            CheckResult plain = check(plainServer.getLocalPort());
+            assertEquals(Verdict.FAIL, plain.verdict());
+            assertTrue(plain.detail().startsWith("tls 127.0.0.1:" + plainServer.getLocalPort()
+                    + ": TLS handshake failed: "), plain.detail());
+        }
+    }
+}

@@ -1,7 +1,7 @@
 package dev.medic.engine;
 
 import dev.medic.config.ContainerTarget;
-import dev.medic.config.DockerHealthMode;
+import dev.medic.config.LabelTarget;
 import dev.medic.core.Decision;
 import dev.medic.core.Phase;
 import dev.medic.core.TargetState;
@@ -71,6 +71,8 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong heartbeatMillis = new AtomicLong();
     private final List<Consumer<List<TargetStatus>>> heartbeatListeners = new CopyOnWriteArrayList<>();
     private final Set<String> reportedWedged = ConcurrentHashMap.newKeySet();
+    /** Label problems already reported, by container id and problem, so each is said once. */
+    private final Set<String> reportedLabelProblems = ConcurrentHashMap.newKeySet();
     /** When each target was last put in STOPPED by a stop event: dockerd's own shutdown looks the same at first. */
     private final Map<String, Instant> recentOperatorStops = new ConcurrentHashMap<>();
     /** A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. */
@@ -152,6 +154,11 @@ public final class Engine implements AutoCloseable {
      */
     List<String> dependenciesOf(TargetWorker worker) {
         List<String> deps = new ArrayList<>(config.dependenciesOf(worker.name()));
+        for (String dep : LabelTarget.dependsOn(worker.lastLabels())) {
+            if (!deps.contains(dep)) {
+                deps.add(dep);
+            }
+        }
         Optional<String> project = worker.project();
         for (String service : worker.composeDependsOn()) {
             for (TargetWorker other : workers.values()) {
@@ -322,7 +329,7 @@ public final class Engine implements AutoCloseable {
             if (now == null && isDiscovered(w.spec())) {
                 ContainerTarget ct = (ContainerTarget) w.spec();
                 if (next.discovery().enabled() && !coveredByConfig(ct.container(), ct.container(), Map.of())) {
-                    TargetSpec rediscovered = discoveredSpec(ct.container());
+                    TargetSpec rediscovered = LabelTarget.from(ct.container(), w.lastLabels(), next).target();
                     if (rediscovered.equals(ct)) {
                         kept.add(w.name());
                     } else {
@@ -479,7 +486,13 @@ public final class Engine implements AutoCloseable {
             if (c.name().isEmpty() || coveredByConfig(c.name(), c.id(), c.labels()) || workers.containsKey(c.name())) {
                 continue;
             }
-            TargetWorker w = newWorker(discoveredSpec(c.name()));
+            LabelTarget.Result fromLabels = LabelTarget.from(c.name(), c.labels(), config);
+            for (String problem : fromLabels.problems()) {
+                if (reportedLabelProblems.add(c.id() + " " + problem)) {
+                    LOG.warn("container {}: {}; watching it with the labels that are valid", c.name(), problem);
+                }
+            }
+            TargetWorker w = newWorker(fromLabels.target());
             if (workers.putIfAbsent(c.name(), w) == null) {
                 LOG.info("discovered container {} ({}) by its labels; watching it", c.name(), c.shortId());
                 w.start(scheduler, pool, startJitter());
@@ -495,13 +508,6 @@ public final class Engine implements AutoCloseable {
                 workers.remove(w.name(), w);
             }
         }
-    }
-
-    /** A discovered container's target: named after it, on the global policy, with no probe of its own. */
-    private TargetSpec discoveredSpec(String containerName) {
-        MedicConfig c = config;
-        return new ContainerTarget(containerName, containerName, c.policy(), c.timeout(), List.of(),
-                DockerHealthMode.AUTO, Optional.empty(), true);
     }
 
     private boolean coveredByConfig(String name, String id, Map<String, String> labels) {

@@ -114,6 +114,11 @@ public final class TargetWorker {
         return state;
     }
 
+    /** The labels of the container last seen; empty before the first sighting. */
+    Map<String, String> lastLabels() {
+        return lastContainer.map(ContainerInfo::labels).orElse(Map.of());
+    }
+
     /** The compose service of the container last seen (or configured). */
     Optional<String> serviceName() {
         if (spec instanceof ServiceTarget s) {

@@ -412,4 +412,18 @@ class EngineTest {
         assertEquals(Phase.BLOCKED, apiWorker.status().phase());
         assertEquals(1, docker.restarted.stream().filter("a1"::equals).count(), "no second restart of api");
     }
+
+    @Test
+    void aDiscoveredContainerTakesItsSettingsFromItsLabels() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "labelled", Map.of("medic.enable", "true",
+                "medic.failure-threshold", "1", "medic.tcp", "127.0.0.1:6379", "medic.depends-on", "db",
+                "medic.intervall", "5s"), null));
+        Engine e = engine("interval = 1h");
+        e.discover();
+        TargetWorker w = e.worker("labelled").orElseThrow();
+        assertEquals(1, w.spec().policy().failureThreshold());
+        assertEquals(1, w.spec().probes().size());
+        w.tick();
+        assertEquals(List.of("db"), e.dependenciesOf(w), "medic.depends-on names the target it waits for");
+    }
 }

@@ -16,6 +16,7 @@ import dev.medic.event.JournalSink;
 import dev.medic.heal.Healer;
 import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.ExecProbe;
+import dev.medic.probe.HostProbe;
 import dev.medic.probe.HttpProbe;
 import dev.medic.probe.PostgresProbe;
 import dev.medic.probe.RedisProbe;
@@ -26,6 +27,7 @@ import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +97,7 @@ public final class Daemon implements AutoCloseable {
         this.checker = new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
                         new RedisProbe(), new PostgresProbe(), new ExecProbe(runtime),
-                        new TlsExpiryProbe(clock))));
+                        new TlsExpiryProbe(clock), new HostProbe(Path.of("/proc/meminfo")))));
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());

@@ -54,8 +54,8 @@ public final class ConfigLoader {
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
-            Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "docker-health",
-                    "project",
+            Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "host",
+                    "docker-health", "project",
                     "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify", "method", "body", "follow-redirects", "expect-json");
@@ -63,7 +63,7 @@ public final class ConfigLoader {
             "OPTIONS");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
     private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
-    private static final Set<String> TARGET_NOT_YET = Set.of("systemd-unit", "host");
+    private static final Set<String> TARGET_NOT_YET = Set.of("systemd-unit");
     private static final Set<String> HTTP_NOT_YET = Set.of();
 
     private ConfigLoader() {
@@ -279,6 +279,32 @@ public final class ConfigLoader {
                 probes.add(new TlsExpiryProbeSpec(address.orElseThrow(), warnDays, serverName, timeout));
             }
         });
+        t.object("host").ifPresent(h -> {
+            h.rejectUnknown(Set.of("disk", "memory", "swap"));
+            int before = h.problemCount();
+            Optional<HostProbeSpec.Disk> disk = h.object("disk").flatMap(d -> {
+                d.rejectUnknown(Set.of("path", "max-used"));
+                Path path = Path.of(d.string("path").orElse("/"));
+                return percent(d, "max-used").map(max -> new HostProbeSpec.Disk(path, max));
+            });
+            Optional<Integer> memory = h.object("memory").flatMap(m -> {
+                m.rejectUnknown(Set.of("min-available"));
+                return percent(m, "min-available");
+            });
+            Optional<Integer> swap = h.object("swap").flatMap(w -> {
+                w.rejectUnknown(Set.of("max-used"));
+                return percent(w, "max-used");
+            });
+            if (t.has("container") || t.has("service")) {
+                h.problemHere("alerts only, so it belongs on a target without container or service");
+            }
+            if (h.problemCount() == before && disk.isEmpty() && memory.isEmpty() && swap.isEmpty()) {
+                h.problemHere("set at least one of disk { max-used }, memory { min-available }, swap { max-used }");
+            }
+            if (h.problemCount() == before) {
+                probes.add(new HostProbeSpec(disk, memory, swap));
+            }
+        });
         if (t.has("exec")) {
             if (t.raw("exec").valueType() != ConfigValueType.LIST) {
                 t.problem("exec", "give the command as a list, e.g. [\"redis-cli\", \"ping\"], not one string");
@@ -317,7 +343,7 @@ public final class ConfigLoader {
         }
         if (!hasContainer && !hasService && probes.isEmpty()) {
             t.problemHere("a target needs a container, a service or a probe (http, tcp, redis, postgres, "
-                    + "tls-expiry)");
+                    + "tls-expiry, host)");
             return Optional.empty();
         }
         if (!hasContainer && !hasService) {
@@ -358,6 +384,26 @@ public final class ConfigLoader {
         }
         return Optional.of(new ServiceTarget(name, composeProject.get(), serviceName.get(), policy, knobs.timeout,
                 probes, dockerHealth, project));
+    }
+
+    /** A percentage such as {@code 90%} (or 90) at {@code key}, 0-100; a located problem otherwise. */
+    private static Optional<Integer> percent(ObjectReader r, String key) {
+        Optional<String> raw = r.string(key);
+        if (raw.isEmpty()) {
+            r.problemHere("missing " + key + ", e.g. " + key + " = 90%");
+            return Optional.empty();
+        }
+        String v = raw.get().strip();
+        try {
+            int n = Integer.parseInt(v.endsWith("%") ? v.substring(0, v.length() - 1).strip() : v);
+            if (n >= 0 && n <= 100) {
+                return Optional.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        r.problem(key, "expected a percentage 0-100% such as 90%, got \"" + v + "\"");
+        return Optional.empty();
     }
 
     /** {@code HOST:PORT} at {@code key}, or a located problem. */

@@ -51,7 +51,7 @@ class ConfigLoaderTest {
         medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project) | unknown action
         medic {\\n  escalation = [ { action = restart-container, attempts = 0 } ]\\n} | F:2: medic.escalation[0].attempts: must be at least 1, got 0 | zero attempts
         medic.targets.api {\\n  container = a\\n  service { project = p, name = s }\\n} | F:1: medic.targets.api: set only one of container and service | container and service
-        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service or a probe (http, tcp, redis, postgres, tls-expiry) | empty target
+        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service or a probe (http, tcp, redis, postgres, tls-expiry, host) | empty target
         medic.targets.api {\\n  http { url = "ftp://example" }\\n}                   | F:2: medic.targets.api.http.url: not an http:// or https:// URL: "ftp://example" | bad url
         medic.targets.api {\\n  http { expect-status = [200] }\\n}                   | F:2: medic.targets.api.http: missing url | missing url
         medic.targets.api {\\n  container = a\\n  docker-health = maybe\\n}          | F:3: medic.targets.api.docker-health: expected auto, on or off, got "maybe" | bad docker-health
@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
         medic {\\n  heartbeat-url = "http://127.0.0.1:1/"\\n}                      | F:2: medic.heartbeat-url: not supported by this version of medic yet | contract key from a later version
-        medic.targets.api {\\n  container = a\\n  host { disk { path = "/" } }\\n} | F:3: medic.targets.api.host: not supported by this version of medic yet | target contract key from a later version
+        medic.targets.api {\\n  container = a\\n  systemd-unit = "nginx.service"\\n} | F:3: medic.targets.api.systemd-unit: not supported by this version of medic yet | target contract key from a later version
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
         medic = 5                                                                | F:1: medic: expected an object { ... }, got 5 | medic not an object
@@ -361,5 +361,24 @@ class ConfigLoaderTest {
                   tls-expiry { address = "shop.example.com:443" }
                 }
                 """));
+    }
+
+    @Test
+    void readsHostResourceLimitsOnAWatchOnlyTarget() throws Exception {
+        Path file = write("medic.conf", """
+                medic.targets.host.host {
+                  disk { path = "/var", max-used = 90% }
+                  memory { min-available = 5% }
+                  swap { max-used = 80 }
+                }
+                """);
+        TargetSpec t = ConfigLoader.load(List.of(file)).targets().get(0);
+        assertInstanceOf(WatchOnlyTarget.class, t);
+        assertEquals(new HostProbeSpec(Optional.of(new HostProbeSpec.Disk(Path.of("/var"), 90)), Optional.of(5),
+                Optional.of(80)), t.probes().get(0));
+        assertEquals(List.of("F:2: medic.targets.h.host.disk.max-used: expected a percentage 0-100% such as 90%, got \"lots\""),
+                problemsOf("medic.targets.h {\n  host { disk { max-used = lots } }\n}\n"));
+        assertEquals(List.of("F:3: medic.targets.h.host: alerts only, so it belongs on a target without container or service"),
+                problemsOf("medic.targets.h {\n  container = c\n  host { swap { max-used = 80% } }\n}\n"));
     }
 }

@@ -54,6 +54,13 @@ public final class ComposeRunner {
         return c;
     }
 
+    /** {@code COMMAND version}: whether the compose CLI runs here, and which it is. */
+    public Result version() {
+        List<String> cmd = new ArrayList<>(command());
+        cmd.add("version");
+        return exec(cmd, Path.of("/"), Duration.ofSeconds(10));
+    }
+
     private List<String> detect() {
         List<String> v2 = List.of("docker", "compose");
         List<String> probe = new ArrayList<>(v2);

@@ -66,7 +66,8 @@ class CliIT {
         assertEquals(78, r.exit());
         assertEquals(file + ":2: medic.interval: expected a duration such as 30s or 5m, got \"soon\"\n"
                 + file + ":3: medic.targets.a.contaner: unknown key (did you mean container?)\n"
-                + file + ":3: medic.targets.a: a target needs a container, a service or a probe (http)\n", r.stderr());
+                + file + ":3: medic.targets.a: a target needs a container, a service or a probe (http, tcp, redis, postgres, tls-expiry,"
+                + " host)\n", r.stderr());
         assertTrue(!r.stderr().contains("Exception"), "no stack trace for a user error");
     }
 
@@ -207,5 +208,47 @@ class CliIT {
         assertEquals("<3>event=config_rejected during=start problems=1 msg=\"" + file
                 + ":1: medic.retry-interval: expected a duration such as 30s or 5m, got \\\"fast\\\" (medic does not start)\"\n",
                 r.stdout());
+    }
+
+    @Test
+    void doctorSortsContainersIntoWatchedUnwatchedAndMislabelledAndFailsOnBadLabels() throws Exception {
+        DockerFixture.requireDockerAndImage();
+        String prefix = "medic-it-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        List<String> names = List.of(prefix + "-watched", prefix + "-unwatched", prefix + "-typo", prefix + "-hc");
+        try {
+            Cli.run("docker", "run", "-d", "--name", names.get(0), "--network", "host", DockerFixture.IMAGE,
+                    "sleep", "100000").orFail();
+            Cli.run("docker", "run", "-d", "--name", names.get(1), "--network", "host", DockerFixture.IMAGE,
+                    "sleep", "100000").orFail();
+            Cli.run("docker", "run", "-d", "--name", names.get(2), "--network", "host", "--label", "medic.enable=true",
+                    "--label", "medic.failure-treshold=2", DockerFixture.IMAGE, "sleep", "100000").orFail();
+            Cli.run("docker", "run", "-d", "--name", names.get(3), "--network", "host", "--health-cmd", "true",
+                    "--health-interval", "1s", DockerFixture.IMAGE, "sleep", "100000").orFail();
+            Path file = config("""
+                    medic.targets.app { container = "%s" }
+                    """.formatted(names.get(0)));
+
+            Run r = medic("doctor", "--config", file.toString());
+
+            assertEquals(1, r.exit(), r.stdout() + r.stderr());
+            List<String> lines = r.stdout().lines().toList();
+            assertTrue(lines.contains("ok    container " + names.get(0) + ": watched as target app"), r.stdout());
+            assertTrue(lines.contains("warn  container " + names.get(1) + ": not watched"), r.stdout());
+            assertTrue(lines.contains("FAIL  container " + names.get(2) + ": label medic.failure-treshold: unknown label"
+                    + " (did you mean medic.failure-threshold?)"), r.stdout());
+            assertTrue(lines.contains("ok    container " + names.get(2) + ": watched by its label medic.enable=true"),
+                    r.stdout());
+            assertTrue(lines.contains("warn  container " + names.get(3) + ": watched only by Docker's HEALTHCHECK, which"
+                    + " restarts nothing; label it medic.enable=true or add a target"), r.stdout());
+            assertTrue(lines.contains("warn  target app: no probe of its own, only whether the container runs (and"
+                    + " Docker's HEALTHCHECK): a hung app goes unnoticed; add http, tcp or exec"), r.stdout());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("ok    compose: ")), r.stdout());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("ok    docker: unix:///var/run/docker.sock answers")));
+            assertTrue(lines.get(lines.size() - 1).matches("1 problems, \\d+ warnings"), r.stdout());
+        } finally {
+            for (String n : names) {
+                Cli.run("docker", "rm", "-f", n);
+            }
+        }
     }
 }

@@ -83,6 +83,19 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
 
     private void auditTargets(MedicConfig c) {
         for (TargetSpec t : c.targets()) {
+            if (t instanceof dev.medic.config.SystemdUnitTarget u) {
+                try {
+                    var state = new dev.medic.systemd.SystemdUnits().state(u.unit(), Duration.ofSeconds(5));
+                    if (state.exists()) {
+                        ok("target " + t.name() + ": unit " + u.unit() + " is " + state.activeState() + " ("
+                                + state.subState() + ")");
+                    } else {
+                        fail("target " + t.name() + ": unit " + u.unit() + " not found");
+                    }
+                } catch (java.io.IOException e) {
+                    warn("target " + t.name() + ": cannot ask systemd about " + u.unit() + ": " + e.getMessage());
+                }
+            }
             if (t.hasContainer() && t.probes().isEmpty()) {
                 warn("target " + t.name() + ": no probe of its own, only whether the container runs (and Docker's"
                         + " HEALTHCHECK): a hung app goes unnoticed; add http, tcp or exec");

@@ -55,7 +55,7 @@ public final class ConfigLoader {
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
             Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "host",
-                    "docker-health", "project",
+                    "systemd-unit", "docker-health", "project",
                     "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify", "method", "body", "follow-redirects", "expect-json");
@@ -63,7 +63,7 @@ public final class ConfigLoader {
             "OPTIONS");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
     private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
-    private static final Set<String> TARGET_NOT_YET = Set.of("systemd-unit");
+    private static final Set<String> TARGET_NOT_YET = Set.of();
     private static final Set<String> HTTP_NOT_YET = Set.of();
 
     private ConfigLoader() {
@@ -341,10 +341,13 @@ public final class ConfigLoader {
             t.problemHere("set only one of container and service");
             return Optional.empty();
         }
-        if (!hasContainer && !hasService && probes.isEmpty()) {
-            t.problemHere("a target needs a container, a service or a probe (http, tcp, redis, postgres, "
-                    + "tls-expiry, host)");
+        if (!hasContainer && !hasService && !t.has("systemd-unit") && probes.isEmpty()) {
+            t.problemHere("a target needs a container, a service, a systemd-unit or a probe "
+                    + "(http, tcp, redis, postgres, tls-expiry, host)");
             return Optional.empty();
+        }
+        if (t.has("systemd-unit")) {
+            return readUnitTarget(name, t, knobs, probes, hasContainer || hasService);
         }
         if (!hasContainer && !hasService) {
             if (t.has("docker-health")) {
@@ -356,6 +359,10 @@ public final class ConfigLoader {
             return Optional.of(new WatchOnlyTarget(name, knobs.policy(t, false), knobs.timeout, probes));
         }
         HealthPolicy policy = knobs.policy(t, true);
+        if (policy.ladder().stream().anyMatch(step -> step.action() == HealingActionKind.RESTART_UNIT)) {
+            problemAtLadder(t, "restart-unit heals a systemd-unit target; a container heals with restart-container "
+                    + "or restart-project");
+        }
         if (hasContainer) {
             Optional<String> container = t.string("container").filter(c -> !c.isBlank());
             if (container.isEmpty()) {
@@ -384,6 +391,47 @@ public final class ConfigLoader {
         }
         return Optional.of(new ServiceTarget(name, composeProject.get(), serviceName.get(), policy, knobs.timeout,
                 probes, dockerHealth, project));
+    }
+
+    /** A host service under systemd: its ActiveState is checked, restart-unit heals it. */
+    private static Optional<TargetSpec> readUnitTarget(String name, ObjectReader t, Knobs knobs,
+                                                       List<ProbeSpec> probes, boolean hasContainer) {
+        Optional<String> unit = t.string("systemd-unit").filter(u -> !u.isBlank());
+        if (unit.isEmpty()) {
+            t.problem("systemd-unit", "must name a unit, e.g. \"nginx.service\"");
+            return Optional.empty();
+        }
+        if (hasContainer) {
+            t.problemHere("set only one of container, service and systemd-unit");
+            return Optional.empty();
+        }
+        for (String key : List.of("docker-health", "project")) {
+            if (t.has(key)) {
+                t.problem(key, "only applies to a target with a container or service");
+            }
+        }
+        HealthPolicy policy = knobs.policy(t, true);
+        if (policy.ladder().equals(HealthPolicy.defaultLadder())) {
+            // The default ladder is for containers; a unit is restarted by systemd.
+            policy = new HealthPolicy(policy.interval(), policy.retryInterval(), policy.failureThreshold(),
+                    policy.successThreshold(), policy.startPeriod(), List.of(new LadderStep(
+                    HealingActionKind.RESTART_UNIT, 3)), policy.giveUpCooldown(), true, policy.maxActions(),
+                    policy.backoffInitial(), policy.backoffMax());
+        } else if (policy.ladder().stream().anyMatch(s -> s.action() != HealingActionKind.RESTART_UNIT)) {
+            problemAtLadder(t, "a systemd-unit target has no container or compose project to restart; its ladder may"
+                    + " only use restart-unit");
+            return Optional.empty();
+        }
+        return Optional.of(new SystemdUnitTarget(name, unit.get(), policy, knobs.timeout, probes));
+    }
+
+    /** A problem with the ladder, located at the target's escalation or, when inherited, at the target. */
+    private static void problemAtLadder(ObjectReader t, String message) {
+        if (t.has("escalation")) {
+            t.problem("escalation", message);
+        } else {
+            t.problemHere(message + " (the ladder comes from the global escalation)");
+        }
     }
 
     /** A percentage such as {@code 90%} (or 90) at {@code key}, 0-100; a located problem otherwise. */

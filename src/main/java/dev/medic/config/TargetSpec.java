@@ -10,7 +10,8 @@ import java.util.Optional;
  * service resolved from labels at every check, and a watch-only target that names no container and is
  * never healed. Implementations are immutable records.
  */
-public sealed interface TargetSpec permits ContainerTarget, ServiceTarget, WatchOnlyTarget {
+public sealed interface TargetSpec permits ContainerTarget, ServiceTarget, WatchOnlyTarget,
+        SystemdUnitTarget {
     String name();
 
     HealthPolicy policy();
@@ -26,6 +27,6 @@ public sealed interface TargetSpec permits ContainerTarget, ServiceTarget, Watch
 
     /** Whether the target has a container to probe and heal. */
     default boolean hasContainer() {
-        return !(this instanceof WatchOnlyTarget);
+        return this instanceof ContainerTarget || this instanceof ServiceTarget;
     }
 }

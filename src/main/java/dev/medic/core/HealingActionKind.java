@@ -6,7 +6,8 @@ import java.util.Optional;
 /** The rungs a ladder may be built from, under their config names. */
 public enum HealingActionKind {
     RESTART_CONTAINER("restart-container"),
-    RESTART_PROJECT("restart-project");
+    RESTART_PROJECT("restart-project"),
+    RESTART_UNIT("restart-unit");
 
     private final String configName;
 

@@ -3,7 +3,6 @@ package dev.medic.docker;
 import dev.medic.config.ContainerTarget;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
-import dev.medic.config.WatchOnlyTarget;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +35,7 @@ public final class ContainerLocator {
             }
             return runtime.inspect(chosen.get().id());
         }
-        if (target instanceof WatchOnlyTarget) {
+        if (!target.hasContainer()) {
             return Optional.empty();
         }
         throw new IllegalArgumentException("unknown target kind " + target.getClass());

@@ -1,5 +1,7 @@
 package dev.medic.heal;
 
+import dev.medic.config.SystemdUnitTarget;
+import dev.medic.systemd.SystemdUnits;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.ActionOutcome;
@@ -40,6 +42,9 @@ public final class Healer {
     private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
     /** How long after medic's own action its events may still arrive from the event stream. */
     static final Duration OWN_EVENT_GRACE = Duration.ofSeconds(15);
+    /** systemd's own default start and stop timeouts are 90 s each. */
+    static final Duration UNIT_RESTART_TIMEOUT = Duration.ofMinutes(3);
+    private final SystemdUnits units = new SystemdUnits();
 
     /**
      * @param stopTimeout how long a container gets to stop on restart
@@ -100,6 +105,7 @@ public final class Healer {
         return switch (action.kind()) {
             case RESTART_CONTAINER -> restartContainer(target, current, start);
             case RESTART_PROJECT -> restartProject(target, current, start);
+            case RESTART_UNIT -> restartUnit(target, start);
         };
     }
 
@@ -124,6 +130,21 @@ public final class Healer {
                     return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
                 }
             });
+        });
+    }
+
+    private ActionOutcome restartUnit(TargetSpec target, long start) {
+        if (!(target instanceof SystemdUnitTarget unit)) {
+            return failed("restart-unit needs a systemd-unit target", start);
+        }
+        return withLock("unit:" + unit.unit(), start, () -> {
+            SystemdUnits.Result r = units.restart(unit.unit(), UNIT_RESTART_TIMEOUT);
+            if (r.ok()) {
+                return ok("systemctl restart " + unit.unit() + " → exit 0", start);
+            }
+            return failed("systemctl restart " + unit.unit() + " → " + (r.exitCode() < 0 ? "no answer within "
+                    + UNIT_RESTART_TIMEOUT.toSeconds() + " s" : "exit " + r.exitCode()) + (r.output().isBlank() ? ""
+                    : ": " + r.output().replaceAll("\\s+", " ").strip()), start);
         });
     }
 

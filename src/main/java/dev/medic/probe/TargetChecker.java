@@ -1,5 +1,7 @@
 package dev.medic.probe;
 
+import dev.medic.config.SystemdUnitTarget;
+import dev.medic.systemd.SystemdUnits;
 import dev.medic.config.DockerHealthMode;
 import dev.medic.config.ProbeSpec;
 import dev.medic.config.TargetSpec;
@@ -20,10 +22,30 @@ import java.util.Optional;
 public final class TargetChecker {
     private final ContainerProbe containerProbe;
     private final ProbeRegistry probes;
+    private final SystemdUnits units;
 
     public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes) {
+        this(containerProbe, probes, new SystemdUnits());
+    }
+
+    public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes, SystemdUnits units) {
         this.containerProbe = containerProbe;
         this.probes = probes;
+        this.units = units;
+    }
+
+    /** A systemd unit passes while its ActiveState is active. */
+    private CheckResult unitCheck(SystemdUnitTarget target) {
+        try {
+            SystemdUnits.UnitState s = units.state(target.unit(), target.timeout());
+            if (!s.exists()) {
+                return CheckResult.fail("unit " + target.unit() + " not found");
+            }
+            String state = "unit " + target.unit() + " is " + s.activeState() + " (" + s.subState() + ")";
+            return s.activeState().equals("active") ? CheckResult.pass(state) : CheckResult.fail(state);
+        } catch (java.io.IOException e) {
+            return CheckResult.unknown("unit " + target.unit() + ": " + e.getMessage());
+        }
     }
 
     /** The check's result and the container it looked at. */
@@ -32,6 +54,13 @@ public final class TargetChecker {
     public Check check(TargetSpec target) {
         Optional<ContainerInfo> container = Optional.empty();
         List<String> passed = new ArrayList<>();
+        if (target instanceof SystemdUnitTarget unit) {
+            CheckResult r = unitCheck(unit);
+            if (r.verdict() != Verdict.PASS) {
+                return new Check(r, container);
+            }
+            passed.add(r.detail());
+        }
         if (target.hasContainer()) {
             ContainerProbe.Observation seen = containerProbe.observe(target);
             container = seen.container();

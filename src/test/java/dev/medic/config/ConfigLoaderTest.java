@@ -48,10 +48,10 @@ class ConfigLoaderTest {
         medic {\\n  interval = 10s\\n  timeout = 10s\\n}                              | F:3: medic.timeout: timeout 10s must be shorter than interval 10s | timeout not below interval
         medic {\\n  interval = 5s\\n}                                                 | F:2: medic.interval: timeout 10s must be shorter than interval 5s | interval below default timeout
         medic {\\n  escalation = []\\n}                                               | F:2: medic.escalation: the ladder is empty: list at least one step, e.g. { action = restart-container, attempts = 3 } | empty ladder
-        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project) | unknown action
+        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project, restart-unit) | unknown action
         medic {\\n  escalation = [ { action = restart-container, attempts = 0 } ]\\n} | F:2: medic.escalation[0].attempts: must be at least 1, got 0 | zero attempts
         medic.targets.api {\\n  container = a\\n  service { project = p, name = s }\\n} | F:1: medic.targets.api: set only one of container and service | container and service
-        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service or a probe (http, tcp, redis, postgres, tls-expiry, host) | empty target
+        medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service, a systemd-unit or a probe (http, tcp, redis, postgres, tls-expiry, host) | empty target
         medic.targets.api {\\n  http { url = "ftp://example" }\\n}                   | F:2: medic.targets.api.http.url: not an http:// or https:// URL: "ftp://example" | bad url
         medic.targets.api {\\n  http { expect-status = [200] }\\n}                   | F:2: medic.targets.api.http: missing url | missing url
         medic.targets.api {\\n  container = a\\n  docker-health = maybe\\n}          | F:3: medic.targets.api.docker-health: expected auto, on or off, got "maybe" | bad docker-health
@@ -63,7 +63,7 @@ class ConfigLoaderTest {
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
         medic {\\n  heartbeat-url = "http://127.0.0.1:1/"\\n}                      | F:2: medic.heartbeat-url: not supported by this version of medic yet | contract key from a later version
-        medic.targets.api {\\n  container = a\\n  systemd-unit = "nginx.service"\\n} | F:3: medic.targets.api.systemd-unit: not supported by this version of medic yet | target contract key from a later version
+        medic.targets.api {\\n  container = a\\n  systemd-unit = "nginx.service"\\n} | F:1: medic.targets.api: set only one of container, service and systemd-unit | container and unit
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
         medic = 5                                                                | F:1: medic: expected an object { ... }, got 5 | medic not an object
@@ -380,5 +380,22 @@ class ConfigLoaderTest {
                 problemsOf("medic.targets.h {\n  host { disk { max-used = lots } }\n}\n"));
         assertEquals(List.of("F:3: medic.targets.h.host: alerts only, so it belongs on a target without container or service"),
                 problemsOf("medic.targets.h {\n  container = c\n  host { swap { max-used = 80% } }\n}\n"));
+    }
+
+    @Test
+    void aSystemdUnitTargetHealsWithRestartUnitOnly() throws Exception {
+        Path file = write("medic.conf", "medic.targets.nginx { systemd-unit = \"nginx.service\" }\n");
+        TargetSpec t = ConfigLoader.load(List.of(file)).targets().get(0);
+        assertInstanceOf(SystemdUnitTarget.class, t);
+        assertEquals("nginx.service", ((SystemdUnitTarget) t).unit());
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_UNIT, 3)), t.policy().ladder(),
+                "the default container ladder becomes three unit restarts");
+        assertEquals(List.of("F:3: medic.targets.nginx.escalation: a systemd-unit target has no container or compose"
+                        + " project to restart; its ladder may only use restart-unit"),
+                problemsOf("medic.targets.nginx {\n  systemd-unit = nginx.service\n"
+                        + "  escalation = [ { action = restart-project } ]\n}\n"));
+        assertEquals(List.of("F:3: medic.targets.api.escalation: restart-unit heals a systemd-unit target; a container"
+                        + " heals with restart-container or restart-project"),
+                problemsOf("medic.targets.api {\n  container = a\n  escalation = [ { action = restart-unit } ]\n}\n"));
     }
 }

@@ -66,8 +66,8 @@ class CliIT {
         assertEquals(78, r.exit());
         assertEquals(file + ":2: medic.interval: expected a duration such as 30s or 5m, got \"soon\"\n"
                 + file + ":3: medic.targets.a.contaner: unknown key (did you mean container?)\n"
-                + file + ":3: medic.targets.a: a target needs a container, a service or a probe (http, tcp, redis, postgres, tls-expiry,"
-                + " host)\n", r.stderr());
+                + file + ":3: medic.targets.a: a target needs a container, a service, a systemd-unit or a probe (http, tcp, redis,"
+                + " postgres, tls-expiry, host)\n", r.stderr());
         assertTrue(!r.stderr().contains("Exception"), "no stack trace for a user error");
     }
 

@@ -138,6 +138,33 @@ class SystemdServiceIT {
 
     @Test
     @Order(3)
+    void aSystemdUnitOnTheHostIsCheckedByItsStateAndHealedWithARestart() {
+        debian.sh("""
+                printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > /etc/systemd/system/medic-e2e-dummy.service
+                printf 'medic {\\n  api.listen = ""\\n  discovery.enabled = false\\n  targets.dummy { systemd-unit = medic-e2e-dummy.service }\\n  targets.ghost { systemd-unit = medic-e2e-ghost.service }\\n}\\n' > /etc/medic-units.conf
+                systemctl daemon-reload
+                """).orFail();
+
+        Cli.Result check = debian.run("medic", "check", "--heal", "--config", "/etc/medic-units.conf");
+        assertEquals(1, check.exitCode(), check.output());
+        assertTrue(check.output().contains("dummy   FAIL    unit medic-e2e-dummy.service is inactive (dead)"),
+                check.output());
+        assertTrue(check.output().contains("HEAL    restart-unit ok: systemctl restart medic-e2e-dummy.service → exit 0"),
+                check.output());
+        assertTrue(check.output().contains("ghost   FAIL    unit medic-e2e-ghost.service not found"), check.output());
+        assertEquals("active", debian.run("systemctl", "is-active", "medic-e2e-dummy.service").output());
+
+        Cli.Result doctor = debian.run("medic", "doctor", "--config", "/etc/medic-units.conf");
+        assertTrue(doctor.output().contains("ok    target dummy: unit medic-e2e-dummy.service is active (running)"),
+                doctor.output());
+        assertTrue(doctor.output().contains("FAIL  target ghost: unit medic-e2e-ghost.service not found"),
+                doctor.output());
+        debian.sh("systemctl stop medic-e2e-dummy.service; rm -f /etc/systemd/system/medic-e2e-dummy.service "
+                + "/etc/medic-units.conf; systemctl daemon-reload").orFail();
+    }
+
+    @Test
+    @Order(4)
     void aBrokenReloadIsRejectedAtErrAndAFixedOneBringsTheNewTargetIn() throws Exception {
         String pid = show("MainPID");
         int actionsBefore = status().path("targets").get(0).path("actions").asInt();
@@ -172,7 +199,7 @@ class SystemdServiceIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void systemdRestartsMedicWhenItIsKilledAndWhenItsWatchdogStopsHearingFromIt() {
         String pid = show("MainPID");
         int restarts = Integer.parseInt(show("NRestarts"));
@@ -195,7 +222,7 @@ class SystemdServiceIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anUpgradeKeepsTheOperatorsConfigurationAndTheStateAndRestartsTheService() {
         await().atMost(Duration.ofSeconds(30)).until(() -> show("ActiveState").equals("active"));
         debian.sh("echo '# tuned by the operator' >> /etc/medic/medic.conf && touch /var/lib/medic/kept").orFail();
@@ -211,7 +238,7 @@ class SystemdServiceIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stopExitsCleanlyRemoveKeepsTheConfigurationAndPurgeLeavesNothingBehind() {
         await().atMost(Duration.ofSeconds(30)).until(() -> debian.run("systemctl", "status", "medic", "--no-pager")
                 .output().contains("Status:"));
@@ -233,7 +260,7 @@ class SystemdServiceIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void installShAndUninstallShDoTheSameWithoutDpkg() {
         debian.sh("mkdir -p /etc/medic/conf.d && cp /etc/medic-e2e.conf /etc/medic/conf.d/10-e2e.conf").orFail();
 

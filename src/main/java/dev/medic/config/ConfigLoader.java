@@ -356,7 +356,17 @@ public final class ConfigLoader {
             if (t.has("project")) {
                 t.problem("project", "only applies to a target with a container or service");
             }
-            return Optional.of(new WatchOnlyTarget(name, knobs.policy(t, false), knobs.timeout, probes));
+            HealthPolicy policy = knobs.policy(t, false);
+            if (t.has("escalation") && knobs.ladder != null) {
+                if (knobs.ladder.stream().allMatch(step -> step.action() == HealingActionKind.EXEC_HOST)) {
+                    // Its own exec-host steps make an alert-only target healable (a host command frees the disk).
+                    policy = knobs.policy(t, true);
+                } else {
+                    t.problem("escalation", "a target without container, service or systemd-unit can only run"
+                            + " exec-host steps");
+                }
+            }
+            return Optional.of(new WatchOnlyTarget(name, policy, knobs.timeout, probes));
         }
         HealthPolicy policy = knobs.policy(t, true);
         if (policy.ladder().stream().anyMatch(step -> step.action() == HealingActionKind.RESTART_UNIT)) {
@@ -417,9 +427,10 @@ public final class ConfigLoader {
                     policy.successThreshold(), policy.startPeriod(), List.of(new LadderStep(
                     HealingActionKind.RESTART_UNIT, 3)), policy.giveUpCooldown(), true, policy.maxActions(),
                     policy.backoffInitial(), policy.backoffMax());
-        } else if (policy.ladder().stream().anyMatch(s -> s.action() != HealingActionKind.RESTART_UNIT)) {
+        } else if (policy.ladder().stream().anyMatch(s -> s.action() != HealingActionKind.RESTART_UNIT
+                && s.action() != HealingActionKind.EXEC_HOST)) {
             problemAtLadder(t, "a systemd-unit target has no container or compose project to restart; its ladder may"
-                    + " only use restart-unit");
+                    + " only use restart-unit and exec-host");
             return Optional.empty();
         }
         return Optional.of(new SystemdUnitTarget(name, unit.get(), policy, knobs.timeout, probes));
@@ -844,7 +855,7 @@ public final class ConfigLoader {
                     continue;
                 }
                 ObjectReader step = r.child((ConfigObject) item, itemPath);
-                step.rejectUnknown(Set.of("action", "attempts"));
+                step.rejectUnknown(Set.of("action", "attempts", "command"));
                 Optional<String> action = step.string("action");
                 Optional<HealingActionKind> kind = action.flatMap(HealingActionKind::fromConfigName);
                 if (action.isEmpty()) {
@@ -855,8 +866,17 @@ public final class ConfigLoader {
                                     .collect(Collectors.joining(", ")) + ")");
                 }
                 int attempts = step.integer("attempts", 1).orElse(1);
-                if (kind.isPresent()) {
-                    steps.add(new LadderStep(kind.get(), attempts));
+                List<String> command = step.has("command") ? step.stringList("command", false).orElse(List.of())
+                        : List.of();
+                boolean execHost = kind.filter(k -> k == HealingActionKind.EXEC_HOST).isPresent();
+                if (execHost && command.isEmpty()) {
+                    step.problemHere("exec-host needs a command, e.g. command = [\"/usr/local/bin/clean-logs\"]");
+                    ok = false;
+                } else if (!execHost && step.has("command")) {
+                    step.problem("command", "only exec-host runs a command");
+                    ok = false;
+                } else if (kind.isPresent()) {
+                    steps.add(new LadderStep(kind.get(), attempts, command));
                 } else {
                     ok = false;
                 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 public enum HealingActionKind {
     RESTART_CONTAINER("restart-container"),
     RESTART_PROJECT("restart-project"),
-    RESTART_UNIT("restart-unit");
+    RESTART_UNIT("restart-unit"),
+    EXEC_HOST("exec-host");
 
     private final String configName;
 

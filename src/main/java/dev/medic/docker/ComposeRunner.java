@@ -44,6 +44,11 @@ public final class ComposeRunner {
         }
     }
 
+    /** The bound on one compose run. */
+    public Duration timeout() {
+        return timeout;
+    }
+
     /** The compose command in use, detecting it on first use. */
     public List<String> command() {
         List<String> c = resolvedCommand;
@@ -82,7 +87,11 @@ public final class ComposeRunner {
         return exec(cmd, project.workingDir(), timeout);
     }
 
-    private Result exec(List<String> cmd, Path dir, Duration limit) {
+    /**
+     * Runs {@code cmd} in {@code dir} with the same bounds and output capture as compose itself (a list,
+     * never a shell; a timeout); the healer runs exec-host ladder steps with it.
+     */
+    public Result exec(List<String> cmd, Path dir, Duration limit) {
         long start = System.nanoTime();
         Path out = null;
         try {

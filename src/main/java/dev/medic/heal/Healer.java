@@ -13,6 +13,7 @@ import dev.medic.docker.ContainerLocator;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerActionException;
 import dev.medic.docker.DockerUnavailableException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -106,6 +107,7 @@ public final class Healer {
             case RESTART_CONTAINER -> restartContainer(target, current, start);
             case RESTART_PROJECT -> restartProject(target, current, start);
             case RESTART_UNIT -> restartUnit(target, start);
+            case EXEC_HOST -> execHost(action, target, start);
         };
     }
 
@@ -130,6 +132,25 @@ public final class Healer {
                     return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
                 }
             });
+        });
+    }
+
+    /** The command of the ladder step, run on the host (not in a container), bounded by the compose timeout. */
+    private ActionOutcome execHost(HealingAction action, TargetSpec target, long start) {
+        List<dev.medic.core.LadderStep> ladder = target.policy().ladder();
+        if (action.step() < 1 || action.step() > ladder.size()
+                || ladder.get(action.step() - 1).action() != HealingActionKind.EXEC_HOST) {
+            return failed("no exec-host command at step " + action.step(), start);
+        }
+        List<String> command = ladder.get(action.step() - 1).command();
+        return withLock("host:" + target.name(), start, () -> {
+            ComposeRunner.Result r = compose.exec(command, Path.of("/"), compose.timeout());
+            String shown = String.join(" ", command);
+            String output = r.output().isBlank() ? "" : ": " + r.output().replaceAll("\\s+", " ").strip();
+            if (r.ok()) {
+                return ok(shown + " → exit 0" + output, start);
+            }
+            return failed(shown + " → " + (r.timedOut() ? "timed out" : "exit " + r.exitCode()) + output, start);
         });
     }
 

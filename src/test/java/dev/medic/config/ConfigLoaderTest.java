@@ -48,7 +48,7 @@ class ConfigLoaderTest {
         medic {\\n  interval = 10s\\n  timeout = 10s\\n}                              | F:3: medic.timeout: timeout 10s must be shorter than interval 10s | timeout not below interval
         medic {\\n  interval = 5s\\n}                                                 | F:2: medic.interval: timeout 10s must be shorter than interval 5s | interval below default timeout
         medic {\\n  escalation = []\\n}                                               | F:2: medic.escalation: the ladder is empty: list at least one step, e.g. { action = restart-container, attempts = 3 } | empty ladder
-        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project, restart-unit) | unknown action
+        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project, restart-unit, exec-host) | unknown action
         medic {\\n  escalation = [ { action = restart-container, attempts = 0 } ]\\n} | F:2: medic.escalation[0].attempts: must be at least 1, got 0 | zero attempts
         medic.targets.api {\\n  container = a\\n  service { project = p, name = s }\\n} | F:1: medic.targets.api: set only one of container and service | container and service
         medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service, a systemd-unit or a probe (http, tcp, redis, postgres, tls-expiry, host) | empty target
@@ -391,11 +391,37 @@ class ConfigLoaderTest {
         assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_UNIT, 3)), t.policy().ladder(),
                 "the default container ladder becomes three unit restarts");
         assertEquals(List.of("F:3: medic.targets.nginx.escalation: a systemd-unit target has no container or compose"
-                        + " project to restart; its ladder may only use restart-unit"),
+                        + " project to restart; its ladder may only use restart-unit and exec-host"),
                 problemsOf("medic.targets.nginx {\n  systemd-unit = nginx.service\n"
                         + "  escalation = [ { action = restart-project } ]\n}\n"));
         assertEquals(List.of("F:3: medic.targets.api.escalation: restart-unit heals a systemd-unit target; a container"
                         + " heals with restart-container or restart-project"),
                 problemsOf("medic.targets.api {\n  container = a\n  escalation = [ { action = restart-unit } ]\n}\n"));
+    }
+
+    @Test
+    void aHostTargetBecomesHealableOnlyWithItsOwnExecHostSteps() throws Exception {
+        Path file = write("medic.conf", """
+                medic.targets {
+                  disk {
+                    host { disk { path = "/", max-used = 90% } }
+                    escalation = [ { action = exec-host, command = ["/usr/local/bin/clean-logs", "--old"], attempts = 2 } ]
+                  }
+                  swap { host { swap { max-used = 80% } } }
+                }
+                """);
+        MedicConfig c = ConfigLoader.load(List.of(file));
+        HealthPolicy disk = c.targets().stream().filter(t -> t.name().equals("disk")).findFirst().orElseThrow().policy();
+        assertTrue(disk.healable());
+        assertEquals(List.of(new LadderStep(HealingActionKind.EXEC_HOST, 2, List.of("/usr/local/bin/clean-logs", "--old"))),
+                disk.ladder());
+        assertEquals(false, c.targets().stream().filter(t -> t.name().equals("swap")).findFirst().orElseThrow()
+                .policy().healable(), "without exec-host steps it only alerts");
+        assertEquals(List.of("F:1: medic.targets.d.escalation: a target without container, service or systemd-unit"
+                        + " can only run exec-host steps"),
+                problemsOf("medic.targets.d { host { swap { max-used = 80% } }, escalation = [ { action = restart-container } ] }"));
+        assertEquals(List.of("F:1: medic.targets.d.escalation[0]: exec-host needs a command, e.g. command ="
+                        + " [\"/usr/local/bin/clean-logs\"]"),
+                problemsOf("medic.targets.d { host { swap { max-used = 80% } }, escalation = [ { action = exec-host } ] }"));
     }
 }

@@ -138,4 +138,24 @@ class HealerTest {
         assertEquals("restarted container shop_api_1 (a1)", out.detail());
         assertEquals(List.of("a1"), docker.restarted);
     }
+
+    @Test
+    void execHostRunsTheStepsCommandOnTheHostAndCarriesItsOutput() throws Exception {
+        Path script = fakeCompose("");
+        Path cleaner = dir.resolve("clean");
+        Files.writeString(cleaner, "#!/bin/sh\necho \"freed 3 GB from $1\"\ntouch " + dir.resolve("cleaned") + "\n");
+        Files.setPosixFilePermissions(cleaner, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dev.medic.core.HealthPolicy policy = new dev.medic.core.HealthPolicy(Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 3, 1, Duration.ZERO, List.of(new dev.medic.core.LadderStep(
+                HealingActionKind.EXEC_HOST, 1, List.of(cleaner.toString(), "/var/log"))), Duration.ofMinutes(30), true);
+        dev.medic.config.WatchOnlyTarget disk = new dev.medic.config.WatchOnlyTarget("disk", policy,
+                Duration.ofSeconds(1), List.of());
+
+        ActionOutcome out = healer(script).execute(new HealingAction("disk", HealingActionKind.EXEC_HOST, 1, 1, "r"),
+                disk, Optional.empty());
+
+        assertTrue(out.ok(), out.detail());
+        assertEquals(cleaner + " /var/log → exit 0: freed 3 GB from /var/log", out.detail());
+        assertTrue(Files.exists(dir.resolve("cleaned")));
+    }
 }

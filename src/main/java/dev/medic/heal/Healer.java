@@ -1,6 +1,7 @@
 package dev.medic.heal;
 
 import dev.medic.config.SystemdUnitTarget;
+import dev.medic.core.HealingActionKind;
 import dev.medic.systemd.SystemdUnits;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;

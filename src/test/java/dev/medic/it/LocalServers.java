@@ -53,12 +53,17 @@ final class LocalServers {
         private final Process process;
 
         Postgres() throws Exception {
+            this("trust");
+        }
+
+        /** {@code hostAuth}: the pg_hba method for TCP connections, e.g. scram-sha-256 to demand a password. */
+        Postgres(String hostAuth) throws Exception {
             binary(BIN + "postgres", "postgresql");
             dir = Files.createTempDirectory("medic-pg");
             Cli.run("chown", "postgres:postgres", dir.toString()).orFail();
             Path data = dir.resolve("data");
             Cli.run(Duration.ofMinutes(2), null, List.of("runuser", "-u", "postgres", "--", BIN + "initdb",
-                    "--auth=trust", "--username=postgres", "-D", data.toString())).orFail();
+                    "--auth-local=trust", "--auth-host=" + hostAuth, "--username=postgres", "-D", data.toString())).orFail();
             process = new ProcessBuilder("runuser", "-u", "postgres", "--", BIN + "postgres", "-D", data.toString(),
                     "-p", Integer.toString(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("postgres.log").toFile()).start();

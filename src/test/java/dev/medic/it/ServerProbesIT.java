@@ -172,6 +172,16 @@ class ServerProbesIT {
         }
     }
 
+    @Test
+    void aPostgresThatAsksForAPasswordIsAcceptingConnections() throws Exception {
+        try (LocalServers.Postgres pg = new LocalServers.Postgres("scram-sha-256")) {
+            CheckResult r = new PostgresProbe().check(new PostgresProbeSpec(local(pg.port), "app", "app", TIMEOUT));
+            assertEquals(Verdict.PASS, r.verdict(), "as pg_isready: the server is up, it only wants a password");
+            assertTrue(r.detail().matches("postgres 127\\.0\\.0\\.1:" + pg.port + " accepting connections in \\d+ ms"),
+                    r.detail());
+        }
+    }
+
     /** A PostgreSQL ErrorResponse message, as a server in recovery or starting up sends it. */
     private static byte[] errorResponse(String sqlState, String message) {
         byte[] fields = ("SFATAL\0C" + sqlState + "\0M" + message + "\0\0").getBytes(StandardCharsets.UTF_8);

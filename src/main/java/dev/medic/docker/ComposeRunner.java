@@ -1,13 +1,11 @@
 package dev.medic.docker;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.medic.process.BoundedProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * Runs the compose CLI for a project: a process built from a list (never through a shell), in the
@@ -15,8 +13,6 @@ import java.util.concurrent.TimeUnit;
  * uses {@code docker compose} when that answers, else {@code docker-compose}. Thread-safe.
  */
 public final class ComposeRunner {
-
-    private static final int MAX_OUTPUT = 8192;
 
     private final List<String> configuredCommand;
     private final Duration timeout;
@@ -88,50 +84,12 @@ public final class ComposeRunner {
     }
 
     /**
-     * Runs {@code cmd} in {@code dir} with the same bounds and output capture as compose itself (a list,
-     * never a shell; a timeout); the healer runs exec-host ladder steps with it.
+     * Runs {@code cmd} in {@code dir} as compose itself is run (a {@link BoundedProcess} with DOCKER_HOST
+     * set to medic's daemon); the healer runs exec-host ladder steps with it.
      */
     public Result exec(List<String> cmd, Path dir, Duration limit) {
-        long start = System.nanoTime();
-        Path out = null;
-        try {
-            out = Files.createTempFile("medic-compose", ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("DOCKER_HOST", dockerHost);
-            Process p = pb.start();
-            boolean finished = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-            String output = tail(out);
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            return new Result(cmd, finished ? p.exitValue() : -1, !finished,
-                    finished ? output : output + "\n(timed out after " + limit.toSeconds() + "s)", took);
-        } catch (IOException e) {
-            return new Result(cmd, -1, false, "could not run " + String.join(" ", cmd) + ": " + e.getMessage(),
-                    Duration.ofNanos(System.nanoTime() - start));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(cmd, -1, false, "interrupted", Duration.ofNanos(System.nanoTime() - start));
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException e) {
-                    // A leftover temp log is harmless; the result already holds the output.
-                }
-            }
-        }
+        BoundedProcess.Result r = BoundedProcess.run(cmd, dir, Map.of("DOCKER_HOST", dockerHost), limit);
+        return new Result(r.command(), r.exitCode(), r.timedOut(), r.output(), r.took());
     }
 
-    private static String tail(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        String s = new String(bytes, StandardCharsets.UTF_8).strip();
-        return s.length() > MAX_OUTPUT ? "..." + s.substring(s.length() - MAX_OUTPUT) : s;
-    }
 }

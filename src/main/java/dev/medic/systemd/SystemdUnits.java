@@ -1,19 +1,17 @@
 package dev.medic.systemd;
 
+import dev.medic.process.BoundedProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The host's systemd through {@code systemctl}: a unit's state, and restarting it. Each call is a
- * process with a list of arguments (never a shell) and a timeout. Thread-safe.
+ * {@link BoundedProcess}. Thread-safe.
  */
 public final class SystemdUnits {
     private final String systemctl;
@@ -68,29 +66,7 @@ public final class SystemdUnits {
         List<String> cmd = new ArrayList<>();
         cmd.add(systemctl);
         cmd.addAll(args);
-        Path out = null;
-        try {
-            out = Files.createTempFile("medic-systemctl", ".out");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return new Result(-1, e.getMessage() == null ? e.toString() : e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException e) {
-                    // a leftover temp file is harmless
-                }
-            }
-        }
+        BoundedProcess.Result r = BoundedProcess.run(cmd, Path.of("/"), Map.of(), timeout);
+        return r.timedOut() ? new Result(-1, "") : new Result(r.exitCode(), r.output());
     }
 }

@@ -6,17 +6,12 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.Credentials;
@@ -93,7 +88,7 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
             int code = response.code();
             boolean needsBody = spec.expectBody().isPresent() || spec.expectJson().isPresent();
             String body = needsBody ? response.peekBody(MAX_BODY).string() : "";
-            long ms = elapsedMs(start);
+            long ms = Sockets.elapsedMs(start);
             if (!spec.expectStatus().contains(code)) {
                 return CheckResult.fail("http " + code + " (expected " + statuses(spec) + ") in " + ms + " ms");
             }
@@ -162,14 +157,8 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
                 .connectTimeout(key.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(key.timeout().toMillis(), TimeUnit.MILLISECONDS);
         if (!key.tlsVerify()) {
-            X509TrustManager trustAll = new TrustAllManager();
-            try {
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {trustAll}, new SecureRandom());
-                b.sslSocketFactory(context.getSocketFactory(), trustAll).hostnameVerifier((host, session) -> true);
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("TLS is not available in this JVM", e);
-            }
+            b.sslSocketFactory(TrustAnyCertificate.context().getSocketFactory(), TrustAnyCertificate.INSTANCE)
+                    .hostnameVerifier((host, session) -> true);
         }
         return b.build();
     }
@@ -184,25 +173,4 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
         return oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine;
     }
 
-    private static long elapsedMs(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    /** Accepts any certificate: only for probes that explicitly set {@code tls-verify = false}. */
-    private static final class TrustAllManager implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            // Deliberately trusting: the operator opted out of verification for this probe.
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            // Deliberately trusting: the operator opted out of verification for this probe.
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
 }

@@ -4,8 +4,6 @@ import dev.medic.config.TlsExpiryProbeSpec;
 import dev.medic.core.CheckResult;
 import java.io.IOException;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -17,8 +15,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * {@code tls-expiry}: a TLS handshake with the address (SNI set to {@code server-name}, or the host
@@ -32,12 +28,7 @@ public final class TlsExpiryProbe implements Probe<TlsExpiryProbeSpec> {
 
     public TlsExpiryProbe(Clock clock) {
         this.clock = clock;
-        try {
-            context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new AcceptAnyChain()}, new SecureRandom());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available in this JVM", e);
-        }
+        this.context = TrustAnyCertificate.context();
     }
 
     @Override
@@ -89,21 +80,4 @@ public final class TlsExpiryProbe implements Probe<TlsExpiryProbeSpec> {
         }
     }
 
-    /** Takes any chain: this probe reads the expiry, it does not judge trust. */
-    private static final class AcceptAnyChain implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            // never a server here
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            // Deliberately accepting: an untrusted certificate still has an expiry to report.
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
-    }
 }

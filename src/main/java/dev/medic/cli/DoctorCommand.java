@@ -3,17 +3,15 @@ package dev.medic.cli;
 import dev.medic.config.ConfigLoader;
 import dev.medic.config.ConfigProblem;
 import dev.medic.config.ConfigRejectedException;
-import dev.medic.config.ContainerTarget;
 import dev.medic.config.LabelTarget;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.ProbeSpec;
-import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
-import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ComposeRunner;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.DockerJavaRuntime;
 import dev.medic.docker.DockerUnavailableException;
+import dev.medic.engine.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -161,8 +159,10 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             if (!ct.running()) {
                 continue;
             }
-            Optional<String> target = configuredTarget(c, ct);
-            Optional<String> label = c.discovery().enabled() ? discoveryLabel(c, ct) : Optional.empty();
+            Optional<String> target = Engine.configuredTargetOf(c, ct.name(), ct.id(), ct.labels())
+                    .map(TargetSpec::name);
+            Optional<String> label = c.discovery().enabled() ? Engine.discoveryLabelOf(c, ct.labels())
+                    : Optional.empty();
             if (target.isPresent()) {
                 ok("container " + ct.name() + ": watched as target " + target.get());
             } else if (label.isPresent()) {
@@ -180,22 +180,4 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
         return c.labels().keySet().stream().anyMatch(k -> k.startsWith("medic."));
     }
 
-    private static Optional<String> configuredTarget(MedicConfig c, ContainerInfo ct) {
-        for (TargetSpec t : c.targets()) {
-            if (t instanceof ContainerTarget x && (x.container().equals(ct.name()) || ct.id().startsWith(x.container()))) {
-                return Optional.of(t.name());
-            }
-            if (t instanceof ServiceTarget s && s.composeProject().equals(ct.labels().get(ComposeProject.PROJECT_LABEL))
-                    && s.service().equals(ct.labels().get(ComposeProject.SERVICE_LABEL))) {
-                return Optional.of(t.name());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<String> discoveryLabel(MedicConfig c, ContainerInfo ct) {
-        return c.discovery().labels().entrySet().stream()
-                .filter(l -> l.getValue().equals(ct.labels().get(l.getKey())))
-                .map(l -> l.getKey() + "=" + l.getValue()).findFirst();
-    }
 }

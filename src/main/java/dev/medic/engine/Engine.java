@@ -458,8 +458,14 @@ public final class Engine implements AutoCloseable {
     // ---- discovery --------------------------------------------------------------------------------
 
     private boolean matchesDiscovery(Map<String, String> labels) {
-        return config.discovery().labels().entrySet().stream()
-                .anyMatch(l -> l.getValue().equals(labels.get(l.getKey())));
+        return discoveryLabelOf(config, labels).isPresent();
+    }
+
+    /** The discovery label ("key=value") of {@code c} that a container with {@code labels} carries, if any. */
+    public static Optional<String> discoveryLabelOf(MedicConfig c, Map<String, String> labels) {
+        return c.discovery().labels().entrySet().stream()
+                .filter(l -> l.getValue().equals(labels.get(l.getKey())))
+                .map(l -> l.getKey() + "=" + l.getValue()).findFirst();
     }
 
     private void discoverSafely() {
@@ -511,17 +517,26 @@ public final class Engine implements AutoCloseable {
     }
 
     private boolean coveredByConfig(String name, String id, Map<String, String> labels) {
-        for (TargetSpec spec : config.targets()) {
+        return configuredTargetOf(config, name, id, labels).isPresent();
+    }
+
+    /**
+     * The configured target that watches the container with this name, id and labels: a container
+     * target naming it (or a prefix of its id), or a service target of its compose project and service.
+     */
+    public static Optional<TargetSpec> configuredTargetOf(MedicConfig c, String name, String id,
+                                                         Map<String, String> labels) {
+        for (TargetSpec spec : c.targets()) {
             if (spec instanceof ContainerTarget ct && (ct.container().equals(name) || id.startsWith(ct.container()))) {
-                return true;
+                return Optional.of(spec);
             }
             if (spec instanceof ServiceTarget st
                     && st.composeProject().equals(labels.get(ComposeProject.PROJECT_LABEL))
                     && st.service().equals(labels.get(ComposeProject.SERVICE_LABEL))) {
-                return true;
+                return Optional.of(spec);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     // ---- projects ---------------------------------------------------------------------------------

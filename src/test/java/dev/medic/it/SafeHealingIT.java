@@ -24,6 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class SafeHealingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Timings that fit a test: a check every 2 s (1 s while failing), 1 s to start, 1 s to stop. */
+    private static final String QUICK = """
+            interval = 2s
+            retry-interval = 1s
+            timeout = 1s
+            start-period = 1s
+            docker.stop-timeout = 1s
+            """;
 
     /** Plain containers (no compose) named with a unique prefix; removed on close. */
     private static final class Containers implements AutoCloseable {
@@ -114,12 +122,7 @@ class SafeHealingIT {
     void dockerStopIsRespectedUntilDockerStart() throws Exception {
         try (Containers c = new Containers()) {
             String name = c.run("stopped", "sleep", "100000");
-            try (MedicUnderTest medic = MedicUnderTest.start("""
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 1s
-                    docker.stop-timeout = 1s
+            try (MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                     targets.app { container = "%s" }
                     """.formatted(name))) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("app").phase() == Phase.HEALTHY);
@@ -145,12 +148,7 @@ class SafeHealingIT {
     @Test
     void composeStopAndComposeDownOfAProjectAreRespectedUntilItIsUpAgain() throws Exception {
         try (ComposeApp app = ComposeApp.up("");
-             MedicUnderTest medic = MedicUnderTest.start("""
-                     interval = 2s
-                     retry-interval = 1s
-                     timeout = 1s
-                     start-period = 1s
-                     docker.stop-timeout = 1s
+             MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                      targets.worker { service { project = %s, name = worker } }
                      """.formatted(app.project) + watchApi(app))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("api").phase() == Phase.HEALTHY
@@ -184,17 +182,12 @@ class SafeHealingIT {
         try (Containers c = new Containers()) {
             String name = c.run("loop", "sh", "-c", "sleep 1; exit 3");
             Instant since = Instant.now();
-            try (MedicUnderTest medic = MedicUnderTest.start("""
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 1s
+            try (MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                     failure-threshold = 1
                     escalation = [ { action = restart-container, attempts = 3 } ]
                     give-up-cooldown = 5s
                     backoff { initial = 1s, max = 4s }
                     max-actions { count = 5, per = 10m }
-                    docker.stop-timeout = 1s
                     targets.loop { container = "%s" }
                     """.formatted(name))) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> medic.events.of(EventType.GAVE_UP, "loop").stream()
@@ -261,12 +254,7 @@ class SafeHealingIT {
                 targets.append("targets.c").append(i).append(" { container = \"")
                         .append(c.run("c" + i, "sleep", "100000")).append("\" }\n");
             }
-            try (MedicUnderTest medic = MedicUnderTest.start("""
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 1s
-                    docker.stop-timeout = 1s
+            try (MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                     host-budget { count = 5, per = 10m }
                     """ + targets)) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> medic.daemon.engine().snapshot().stream()
@@ -291,12 +279,7 @@ class SafeHealingIT {
     void aPausedTargetIsNotHealedUntilThePauseRunsOut() throws Exception {
         try (Containers c = new Containers()) {
             String name = c.run("paused", "sleep", "100000");
-            try (MedicUnderTest medic = MedicUnderTest.start("""
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 1s
-                    docker.stop-timeout = 1s
+            try (MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                     targets.app { container = "%s" }
                     """.formatted(name))) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("app").phase() == Phase.HEALTHY);
@@ -320,14 +303,9 @@ class SafeHealingIT {
     void dryRunLogsTheDecisionsAndChangesNothing() throws Exception {
         try (Containers c = new Containers()) {
             String name = c.run("dry", "sleep", "100000");
-            try (MedicUnderTest medic = MedicUnderTest.start("""
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 1s
+            try (MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                     dry-run = true
                     backoff.initial = 0s
-                    docker.stop-timeout = 1s
                     targets.app { container = "%s" }
                     """.formatted(name))) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("app").phase() == Phase.HEALTHY);

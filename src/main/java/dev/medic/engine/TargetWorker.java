@@ -225,32 +225,31 @@ public final class TargetWorker {
 
     /** Maintenance until {@code until} ({@link TargetState#PAUSED_FOREVER} until resumed), asked by an operator. */
     public void pause(Instant until) {
-        synchronized (tickLock) {
-            apply(machine.onPause(state, until, "api", clock.instant()));
-        }
+        decideBetweenChecks(now -> machine.onPause(state, until, "api", now));
         checkNow();
     }
 
     /** Ends a pause early; a target that is not paused is left as it is. */
     public void resume() {
-        synchronized (tickLock) {
-            apply(machine.onResume(state, "resumed by the operator", clock.instant()));
-        }
+        decideBetweenChecks(now -> machine.onResume(state, "resumed by the operator", now));
         checkNow();
     }
 
     /** The stop taken for an operator's came from dockerd shutting down: watch the container again. */
     void stopWasTheDaemon() {
+        decideBetweenChecks(now -> machine.onStopWasTheDaemon(state, now));
+    }
+
+    /** Applies a decision taken outside a check (pause, resume, a stop), never in the middle of one. */
+    private void decideBetweenChecks(Function<Instant, Decision> decide) {
         synchronized (tickLock) {
-            apply(machine.onStopWasTheDaemon(state, clock.instant()));
+            apply(decide.apply(clock.instant()));
         }
     }
 
     /** An operator stopped or removed the container through Docker (not medic). */
     void operatorStopped(String how) {
-        synchronized (tickLock) {
-            apply(machine.onOperatorStopped(state, how, clock.instant()));
-        }
+        decideBetweenChecks(now -> machine.onOperatorStopped(state, how, now));
     }
 
     private Duration heal(HealingAction action, Optional<ContainerInfo> container) {

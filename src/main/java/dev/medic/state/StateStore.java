@@ -87,10 +87,6 @@ public final class StateStore {
         return new StateStore(Optional.empty());
     }
 
-    public Optional<Path> file() {
-        return file;
-    }
-
     /**
      * What the file holds: empty when there is none; when it cannot be read, a warning, the file moved
      * aside as {@code NAME.corrupt-TIMESTAMP}, and empty.

@@ -186,7 +186,7 @@ public final class Engine implements AutoCloseable {
     public synchronized void start() {
         started = true;
         heartbeatMillis.set(clock.millis());
-        scheduler.scheduleWithFixedDelay(this::heartbeat, 0, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, 1, TimeUnit.SECONDS);
         for (TargetWorker w : workers.values()) {
             w.start(scheduler, pool, startJitter());
         }
@@ -218,6 +218,15 @@ public final class Engine implements AutoCloseable {
     private Duration startJitter() {
         long bound = Math.min(MAX_START_JITTER.toMillis(), config.policy().interval().toMillis());
         return Duration.ofMillis(bound <= 0 ? 0 : jitter.nextInt((int) bound));
+    }
+
+    /** The heartbeat with a catch-all: a throw would cancel the schedule for good (no beat, no recovery). */
+    private void heartbeatSafely() {
+        try {
+            heartbeat();
+        } catch (RuntimeException e) {
+            LOG.error("the heartbeat failed inside medic; it runs again in 1 s", e);
+        }
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.medic.engine.Engine;
 import dev.medic.event.EventPublisher;
 import dev.medic.event.EventSink;
 import dev.medic.event.JournalSink;
+import dev.medic.heal.EvidenceCollector;
 import dev.medic.heal.Healer;
 import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.ExecProbe;
@@ -102,7 +103,9 @@ public final class Daemon implements AutoCloseable {
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());
         this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait);
-        this.engine = new Engine(config, runtime, checker, healer, events, clock, scheduler, workerPool, new Random(),
+        HostProbe hostProbe = new HostProbe(Path.of("/proc/meminfo"));
+        EvidenceCollector evidence = new EvidenceCollector(runtime, () -> hostProbe.vitals(Path.of("/")), clock);
+        this.engine = new Engine(config, runtime, checker, healer, evidence, events, clock, scheduler, workerPool, new Random(),
                 store);
     }
 

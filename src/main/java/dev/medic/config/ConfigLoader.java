@@ -52,7 +52,8 @@ public final class ConfigLoader {
             "failure-threshold", "success-threshold", "start-period", "escalation", "give-up-cooldown",
             "max-actions", "backoff");
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
-            Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file"));
+            Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file",
+                    "notify", "heartbeat-url", "heartbeat-every"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
             Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "host",
                     "systemd-unit", "docker-health", "project",
@@ -62,7 +63,7 @@ public final class ConfigLoader {
     private static final Set<String> HTTP_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
             "OPTIONS");
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
-    private static final Set<String> GLOBAL_NOT_YET = Set.of("notify", "heartbeat-url");
+    private static final Set<String> GLOBAL_NOT_YET = Set.of();
     private static final Set<String> TARGET_NOT_YET = Set.of();
     private static final Set<String> HTTP_NOT_YET = Set.of();
 
@@ -226,8 +227,13 @@ public final class ConfigLoader {
             }
         });
         checkDependencies(dependencies, readers);
+        NotifyConfigReader notifyReader = new NotifyConfigReader(System::getenv);
+        NotifySettings notify = notifyReader.read(section(medic, "notify"), readers.keySet());
+        Duration heartbeatEvery = medic.duration("heartbeat-every", false).orElse(Duration.ofMinutes(1));
+        Optional<MedicConfig.Heartbeat> heartbeat = notifyReader.heartbeatUrl(medic)
+                .map(url -> new MedicConfig.Heartbeat(url, heartbeatEvery));
         return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources,
-                hostBudget, dryRun, stateFile, dependencies);
+                hostBudget, dryRun, stateFile, dependencies, notify, heartbeat);
     }
 
     /** A global setting set to null would leave medic without a value that has no other default. */

@@ -20,11 +20,14 @@ import java.util.Optional;
  * @param dryRun decide and log "would ..." but change nothing
  * @param stateFile where state survives medic restarts; empty keeps it in memory only
  * @param dependencies each target's depends-on list, by target name (no cycles, all names known)
+ * @param notifications the channels incidents are told to
+ * @param heartbeat the dead-man ping, if configured
  */
 public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings docker, ComposeSettings compose,
                           DiscoverySettings discovery, Optional<ListenAddress> apiListen, List<TargetSpec> targets,
                           List<String> sources, ActionBudget hostBudget, boolean dryRun, Optional<Path> stateFile,
-                          Map<String, List<String>> dependencies) {
+                          Map<String, List<String>> dependencies, NotifySettings notifications,
+                          Optional<Heartbeat> heartbeat) {
     public MedicConfig {
         targets = List.copyOf(targets);
         sources = List.copyOf(sources);
@@ -61,6 +64,13 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
             labels = Map.copyOf(labels);
         }
     }
+
+    /**
+     * The dead-man switch: a GET of {@code url} after healthy engine cycles, at most once per {@code every},
+     * so that an outside service (healthchecks.io and the like) notices when medic itself is dead.
+     * The URL usually carries a private token: it is never logged.
+     */
+    public record Heartbeat(java.net.URI url, Duration every) { }
 
     /** A loopback (or other) address the local API binds. */
     public record ListenAddress(String host, int port) {

@@ -25,7 +25,9 @@ public enum EventType {
     CONFIG_LOADED(Severity.INFO),
     CONFIG_REJECTED(Severity.ERR),
     STARTED(Severity.INFO),
-    STOPPING(Severity.INFO);
+    STOPPING(Severity.INFO),
+    /** What medic saw just before a heal or give-up (see {@link Evidence}); written right before it. */
+    EVIDENCE(Severity.WARNING);
 
     private final Severity severity;
 

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One thing that happened, as written to the journal:
@@ -11,11 +12,12 @@ import java.util.Objects;
  *
  * @param target the target's name, or null for host-wide events
  * @param fields extra key=value pairs in insertion order
+ * @param evidence what medic saw before acting, on the events that open or escalate an incident
  *
  * Immutable.
  */
 public record MedicEvent(EventType type, Severity severity, String target, Map<String, String> fields,
-                         String message, Instant at) {
+                         String message, Instant at, Optional<Evidence> evidence) {
 
     public MedicEvent {
         Objects.requireNonNull(type, "type");
@@ -23,6 +25,17 @@ public record MedicEvent(EventType type, Severity severity, String target, Map<S
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(at, "at");
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        Objects.requireNonNull(evidence, "evidence");
+    }
+
+    public MedicEvent(EventType type, Severity severity, String target, Map<String, String> fields, String message,
+                      Instant at) {
+        this(type, severity, target, fields, message, at, Optional.empty());
+    }
+
+    /** This event with {@code evidence} attached. */
+    public MedicEvent withEvidence(Evidence evidence) {
+        return new MedicEvent(type, severity, target, fields, message, at, Optional.of(evidence));
     }
 
     /** Fields from alternating keys and values, kept in that order: {@code fields("a", "1", "b", "2")}. */

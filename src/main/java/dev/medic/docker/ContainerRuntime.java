@@ -33,6 +33,25 @@ public interface ContainerRuntime extends AutoCloseable {
             DockerActionException;
 
     /**
+     * What Docker knows of a container beyond {@link ContainerInfo}, for an incident's evidence.
+     *
+     * @param facts in order: status, exit_code, oom_killed, restarts, error, started_at, finished_at, health
+     * @param healthLog the last HEALTHCHECK results, oldest first, one line each
+     */
+    record Diagnostics(Map<String, String> facts, List<String> healthLog) {
+        public Diagnostics {
+            facts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(facts));
+            healthLog = List.copyOf(healthLog);
+        }
+    }
+
+    /** The container's diagnostics, or empty when Docker says there is no such container. */
+    Optional<Diagnostics> diagnose(String id) throws DockerUnavailableException;
+
+    /** The container's last {@code lines} log lines (stdout and stderr), oldest first, each at most 500 chars. */
+    List<String> logTail(String id, int lines) throws DockerUnavailableException;
+
+    /**
      * Subscribes to container events until the returned handle is closed. {@code onClosed} is called
      * when the stream ends or fails, so that the caller can reconnect.
      */

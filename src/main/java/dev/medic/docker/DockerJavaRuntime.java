@@ -24,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -177,6 +179,80 @@ public final class DockerJavaRuntime implements ContainerRuntime {
             return new ExecResult(Optional.ofNullable(code), out);
         } catch (DockerException e) {
             throw new DockerActionException("exec in " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Diagnostics> diagnose(String id) throws DockerUnavailableException {
+        try {
+            InspectContainerResponse r = call("inspect " + id, limiter, () -> client.inspectContainerCmd(id).exec());
+            InspectContainerResponse.ContainerState state = r.getState();
+            Map<String, String> facts = new LinkedHashMap<>();
+            facts.put("status", nullToEmpty(state.getStatus()));
+            facts.put("exit_code", String.valueOf(state.getExitCodeLong() == null ? 0 : state.getExitCodeLong()));
+            facts.put("oom_killed", String.valueOf(Boolean.TRUE.equals(state.getOOMKilled())));
+            facts.put("restarts", String.valueOf(r.getRestartCount() == null ? 0 : r.getRestartCount()));
+            if (state.getError() != null && !state.getError().isBlank()) {
+                facts.put("error", state.getError());
+            }
+            facts.put("started_at", nullToEmpty(state.getStartedAt()));
+            facts.put("finished_at", nullToEmpty(state.getFinishedAt()));
+            List<String> healthLog = new ArrayList<>();
+            if (state.getHealth() != null) {
+                facts.put("health", nullToEmpty(state.getHealth().getStatus()));
+                facts.put("failing_streak", String.valueOf(state.getHealth().getFailingStreak()));
+                if (state.getHealth().getLog() != null) {
+                    for (HealthStateLog entry : state.getHealth().getLog()) {
+                        healthLog.add(entry.getStart() + " exit=" + entry.getExitCodeLong() + " "
+                                + nullToEmpty(entry.getOutput()).strip().replace('\n', ' '));
+                    }
+                }
+            }
+            return Optional.of(new Diagnostics(facts, healthLog));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (DockerException e) {
+            throw new DockerUnavailableException("inspect " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> logTail(String id, int lines) throws DockerUnavailableException {
+        List<String> out = new ArrayList<>();
+        ResultCallback.Adapter<Frame> collect = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                if (frame.getPayload() == null) {
+                    return;
+                }
+                String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
+                synchronized (out) {
+                    for (String line : text.split("\n")) {
+                        if (!line.isBlank() && out.size() < lines * 2) {
+                            out.add(line.length() > 500 ? line.substring(0, 500) + "..." : line.stripTrailing());
+                        }
+                    }
+                }
+            }
+        };
+        try {
+            try (ResultCallback.Adapter<Frame> started = call("logs of " + id, limiter, () -> client.logContainerCmd(id)
+                    .withStdOut(true).withStdErr(true).withTail(lines).exec(collect))) {
+                if (!started.awaitCompletion(callTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.debug("logs of {}: cut after {}", id, callTimeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException e) {
+                LOG.debug("logs of {}: {}", id, e.toString());
+            }
+        } catch (NotFoundException e) {
+            return List.of();
+        } catch (DockerException e) {
+            throw new DockerUnavailableException("logs of " + id + ": " + e.getMessage(), e);
+        }
+        synchronized (out) {
+            return List.copyOf(out.subList(Math.max(0, out.size() - lines), out.size()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.medic.engine;
 import dev.medic.config.ContainerTarget;
 import dev.medic.config.LabelTarget;
 import dev.medic.core.Decision;
+import dev.medic.core.Evidence;
 import dev.medic.core.Phase;
 import dev.medic.core.TargetState;
 import dev.medic.config.MedicConfig;
@@ -14,6 +15,7 @@ import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerUnavailableException;
 import dev.medic.event.EventPublisher;
+import dev.medic.heal.EvidenceCollector;
 import dev.medic.heal.Healer;
 import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
@@ -84,11 +86,14 @@ public final class Engine implements AutoCloseable {
     private AutoCloseable stream;
     private Duration streamBackoff = Duration.ofSeconds(1);
     private volatile boolean closing;
+    private final EvidenceCollector evidence;
+    private final AtomicLong streamReconnects = new AtomicLong();
 
     public Engine(MedicConfig config, ContainerRuntime runtime, TargetChecker checker, Healer healer,
-                  EventPublisher events, Clock clock, ScheduledExecutorService scheduler, ExecutorService pool,
-                  Random jitter, StateStore store) {
+                  EvidenceCollector evidence, EventPublisher events, Clock clock, ScheduledExecutorService scheduler,
+                  ExecutorService pool, Random jitter, StateStore store) {
         this.config = config;
+        this.evidence = evidence;
         this.runtime = runtime;
         this.checker = checker;
         this.healer = healer;
@@ -145,6 +150,11 @@ public final class Engine implements AutoCloseable {
         @Override
         public void projectRestarted(String project, TargetWorker by) {
             onProjectRestarted(project, by);
+        }
+
+        @Override
+        public Evidence evidence(String checkDetail, Optional<ContainerInfo> container) {
+            return evidence.collect(checkDetail, container);
         }
     }
 
@@ -283,6 +293,11 @@ public final class Engine implements AutoCloseable {
      */
     public void addHeartbeatListener(Consumer<List<TargetStatus>> listener) {
         heartbeatListeners.add(listener);
+    }
+
+    /** How many times the Docker event stream has been reconnected since start. */
+    public long streamReconnects() {
+        return streamReconnects.get();
     }
 
     /** Whether the scheduling loop has run within {@code bound}: the answer of {@code /healthz}. */
@@ -432,6 +447,7 @@ public final class Engine implements AutoCloseable {
                 cause == null ? "closed" : cause.toString(), wait.toSeconds());
         try {
             scheduler.schedule(() -> {
+                streamReconnects.incrementAndGet();
                 subscribe();
                 // Events may have been missed while the stream was down: look at every container target again.
                 workers.values().stream().filter(w -> w.spec().hasContainer()).forEach(TargetWorker::checkNow);

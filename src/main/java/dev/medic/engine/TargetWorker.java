@@ -8,6 +8,7 @@ import dev.medic.core.Conditions;
 import dev.medic.core.EventType;
 import dev.medic.core.MedicEvent;
 import dev.medic.core.Decision;
+import dev.medic.core.Evidence;
 import dev.medic.core.HealingAction;
 import dev.medic.core.HealingActionKind;
 import dev.medic.core.HealthStateMachine;
@@ -89,6 +90,9 @@ public final class TargetWorker {
 
         /** This worker's action restarted a whole compose project, so its other targets can wait. */
         void projectRestarted(String project, TargetWorker by);
+
+        /** What medic sees of the target's container and the host now, before it acts. */
+        Evidence evidence(String checkDetail, Optional<ContainerInfo> container);
     }
 
     /** The label that pauses a container's target for as long as the container carries it. */
@@ -203,11 +207,31 @@ public final class TargetWorker {
         TargetState before = state;
         Decision decision = context.gate(now, suspended -> machine.onCheck(before, check.result(), now,
                 new Conditions(dependency, suspended)));
+        if (decision.action().isPresent() || decision.events().stream().anyMatch(e -> e.type() == EventType.GAVE_UP)) {
+            decision = withEvidence(decision, context.evidence(check.result().detail(), check.container()));
+        }
         Duration next = apply(decision);
         if (decision.action().isPresent()) {
             next = heal(decision.action().get(), check.container());
         }
         return next;
+    }
+
+    /**
+     * The decision with {@code evidence} attached to the events that open or escalate an incident, each
+     * preceded by an {@code evidence} journal line (bounded) saying what medic saw.
+     */
+    private Decision withEvidence(Decision decision, Evidence evidence) {
+        List<MedicEvent> events = new ArrayList<>();
+        for (MedicEvent e : decision.events()) {
+            if (e.type() == EventType.HEAL_STARTED || e.type() == EventType.GAVE_UP) {
+                events.add(EvidenceLine.of(spec.name(), evidence));
+                events.add(e.withEvidence(evidence));
+            } else {
+                events.add(e);
+            }
+        }
+        return new Decision(decision.next(), decision.action(), events, decision.nextCheckIn());
     }
 
     /** A container labelled medic.pause=true pauses its target for as long as it carries the label. */
@@ -291,7 +315,7 @@ public final class TargetWorker {
         String message = e.type() == EventType.HEAL_STARTED
                 ? "would " + e.fields().get("action") + " (dry-run, nothing is changed): " + e.message()
                 : e.message();
-        return new MedicEvent(e.type(), e.severity(), e.target(), fields, message, e.at());
+        return new MedicEvent(e.type(), e.severity(), e.target(), fields, message, e.at(), e.evidence());
     }
 
     private void publishStatus() {

@@ -40,10 +40,7 @@ public final class HostProbe implements Probe<HostProbeSpec> {
         if (spec.disk().isPresent()) {
             HostProbeSpec.Disk disk = spec.disk().get();
             try {
-                FileStore store = Files.getFileStore(disk.path());
-                long total = store.getTotalSpace();
-                long used = total - store.getUsableSpace();
-                int percent = total == 0 ? 0 : (int) Math.round(100.0 * used / total);
+                int percent = diskUsedPercent(disk.path());
                 String figure = "disk " + disk.path() + " " + percent + "% used (max " + disk.maxUsed() + "%)";
                 if (percent > disk.maxUsed()) {
                     return CheckResult.fail(figure);
@@ -61,8 +58,7 @@ public final class HostProbe implements Probe<HostProbeSpec> {
                 return CheckResult.unknown("memory: cannot read " + meminfo + " (" + e.getMessage() + ")");
             }
             if (spec.memoryMinAvailable().isPresent()) {
-                long total = kb.getOrDefault("MemTotal", 0L);
-                int available = total == 0 ? 100 : (int) Math.round(100.0 * kb.getOrDefault("MemAvailable", 0L) / total);
+                int available = memoryAvailablePercent(kb);
                 String figure = "memory " + available + "% available (min " + spec.memoryMinAvailable().get() + "%)";
                 if (available < spec.memoryMinAvailable().get()) {
                     return CheckResult.fail(figure);
@@ -70,9 +66,8 @@ public final class HostProbe implements Probe<HostProbeSpec> {
                 figures.add(figure);
             }
             if (spec.swapMaxUsed().isPresent()) {
-                long total = kb.getOrDefault("SwapTotal", 0L);
-                int used = total == 0 ? 0 : (int) Math.round(100.0 * (total - kb.getOrDefault("SwapFree", 0L)) / total);
-                String figure = total == 0 ? "swap none" : "swap " + used + "% used (max " + spec.swapMaxUsed().get() + "%)";
+                int used = swapUsedPercent(kb);
+                String figure = kb.getOrDefault("SwapTotal", 0L) == 0 ? "swap none" : "swap " + used + "% used (max " + spec.swapMaxUsed().get() + "%)";
                 if (used > spec.swapMaxUsed().get()) {
                     return CheckResult.fail(figure);
                 }
@@ -80,6 +75,44 @@ public final class HostProbe implements Probe<HostProbeSpec> {
             }
         }
         return CheckResult.pass(String.join("; ", figures));
+    }
+
+    /**
+     * The host's vital figures now, for an incident's evidence: disk use of the filesystem holding
+     * {@code disk}, available memory and swap use. A figure that cannot be read is left out.
+     */
+    public Map<String, String> vitals(Path disk) {
+        Map<String, String> figures = new java.util.LinkedHashMap<>();
+        try {
+            figures.put("disk_used", diskUsedPercent(disk) + "%");
+        } catch (IOException e) {
+            figures.put("disk_used", "unknown");
+        }
+        try {
+            Map<String, Long> kb = readMeminfo();
+            figures.put("memory_available", memoryAvailablePercent(kb) + "%");
+            figures.put("swap_used", kb.getOrDefault("SwapTotal", 0L) == 0 ? "none" : swapUsedPercent(kb) + "%");
+        } catch (IOException e) {
+            figures.put("memory_available", "unknown");
+        }
+        return figures;
+    }
+
+    private static int diskUsedPercent(Path path) throws IOException {
+        FileStore store = Files.getFileStore(path);
+        long total = store.getTotalSpace();
+        long used = total - store.getUsableSpace();
+        return total == 0 ? 0 : (int) Math.round(100.0 * used / total);
+    }
+
+    private static int memoryAvailablePercent(Map<String, Long> kb) {
+        long total = kb.getOrDefault("MemTotal", 0L);
+        return total == 0 ? 100 : (int) Math.round(100.0 * kb.getOrDefault("MemAvailable", 0L) / total);
+    }
+
+    private static int swapUsedPercent(Map<String, Long> kb) {
+        long total = kb.getOrDefault("SwapTotal", 0L);
+        return total == 0 ? 0 : (int) Math.round(100.0 * (total - kb.getOrDefault("SwapFree", 0L)) / total);
     }
 
     private Map<String, Long> readMeminfo() throws IOException {

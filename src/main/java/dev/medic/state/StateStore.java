@@ -5,13 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medic.core.Phase;
 import dev.medic.core.TargetState;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,29 +127,13 @@ public final class StateStore {
             return true;
         }
         Path f = file.get();
-        Path tmp = f.resolveSibling("." + f.getFileName() + ".tmp");
         try {
             Map<String, TargetJson> targets = new TreeMap<>();
             snapshot.targets().forEach((name, state) -> targets.put(name, TargetJson.of(state)));
             byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new FileJson(FORMAT,
                     Instant.now().toString(), snapshot.hostActions().stream().map(Instant::toString).toList(),
                     targets));
-            Path dir = f.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true);
-            }
-            try {
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(dir);
+            AtomicFiles.write(f, bytes);
             if (unwritableReported) {
                 LOG.info("the state file {} is writable again", f);
                 unwritableReported = false;
@@ -165,21 +145,7 @@ public final class StateStore {
                 LOG.warn("cannot write the state file {} ({}); medic goes on with its state in memory", f,
                         e.toString());
             }
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the directory itself is not writable; nothing was left behind
-            }
             return false;
-        }
-    }
-
-    private static void syncDirectory(Path dir) {
-        // The rename is durable only once the directory entry is; not every filesystem lets a directory be opened.
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot fsync {}: {}", dir, e.toString());
         }
     }
 

@@ -53,7 +53,8 @@ class ApiServerTest {
         EventPublisher events = new EventPublisher(List.of());
         Engine engine = new Engine(config, docker, new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of())), new Healer(docker, locator, new ComposeRunner(List.of("false"),
-                Duration.ofSeconds(1), "unix:///x"), Duration.ZERO, Duration.ofSeconds(1)), events, Clock.systemUTC(),
+                Duration.ofSeconds(1), "unix:///x"), Duration.ZERO, Duration.ofSeconds(1)),
+                new dev.medic.heal.EvidenceCollector(docker, java.util.Map::of, Clock.systemUTC()), events, Clock.systemUTC(),
                 scheduler, pool, new Random(1), dev.medic.state.StateStore.inMemory());
         DockerReachability reachability = new DockerReachability(events, Clock.systemUTC());
         reachability.accept(true);

@@ -65,7 +65,9 @@ class EngineTest {
         Files.setPosixFilePermissions(compose, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         healer = new Healer(docker, locator, new ComposeRunner(List.of(compose.toString()), Duration.ofSeconds(5),
                 "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
-        engine = new Engine(c, docker, checker, healer, new EventPublisher(List.of()), clock, scheduler,
+        engine = new Engine(c, docker, checker, healer,
+                new dev.medic.heal.EvidenceCollector(docker, () -> java.util.Map.of("disk_used", "42%"), clock),
+                new EventPublisher(List.of()), clock, scheduler,
                 pool, new Random(1), dev.medic.state.StateStore.inMemory());
         return engine;
     }

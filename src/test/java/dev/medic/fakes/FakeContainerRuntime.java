@@ -98,6 +98,25 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         restarted.add(id);
     }
 
+    /** Log lines the fake's containers "wrote", by id. */
+    public final Map<String, List<String>> logs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public Optional<Diagnostics> diagnose(String id) throws DockerUnavailableException {
+        checkReachable();
+        return containers.values().stream().filter(c -> c.id().equals(id)).findFirst()
+                .map(c -> new Diagnostics(Map.of("status", c.status(), "exit_code", Long.toString(c.exitCode()),
+                        "oom_killed", Boolean.toString(c.oomKilled()), "restarts", "0"),
+                        c.lastHealthOutput().isEmpty() ? List.of() : List.of(c.lastHealthOutput())));
+    }
+
+    @Override
+    public List<String> logTail(String id, int lines) throws DockerUnavailableException {
+        checkReachable();
+        List<String> all = logs.getOrDefault(id, List.of());
+        return all.subList(Math.max(0, all.size() - lines), all.size());
+    }
+
     @Override
     public ExecResult exec(String id, List<String> command, Duration timeout) {
         throw new UnsupportedOperationException("the engine tests run no exec probes");

@@ -15,6 +15,7 @@ import dev.medic.event.EventSink;
 import dev.medic.event.JournalSink;
 import dev.medic.heal.EvidenceCollector;
 import dev.medic.heal.Healer;
+import dev.medic.notify.Notifications;
 import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.ExecProbe;
 import dev.medic.probe.HostProbe;
@@ -69,6 +70,7 @@ public final class Daemon implements AutoCloseable {
     private final TargetChecker checker;
     private final Healer healer;
     private final Engine engine;
+    private final Notifications notifications;
     private ApiServer api;
     private Instant startedAt;
 
@@ -82,8 +84,12 @@ public final class Daemon implements AutoCloseable {
         this.startConfig = config;
         this.config = config;
         this.clock = clock;
+        this.http = new OkHttpClient();
+        this.notifications = Notifications.create(config.notifications(), stateDirectory(config), http,
+                this::isHealable, Notifications.hostName());
         List<EventSink> sinks = new ArrayList<>();
         sinks.add(new JournalSink());
+        sinks.add(notifications);
         sinks.addAll(extraSinks);
         this.events = new EventPublisher(sinks);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("medic-scheduler"));
@@ -93,7 +99,6 @@ public final class Daemon implements AutoCloseable {
         this.reachability = new DockerReachability(events, clock);
         this.runtime = new DockerJavaRuntime(config.docker().host(), config.docker().timeout(), dockerCalls,
                 reachability);
-        this.http = new OkHttpClient();
         ContainerLocator locator = new ContainerLocator(runtime);
         this.checker = new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
@@ -118,6 +123,8 @@ public final class Daemon implements AutoCloseable {
                     MedicVersion.get(), startedAt, apiThreads);
             api.start();
         }
+        notifications.start();
+        engine.addHeartbeatListener(statuses -> notifications.onTime(clock.instant()));
         engine.start();
         events.publish(MedicEvent.of(EventType.STARTED, null, MedicEvent.fields("version", MedicVersion.get(),
                 "targets", Integer.toString(config.targets().size()),
@@ -140,6 +147,9 @@ public final class Daemon implements AutoCloseable {
         if (!startConfig.apiListen().equals(next.apiListen())) {
             needRestart.add("api.listen");
         }
+        if (!startConfig.notifications().equals(next.notifications())) {
+            needRestart.add("notify");
+        }
         Engine.ReloadSummary summary = engine.reload(next);
         config = next;
         Map<String, String> fields = configFields(next);
@@ -161,6 +171,25 @@ public final class Daemon implements AutoCloseable {
     static Map<String, String> configFields(MedicConfig c) {
         return MedicEvent.fields("targets", Integer.toString(c.targets().size()),
                 "files", c.sources().isEmpty() ? "(embedded defaults)" : String.join(",", c.sources()));
+    }
+
+    /** Where medic keeps what must survive it (state, spool, history): the state file's directory. */
+    public static Optional<Path> stateDirectory(MedicConfig c) {
+        return c.stateFile().map(f -> f.toAbsolutePath().getParent());
+    }
+
+    /** Whether medic heals the target at all; unknown names (a discovered target being added) count as healable. */
+    private boolean isHealable(String target) {
+        Engine e = engine;
+        if (e == null) {
+            return true;
+        }
+        return e.workers().stream().filter(w -> w.name().equals(target)).findFirst()
+                .map(w -> w.spec().policy().healable()).orElse(true);
+    }
+
+    public Notifications notifications() {
+        return notifications;
     }
 
     public Engine engine() {
@@ -205,6 +234,7 @@ public final class Daemon implements AutoCloseable {
             workerPool.shutdownNow();
         }
         apiThreads.shutdownNow();
+        notifications.close();
         dockerCalls.shutdownNow();
         runtime.close();
         http.dispatcher().executorService().shutdown();

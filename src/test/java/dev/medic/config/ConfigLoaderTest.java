@@ -1,5 +1,9 @@
 package dev.medic.config;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.medic.core.Severity;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,7 +66,14 @@ class ConfigLoaderTest {
         medic {\\n  discovery.labels = ["medic.enable"]\\n}                          | F:2: medic.discovery.labels: expected key=value, got "medic.enable" | bad discovery label
         medic {\\n  docker.host = "/var/run/docker.sock"\\n}                         | F:2: medic.docker.host: expected unix:///path or tcp://host:port, got "/var/run/docker.sock" | bad docker host
         medic {\\n  compose.command = "docker compose"\\n}                           | F:2: medic.compose.command: give the command as a list, e.g. ["docker", "compose"], not one string | compose command as string
-        medic {\\n  heartbeat-url = "http://127.0.0.1:1/"\\n}                      | F:2: medic.heartbeat-url: not supported by this version of medic yet | contract key from a later version
+        medic {\\n  heartbeat-url = "ping.example.com/uuid"\\n}                    | F:2: medic.heartbeat-url: expected an http:// or https:// URL, got "ping.example.com/uuid" | heartbeat without scheme
+        medic.notify {\\n  telegram { chat-id = "1" }\\n}                              | F:2: medic.notify.telegram: missing bot-token-file (or bot-token-env, the name of an environment variable) | telegram without token
+        medic.notify {\\n  telegram {\\n    bot-token-file = /nonexistent/token\\n    chat-id = "1"\\n  }\\n} | F:3: medic.notify.telegram.bot-token-file: cannot read /nonexistent/token (no such file) | unreadable token file
+        medic.notify {\\n  slack { webhook-url-env = MEDIC_TEST_UNSET_VARIABLE }\\n}  | F:2: medic.notify.slack.webhook-url-env: the environment variable MEDIC_TEST_UNSET_VARIABLE is not set | unset env secret
+        medic.notify {\\n  webhook { url = "http://127.0.0.1:9/x", targets = [nope] }\\n} | F:2: medic.notify.webhook.targets: no target is named "nope" | routing to an unknown target
+        medic.notify {\\n  min-severity = critical\\n}                                  | F:2: medic.notify.min-severity: expected warning or error, got "critical" | bad severity
+        medic.notify {\\n  email { smtp = "mail:587", from = "medic@x", to = [ops] }\\n} | F:2: medic.notify.email.to: expected one or more addresses, e.g. to = ["ops@example.com"] | bad recipient
+        medic.notify {\\n  pager { url = "http://127.0.0.1:9/" }\\n}                  | F:2: medic.notify.pager: unknown key | unknown channel
         medic.targets.api {\\n  container = a\\n  systemd-unit = "nginx.service"\\n} | F:1: medic.targets.api: set only one of container, service and systemd-unit | container and unit
         medic.targets.api {\\n  http { url = "http://127.0.0.1:1/", timeout = 2m }\\n} | F:2: medic.targets.api.http.timeout: timeout 2m must be shorter than interval 1m | probe timeout not below interval
         medic {\\n  docker = "unix:///run/docker.sock"\\n}                          | F:2: medic.docker: expected an object { ... }, got "unix:///run/docker.sock" | section not an object
@@ -423,5 +434,45 @@ class ConfigLoaderTest {
         assertEquals(List.of("F:1: medic.targets.d.escalation[0]: exec-host needs a command, e.g. command ="
                         + " [\"/usr/local/bin/clean-logs\"]"),
                 problemsOf("medic.targets.d { host { swap { max-used = 80% } }, escalation = [ { action = exec-host } ] }"));
+    }
+
+    @Test
+    void readsNotifyChannelsWithSecretsFromFilesAndNeverPrintsThem() throws Exception {
+        Path token = write("telegram.token", "123:secret-token\n");
+        Path headers = write("webhook.headers", "Authorization: Bearer abc\n");
+        Path password = write("smtp.pass", "pw-9\n");
+        MedicConfig c = ConfigLoader.load(List.of(write("medic.conf", String.join("\n",
+                "medic {",
+                "  notify {",
+                "    min-severity = error",
+                "    delivery { attempts = 5, redeliver-every = 30s }",
+                "    telegram { bot-token-file = \"" + token + "\", chat-id = \"-100\", api-url = \"http://127.0.0.1:1/\" }",
+                "    webhook { url = \"http://127.0.0.1:9000/medic\", headers-file = \"" + headers + "\", min-severity = warning, targets = [api] }",
+                "    email { smtp = \"127.0.0.1:2525\", starttls = false, user = medic, password-file = \"" + password + "\",",
+                "            from = \"medic@example.com\", to = \"ops@example.com\" }",
+                "  }",
+                "  heartbeat-url = \"https://hc.example.com/ping/uuid\"",
+                "  targets.api.container = shop_api_1",
+                "}"))));
+
+        NotifySettings n = c.notifications();
+        assertEquals(Severity.ERR, n.minSeverity());
+        assertEquals(5, n.delivery().attempts());
+        assertEquals(Duration.ofSeconds(30), n.delivery().redeliverEvery());
+        NotifySettings.Telegram telegram = (NotifySettings.Telegram) n.channels().get(0);
+        assertEquals("123:secret-token", telegram.botToken().reveal());
+        assertEquals("http://127.0.0.1:1", telegram.apiUrl());
+        assertEquals(Severity.ERR, telegram.routing().minSeverity(), "the notify-wide minimum is the default");
+        NotifySettings.Webhook webhook = (NotifySettings.Webhook) n.channels().get(1);
+        assertEquals(Map.of("Authorization", "Bearer abc"), webhook.headerMap());
+        assertEquals(new NotifySettings.Routing(Severity.WARNING, List.of("api")), webhook.routing());
+        NotifySettings.Email email = (NotifySettings.Email) n.channels().get(2);
+        assertEquals(List.of("ops@example.com"), email.to());
+        assertEquals("pw-9", email.password().orElseThrow().reveal());
+        assertEquals("https://hc.example.com/ping/uuid", c.heartbeat().orElseThrow().url().toString());
+        assertEquals(Duration.ofMinutes(1), c.heartbeat().orElseThrow().every());
+        String printed = c.toString();
+        assertFalse(printed.contains("secret-token") || printed.contains("pw-9") || printed.contains("Bearer abc"),
+                printed);
     }
 }

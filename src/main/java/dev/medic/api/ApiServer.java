@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.medic.engine.DockerReachability;
 import dev.medic.engine.Engine;
+import dev.medic.event.HistoryLog;
+import dev.medic.metrics.MedicMetrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -25,12 +27,15 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * The local HTTP API: {@code GET /status} (JSON), {@code GET /healthz} (200 while the scheduling
- * loop is alive, else 503), and {@code POST /targets/NAME/pause?for=30m} and {@code .../resume}. Built on the JDK's HTTP server; binds loopback by default.
+ * loop is alive, else 503), {@code GET /metrics} (Prometheus text), {@code GET /history} (JSON lines),
+ * {@code GET /targets/NAME/explain}, and {@code POST /targets/NAME/pause?for=30m} and {@code .../resume}.
+ * Built on the JDK's HTTP server; binds loopback by default.
  * Thread-safe; handlers only read engine snapshots.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Duration ALIVE_BOUND = Duration.ofSeconds(10);
     private static final Pattern TARGET_ACTION = Pattern.compile("/targets/([^/]+)/(pause|resume)");
+    private static final Pattern TARGET_EXPLAIN = Pattern.compile("/targets/([^/]+)/explain");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
 
     private final HttpServer server;
@@ -39,10 +44,15 @@ public final class ApiServer implements AutoCloseable {
     private final String version;
     private final Instant startedAt;
     private final ObjectMapper json = new ObjectMapper();
+    private final MedicMetrics metrics;
+    private final HistoryLog history;
 
-    public ApiServer(InetSocketAddress listen, Engine engine, DockerReachability docker, String version,
-                     Instant startedAt, ExecutorService executor) throws IOException {
+    public ApiServer(InetSocketAddress listen, Engine engine, DockerReachability docker, MedicMetrics metrics,
+                     HistoryLog history, String version, Instant startedAt, ExecutorService executor)
+            throws IOException {
         this.engine = engine;
+        this.metrics = metrics;
+        this.history = history;
         this.docker = docker;
         this.version = version;
         this.startedAt = startedAt;
@@ -76,6 +86,17 @@ public final class ApiServer implements AutoCloseable {
                 send(exchange, 405, "text/plain", "method not allowed\n");
                 return;
             }
+            Matcher explain = TARGET_EXPLAIN.matcher(path);
+            if (explain.matches()) {
+                String name = URLDecoder.decode(explain.group(1), StandardCharsets.UTF_8);
+                Optional<java.util.List<String>> lines = engine.explain(name);
+                if (lines.isEmpty()) {
+                    sendJson(exchange, 404, Map.of("error", "unknown target " + name));
+                } else {
+                    sendJson(exchange, 200, Map.of("target", name, "lines", lines.get()));
+                }
+                return;
+            }
             switch (path) {
                 case "/status" -> {
                     StatusDocument doc = StatusDocument.of(version, startedAt, engine.config().dryRun(),
@@ -86,8 +107,46 @@ public final class ApiServer implements AutoCloseable {
                     boolean alive = engine.isAlive(ALIVE_BOUND);
                     send(exchange, alive ? 200 : 503, "text/plain", alive ? "ok\n" : "scheduling loop stalled\n");
                 }
+                case "/metrics" -> {
+                    byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                }
+                case "/history" -> history(exchange);
                 default -> send(exchange, 404, "text/plain", "not found\n");
             }
+        }
+    }
+
+    /** GET /history?target=api&since=1h&limit=200: recorded events as JSON lines, oldest first. */
+    private void history(HttpExchange exchange) throws IOException {
+        Optional<Instant> since = Optional.empty();
+        Optional<String> sinceParam = query(exchange, "since");
+        if (sinceParam.isPresent()) {
+            Optional<Duration> d = parseDuration(sinceParam.get());
+            if (d.isEmpty()) {
+                sendJson(exchange, 400, Map.of("error", "since: expected a duration such as 90s, 30m or 2h"));
+                return;
+            }
+            since = Optional.of(Instant.now().minus(d.get()));
+        }
+        int limit = query(exchange, "limit").flatMap(ApiServer::positive).orElse(1000);
+        StringBuilder body = new StringBuilder();
+        for (var event : history.read(query(exchange, "target"), since, limit)) {
+            body.append(json.writeValueAsString(event)).append('\n');
+        }
+        send(exchange, 200, "application/x-ndjson", body.toString());
+    }
+
+    private static Optional<Integer> positive(String s) {
+        try {
+            int n = Integer.parseInt(s);
+            return n > 0 ? Optional.of(n) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 

@@ -12,9 +12,13 @@ import dev.medic.engine.DockerReachability;
 import dev.medic.engine.Engine;
 import dev.medic.event.EventPublisher;
 import dev.medic.event.EventSink;
+import dev.medic.event.HistoryLog;
 import dev.medic.event.JournalSink;
+import dev.medic.metrics.MedicMetrics;
+import dev.medic.systemd.SystemdUnits;
 import dev.medic.heal.EvidenceCollector;
 import dev.medic.heal.Healer;
+import dev.medic.notify.HeartbeatPinger;
 import dev.medic.notify.Notifications;
 import dev.medic.probe.ContainerProbe;
 import dev.medic.probe.ExecProbe;
@@ -71,6 +75,8 @@ public final class Daemon implements AutoCloseable {
     private final Healer healer;
     private final Engine engine;
     private final Notifications notifications;
+    private final HistoryLog history;
+    private final MedicMetrics metrics;
     private ApiServer api;
     private Instant startedAt;
 
@@ -87,8 +93,13 @@ public final class Daemon implements AutoCloseable {
         this.http = new OkHttpClient();
         this.notifications = Notifications.create(config.notifications(), stateDirectory(config), http,
                 this::isHealable, Notifications.hostName());
+        this.history = new HistoryLog(stateDirectory(config).map(HistoryLog::fileIn), HistoryLog.DEFAULT_MAX_BYTES);
+        this.metrics = new MedicMetrics(MedicVersion.get(), this::statuses, this::dockerAnswers,
+                this::streamReconnects);
         List<EventSink> sinks = new ArrayList<>();
         sinks.add(new JournalSink());
+        sinks.add(history);
+        sinks.add(metrics);
         sinks.add(notifications);
         sinks.addAll(extraSinks);
         this.events = new EventPublisher(sinks);
@@ -103,7 +114,8 @@ public final class Daemon implements AutoCloseable {
         this.checker = new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
                         new RedisProbe(), new PostgresProbe(), new ExecProbe(runtime),
-                        new TlsExpiryProbe(clock), new HostProbe(Path.of("/proc/meminfo")))));
+                        new TlsExpiryProbe(clock), new HostProbe(Path.of("/proc/meminfo")))),
+                new SystemdUnits(), metrics);
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());
@@ -120,11 +132,16 @@ public final class Daemon implements AutoCloseable {
         Optional<MedicConfig.ListenAddress> listen = config.apiListen();
         if (listen.isPresent()) {
             api = new ApiServer(new InetSocketAddress(listen.get().host(), listen.get().port()), engine, reachability,
-                    MedicVersion.get(), startedAt, apiThreads);
+                    metrics, history, MedicVersion.get(), startedAt, apiThreads);
             api.start();
         }
         notifications.start();
         engine.addHeartbeatListener(statuses -> notifications.onTime(clock.instant()));
+        config.heartbeat().ifPresent(h -> {
+            HeartbeatPinger pinger = new HeartbeatPinger(h, Notifications.boundedClient(http,
+                    config.notifications().delivery()), clock);
+            engine.addHeartbeatListener(statuses -> pinger.cycleWasHealthy());
+        });
         engine.start();
         events.publish(MedicEvent.of(EventType.STARTED, null, MedicEvent.fields("version", MedicVersion.get(),
                 "targets", Integer.toString(config.targets().size()),
@@ -149,6 +166,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (!startConfig.notifications().equals(next.notifications())) {
             needRestart.add("notify");
+        }
+        if (!startConfig.heartbeat().equals(next.heartbeat())) {
+            needRestart.add("heartbeat-url");
         }
         Engine.ReloadSummary summary = engine.reload(next);
         config = next;
@@ -178,6 +198,19 @@ public final class Daemon implements AutoCloseable {
         return c.stateFile().map(f -> f.toAbsolutePath().getParent());
     }
 
+    // Read by the metrics at scrape time, long after construction.
+    private List<dev.medic.engine.TargetStatus> statuses() {
+        return engine.snapshot();
+    }
+
+    private boolean dockerAnswers() {
+        return reachability.state() != DockerReachability.State.UNREACHABLE;
+    }
+
+    private long streamReconnects() {
+        return engine.streamReconnects();
+    }
+
     /** Whether medic heals the target at all; unknown names (a discovered target being added) count as healable. */
     private boolean isHealable(String target) {
         Engine e = engine;
@@ -186,6 +219,14 @@ public final class Daemon implements AutoCloseable {
         }
         return e.workers().stream().filter(w -> w.name().equals(target)).findFirst()
                 .map(w -> w.spec().policy().healable()).orElse(true);
+    }
+
+    public MedicMetrics metrics() {
+        return metrics;
+    }
+
+    public HistoryLog history() {
+        return history;
     }
 
     public Notifications notifications() {

@@ -295,6 +295,11 @@ public final class Engine implements AutoCloseable {
         heartbeatListeners.add(listener);
     }
 
+    /** {@code medic explain TARGET}: the worker's explanation with the host budget as it stands now. */
+    public Optional<List<String>> explain(String target) {
+        return worker(target).map(w -> w.explain(hostBudget.budget(), hostBudget.left(clock.instant())));
+    }
+
     /** How many times the Docker event stream has been reconnected since start. */
     public long streamReconnects() {
         return streamReconnects.get();

@@ -59,6 +59,16 @@ final class HostBudget {
         return new Decision(held.next(), held.action(), events, held.nextCheckIn());
     }
 
+    /** How many actions the budget allows now before a storm. */
+    synchronized int left(Instant now) {
+        trim(now);
+        return Math.max(0, budget.count() - actions.size());
+    }
+
+    synchronized ActionBudget budget() {
+        return budget;
+    }
+
     /** The action start times inside the window, oldest first, for the state file. */
     synchronized List<Instant> recent(Instant now) {
         trim(now);

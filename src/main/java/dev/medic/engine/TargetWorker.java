@@ -9,6 +9,7 @@ import dev.medic.core.EventType;
 import dev.medic.core.MedicEvent;
 import dev.medic.core.Decision;
 import dev.medic.core.Evidence;
+import dev.medic.core.Explainer;
 import dev.medic.core.HealingAction;
 import dev.medic.core.HealingActionKind;
 import dev.medic.core.HealthStateMachine;
@@ -65,6 +66,10 @@ public final class TargetWorker {
     private volatile Optional<ContainerInfo> lastContainer = Optional.empty();
     private volatile Instant restartedElsewhereAt;
     private volatile Instant tickStartedAt;
+    /** The last few checks, newest last, for {@code medic explain}. */
+    private final java.util.Deque<Explainer.CheckRecord> recentChecks = new java.util.ArrayDeque<>();
+    private volatile Instant nextCheckAt;
+    static final int RECENT_CHECKS = 5;
 
     private final Object scheduleLock = new Object();
     private ScheduledExecutorService scheduler;
@@ -202,6 +207,12 @@ public final class TargetWorker {
         }
         Instant now = clock.instant();
         lastCheck = new TargetStatus.LastCheck(now, check.result().verdict().name(), check.result().detail());
+        synchronized (recentChecks) {
+            recentChecks.addLast(new Explainer.CheckRecord(now, check.result().verdict(), check.result().detail()));
+            while (recentChecks.size() > RECENT_CHECKS) {
+                recentChecks.removeFirst();
+            }
+        }
         followPauseLabel(check.container(), now);
         Optional<String> dependency = context.unhealthyDependency(this);
         TargetState before = state;
@@ -245,6 +256,19 @@ public final class TargetWorker {
         } else if (!labelled && "label".equals(state.pauseReason())) {
             apply(machine.onResume(state, "the container no longer carries " + PAUSE_LABEL + "=true", now));
         }
+    }
+
+    /** Where the target is, why, and what medic does next, in words (see {@link Explainer}). */
+    public List<String> explain(dev.medic.core.ActionBudget hostBudget, int hostActionsLeft) {
+        List<Explainer.CheckRecord> checks;
+        synchronized (recentChecks) {
+            checks = List.copyOf(recentChecks);
+        }
+        Instant now = clock.instant();
+        Instant next = nextCheckAt;
+        return Explainer.explain(new Explainer.Input(spec.name(), state, spec.policy(), checks,
+                Optional.ofNullable(next).filter(n -> tickStartedAt == null), hostBudget, hostActionsLeft,
+                context.dryRun(), now));
     }
 
     /** Maintenance until {@code until} ({@link TargetState#PAUSED_FOREVER} until resumed), asked by an operator. */
@@ -403,6 +427,7 @@ public final class TargetWorker {
                 pending.cancel(false);
             }
             pending = scheduler.schedule(this::dispatch, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+            nextCheckAt = clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay);
         }
     }
 

@@ -23,15 +23,31 @@ public final class TargetChecker {
     private final ContainerProbe containerProbe;
     private final ProbeRegistry probes;
     private final SystemdUnits units;
+    private final ProbeTimings timings;
 
     public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes) {
         this(containerProbe, probes, new SystemdUnits());
     }
 
     public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes, SystemdUnits units) {
+        this(containerProbe, probes, units, ProbeTimings.NONE);
+    }
+
+    public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes, SystemdUnits units,
+                         ProbeTimings timings) {
         this.containerProbe = containerProbe;
         this.probes = probes;
         this.units = units;
+        this.timings = timings;
+    }
+
+    /** Runs one probe and tells {@link ProbeTimings} how long it took. */
+    private <T> T timed(String target, String probe, java.util.function.Supplier<T> run,
+                        java.util.function.Function<T, CheckResult> resultOf) {
+        long start = System.nanoTime();
+        T out = run.get();
+        timings.probed(target, probe, resultOf.apply(out).verdict(), java.time.Duration.ofNanos(System.nanoTime() - start));
+        return out;
     }
 
     /** A systemd unit passes while its ActiveState is active. */
@@ -55,14 +71,15 @@ public final class TargetChecker {
         Optional<ContainerInfo> container = Optional.empty();
         List<String> passed = new ArrayList<>();
         if (target instanceof SystemdUnitTarget unit) {
-            CheckResult r = unitCheck(unit);
+            CheckResult r = timed(target.name(), "systemd-unit", () -> unitCheck(unit), x -> x);
             if (r.verdict() != Verdict.PASS) {
                 return new Check(r, container);
             }
             passed.add(r.detail());
         }
         if (target.hasContainer()) {
-            ContainerProbe.Observation seen = containerProbe.observe(target);
+            ContainerProbe.Observation seen = timed(target.name(), "container", () -> containerProbe.observe(target),
+                    ContainerProbe.Observation::result);
             container = seen.container();
             if (seen.result().verdict() != Verdict.PASS) {
                 return new Check(seen.result(), container);
@@ -71,7 +88,8 @@ public final class TargetChecker {
         }
         CheckResult unknown = null;
         for (ProbeSpec spec : target.probes()) {
-            CheckResult r = probes.run(spec, container);
+            Optional<ContainerInfo> seen = container;
+            CheckResult r = timed(target.name(), spec.kind(), () -> probes.run(spec, seen), x -> x);
             if (r.verdict() == Verdict.FAIL) {
                 return new Check(r, container);
             }

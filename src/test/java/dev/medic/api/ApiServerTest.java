@@ -60,8 +60,10 @@ class ApiServerTest {
         reachability.accept(true);
         engine.worker("api").orElseThrow().tick();
         engine.start();
+        dev.medic.metrics.MedicMetrics metrics = new dev.medic.metrics.MedicMetrics("1.2.3", engine::snapshot,
+                () -> true, () -> 0L);
         ApiServer api = new ApiServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), engine, reachability,
-                "1.2.3", Instant.parse("2026-01-01T00:00:00Z"), Executors.newFixedThreadPool(1));
+                metrics, new dev.medic.event.HistoryLog(java.util.Optional.empty(), 1000), "1.2.3", Instant.parse("2026-01-01T00:00:00Z"), Executors.newFixedThreadPool(1));
         api.start();
         HttpClient client = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + api.address().getPort();

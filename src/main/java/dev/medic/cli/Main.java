@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "medic", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-healing watchdog for Docker hosts.",
         subcommands = {RunCommand.class, CheckCommand.class, ValidateCommand.class, StatusCommand.class,
-                PauseCommand.class, ResumeCommand.class, DoctorCommand.class, VersionCommand.class})
+                PauseCommand.class, ResumeCommand.class, HistoryCommand.class, ExplainCommand.class, DoctorCommand.class,
+                NotifyTestCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     public static final int EXIT_OK = 0;

@@ -45,6 +45,7 @@ class EngineTest {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private Engine engine;
     private Healer healer;
+    private final List<dev.medic.core.MedicEvent> published = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Engine engine(String config) throws Exception {
         return engine(config, Clock.systemUTC());
@@ -67,7 +68,7 @@ class EngineTest {
                 "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
         engine = new Engine(c, docker, checker, healer,
                 new dev.medic.heal.EvidenceCollector(docker, () -> java.util.Map.of("disk_used", "42%"), clock),
-                new EventPublisher(List.of()), clock, scheduler,
+                new EventPublisher(List.of(published::add)), clock, scheduler,
                 pool, new Random(1), dev.medic.state.StateStore.inMemory());
         return engine;
     }
@@ -427,5 +428,37 @@ class EngineTest {
         assertEquals(1, w.spec().probes().size());
         w.tick();
         assertEquals(List.of("db"), e.dependenciesOf(w), "medic.depends-on names the target it waits for");
+    }
+
+    @Test
+    void beforeAHealTheEvidenceIsCapturedJournalledAndAttachedToHealStarted() throws Exception {
+        Map<String, String> labels = Map.of("medic.enable", "true");
+        docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
+        docker.logs.put("a1", java.util.stream.IntStream.rangeClosed(1, 80).mapToObj(i -> "log line " + i).toList());
+        dev.medic.fakes.MutableClock clock = new dev.medic.fakes.MutableClock(java.time.Instant.parse("2026-11-23T10:00:00Z"));
+        Engine e = engine("""
+                start-period = 0s
+                discovery.enabled = false
+                targets.api { container = api_1 }
+                """, clock);
+        TargetWorker api = e.worker("api").orElseThrow();
+        api.tick();
+        clock.advance(Duration.ofSeconds(3)); // past the container-down grace
+        api.tick();
+
+        List<dev.medic.core.EventType> types = published.stream().map(dev.medic.core.MedicEvent::type).toList();
+        int evidenceAt = types.indexOf(dev.medic.core.EventType.EVIDENCE);
+        assertEquals(dev.medic.core.EventType.HEAL_STARTED, types.get(evidenceAt + 1), types.toString());
+        dev.medic.core.MedicEvent line = published.get(evidenceAt);
+        assertEquals("137", line.fields().get("exit_code"));
+        assertEquals("42%", line.fields().get("disk_used"));
+        assertEquals("50", line.fields().get("log_lines"));
+        assertTrue(line.message().endsWith("log line 79 | log line 80"), line.message());
+        assertTrue(line.message().length() <= EvidenceLine.MAX_MESSAGE + 20, "bounded: " + line.message().length());
+        dev.medic.core.Evidence attached = published.get(evidenceAt + 1).evidence().orElseThrow();
+        assertEquals(50, attached.logTail().size(), "the incident gets the last 50 lines");
+        assertEquals("log line 31", attached.logTail().get(0));
+        assertEquals("exited", attached.container().get("status"));
+        assertTrue(attached.check().contains("137"), attached.check());
     }
 }

@@ -1,0 +1,122 @@
+package dev.medic.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.medic.api.ApiServer;
+import dev.medic.config.ConfigLoader;
+import dev.medic.config.ConfigRejectedException;
+import dev.medic.config.MedicConfig;
+import dev.medic.event.HistoryLog;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code medic history [TARGET] [--since 1h]}: the events medic recorded, oldest first. Read from the history
+ * file next to the state file, so it works while medic is down; from the running daemon when medic keeps
+ * no state file.
+ */
+@Command(name = "history", description = "Print the events medic recorded (of TARGET, if given), oldest first.")
+final class HistoryCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", arity = "0..1", description = "Only this target's events.")
+    String target;
+
+    @Option(names = "--since", paramLabel = "DURATION", description = "Only the last DURATION, e.g. 90s, 30m, 2h, 7d.")
+    String since;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most the last N events (default 1000).")
+    int limit;
+
+    @Option(names = "--json", description = "One JSON object per line, as recorded.")
+    boolean asJson;
+
+    @Mixin
+    DaemonApiOption daemon;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        Optional<Duration> window = Optional.empty();
+        if (since != null) {
+            window = ApiServer.parseDuration(since);
+            if (window.isEmpty()) {
+                System.err.println("medic: --since: expected a duration such as 90s, 30m, 2h or 7d, got \"" + since + "\"");
+                return Main.EXIT_USAGE;
+            }
+        }
+        if (limit <= 0) {
+            System.err.println("medic: --limit must be at least 1");
+            return Main.EXIT_USAGE;
+        }
+        Optional<Path> file = historyFile();
+        List<JsonNode> events;
+        if (file.isPresent()) {
+            events = new HistoryLog(file, HistoryLog.DEFAULT_MAX_BYTES).read(Optional.ofNullable(target),
+                    window.map(d -> Instant.now().minus(d)), limit);
+        } else {
+            StringBuilder query = new StringBuilder("/history?limit=" + limit);
+            if (target != null) {
+                query.append("&target=").append(URLEncoder.encode(target, StandardCharsets.UTF_8));
+            }
+            if (since != null) {
+                query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+            }
+            Optional<HttpResponse<String>> response = daemon.send("GET", query.toString());
+            if (response.isEmpty()) {
+                return Main.EXIT_UNAVAILABLE;
+            }
+            ObjectMapper json = new ObjectMapper();
+            events = new ArrayList<>();
+            for (String line : response.get().body().split("\n")) {
+                if (!line.isBlank()) {
+                    events.add(json.readTree(line));
+                }
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (JsonNode e : events) {
+            System.out.println(asJson ? json.writeValueAsString(e) : line(e));
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** The history file of the configuration's state directory, when it exists. */
+    private Optional<Path> historyFile() {
+        try {
+            MedicConfig c = ConfigLoader.load(Optional.ofNullable(daemon.configFile));
+            return Daemon.stateDirectory(c).map(HistoryLog::fileIn).filter(Files::isRegularFile);
+        } catch (ConfigRejectedException e) {
+            // A broken file must not hide the history: ask the daemon, which kept the configuration it had.
+            return Optional.empty();
+        }
+    }
+
+    /** "2026-11-23T10:00:20Z  warning  api  heal_started  action=... step=1  message". */
+    static String line(JsonNode e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(e.path("at").asText()).append("  ").append(String.format("%-7s", e.path("severity").asText()))
+                .append("  ").append(e.path("target").isNull() ? "-" : e.path("target").asText()).append("  ")
+                .append(e.path("event").asText());
+        Iterator<Map.Entry<String, JsonNode>> fields = e.path("fields").fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            sb.append(' ').append(f.getKey()).append('=').append(f.getValue().asText());
+        }
+        sb.append("  ").append(e.path("message").asText());
+        return sb.toString();
+    }
+}

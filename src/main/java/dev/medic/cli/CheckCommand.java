@@ -43,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             return Main.EXIT_CONFIG;
         }
-        try (Daemon daemon = new Daemon(loaded, Clock.systemUTC(), List.of())) {
+        try (Daemon daemon = new Daemon(loaded.withoutNotifications(), Clock.systemUTC(), List.of())) {
             if (loaded.discovery().enabled()) {
                 try {
                     daemon.engine().discover();

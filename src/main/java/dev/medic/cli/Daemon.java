@@ -80,20 +80,32 @@ public final class Daemon implements AutoCloseable {
     private ApiServer api;
     private Instant startedAt;
 
-    /** Wires medic for {@code config} with its state in memory only; nothing runs until {@link #start()}. */
+    /**
+     * Wires medic for {@code config} with its state, history, open incidents and notification spool in memory
+     * only; nothing runs until {@link #start()}.
+     */
     public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks) {
-        this(config, clock, extraSinks, StateStore.inMemory());
+        this(config, clock, extraSinks, StateStore.inMemory(), Optional.empty());
     }
 
-    /** Wires medic for {@code config}, resuming from and saving to {@code store}. */
+    /**
+     * Wires medic for {@code config}, resuming from and saving to {@code store}; history, open incidents and
+     * the notification spool live in the state file's directory.
+     */
     public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks, StateStore store) {
+        this(config, clock, extraSinks, store, stateDirectory(config));
+    }
+
+    /** As above, keeping history, incidents and spool in {@code stateDir} (in memory when empty). */
+    public Daemon(MedicConfig config, Clock clock, List<EventSink> extraSinks, StateStore store,
+                  Optional<Path> stateDir) {
         this.startConfig = config;
         this.config = config;
         this.clock = clock;
         this.http = new OkHttpClient();
-        this.notifications = Notifications.create(config.notifications(), stateDirectory(config), http,
+        this.notifications = Notifications.create(config.notifications(), stateDir, http,
                 this::isHealable, Notifications.hostName());
-        this.history = new HistoryLog(stateDirectory(config).map(HistoryLog::fileIn), HistoryLog.DEFAULT_MAX_BYTES);
+        this.history = new HistoryLog(stateDir.map(HistoryLog::fileIn), HistoryLog.DEFAULT_MAX_BYTES);
         this.metrics = new MedicMetrics(MedicVersion.get(), this::statuses, this::dockerAnswers,
                 this::streamReconnects);
         List<EventSink> sinks = new ArrayList<>();

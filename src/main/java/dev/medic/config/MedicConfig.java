@@ -34,6 +34,12 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
         dependencies = Map.copyOf(dependencies);
     }
 
+    /** This configuration with no notify channel and no heartbeat (for one-shot commands such as check). */
+    public MedicConfig withoutNotifications() {
+        return new MedicConfig(policy, timeout, docker, compose, discovery, apiListen, targets, sources, hostBudget,
+                dryRun, stateFile, dependencies, NotifySettings.none(), Optional.empty());
+    }
+
     /** The targets {@code target} depends on, as configured. */
     public List<String> dependenciesOf(String target) {
         return dependencies.getOrDefault(target, List.of());

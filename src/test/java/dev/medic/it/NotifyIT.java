@@ -216,4 +216,94 @@ class NotifyIT {
             assertTrue(metrics.get("medic_probe_duration_seconds_count{probe=\"http\",target=\"api\"}") >= 3);
         }
     }
+
+    @Test
+    void aSpooledMessageSurvivesAMedicRestartItsIncidentResolvesAfterItAndNoSecretIsLogged() throws Exception {
+        String heartbeatSecret = "5f0c2a9e-heartbeat-secret";
+        String headerSecret = "Bearer hook-secret-77";
+        Path token = Files.writeString(dir.resolve("telegram.token"), TOKEN);
+        Path headers = Files.writeString(dir.resolve("webhook.headers"), "Authorization: " + headerSecret + "\n");
+        int webhookPort = DockerFixture.freePort();
+        int sitePort = DockerFixture.freePort();
+        int apiPort = DockerFixture.freePort();
+        Path state = dir.resolve("state/state.json");
+        Path spool = dir.resolve("state/spool/webhook");
+        try (MockWebServer telegram = receiver(100, new MockResponse().setResponseCode(401)
+                .setBody("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}"))) {
+            Path config = Files.writeString(dir.resolve("medic.conf"), MedicProcess.config(apiPort, state, """
+                    interval = 2s
+                    retry-interval = 1s
+                    timeout = 1s
+                    failure-threshold = 2
+                    start-period = 0s
+                    notify {
+                      delivery { attempts = 2, backoff = 100ms, redeliver-every = 1s, timeout = 2s }
+                      telegram { bot-token-file = "%s", chat-id = "7", api-url = "%s" }
+                      webhook { url = "http://127.0.0.1:%d/hook", headers-file = "%s" }
+                    }
+                    heartbeat-url = "http://127.0.0.1:%d/ping/%s"
+                    heartbeat-every = 1s
+                    targets.site { http { url = "http://127.0.0.1:%d/health" } }
+                    """.formatted(token, telegram.url("/").toString().replaceAll("/$", ""), webhookPort, headers,
+                    DockerFixture.freePort(), heartbeatSecret, sitePort)));
+            Path firstLog = dir.resolve("first.log");
+            Path secondLog = dir.resolve("second.log");
+            String incident;
+            try (MedicProcess first = MedicProcess.start(config, apiPort, firstLog)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(spool)
+                        && Files.list(spool).anyMatch(f -> f.toString().endsWith(".json"))
+                        && first.lines().stream().anyMatch(l -> l.contains("notify: telegram could not be told")));
+            }
+            try (var files = Files.list(spool)) {
+                Path waiting = files.filter(f -> f.toString().endsWith(".json")).sorted().findFirst().orElseThrow();
+                JsonNode spooled = json.readTree(waiting.toFile());
+                assertEquals("open", spooled.path("state").asText());
+                incident = spooled.path("incident").asText();
+            }
+
+            try (MockWebServer webhook = new MockWebServer(); MockWebServer site = new MockWebServer()) {
+                for (int i = 0; i < 10; i++) {
+                    webhook.enqueue(new MockResponse().setResponseCode(204));
+                }
+                webhook.start(InetAddress.getLoopbackAddress(), webhookPort);
+                try (MedicProcess second = MedicProcess.start(config, apiPort, secondLog)) {
+                    RecordedRequest delivered = webhook.takeRequest(30, TimeUnit.SECONDS);
+                    assertTrue(delivered != null, "the spooled message is delivered after the restart");
+                    assertEquals(headerSecret, delivered.getHeader("Authorization"));
+                    JsonNode open = json.readTree(delivered.getBody().readUtf8());
+                    assertEquals(incident, open.path("incident").asText());
+                    assertEquals("open", open.path("state").asText());
+
+                    site.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+                        @Override
+                        public MockResponse dispatch(RecordedRequest request) {
+                            return new MockResponse().setBody("ok");
+                        }
+                    });
+                    site.start(InetAddress.getLoopbackAddress(), sitePort);
+                    RecordedRequest next = webhook.takeRequest(30, TimeUnit.SECONDS);
+                    assertTrue(next != null, "the recovery is told");
+                    JsonNode resolved = json.readTree(next.getBody().readUtf8());
+                    assertEquals("resolved", resolved.path("state").asText(), resolved.toString());
+                    assertEquals(incident, resolved.path("incident").asText(), "the same incident across the restart");
+                }
+            }
+
+            Cli.Result history = Cli.run("java", "-jar", "target/medic.jar", "history", "site", "--config",
+                    config.toString());
+            assertEquals(0, history.exitCode(), history.output());
+            assertTrue(history.output().lines().anyMatch(l -> l.contains("  site  check_failed failures=2/2")),
+                    history.output());
+            assertTrue(history.output().lines().anyMatch(l -> l.contains("  site  recovered")), history.output());
+
+            List<String> logged = new ArrayList<>(Files.readAllLines(firstLog));
+            logged.addAll(Files.readAllLines(secondLog));
+            assertTrue(logged.stream().anyMatch(l -> l.contains("telegram answered HTTP 401")), "the failure is logged");
+            assertTrue(logged.stream().anyMatch(l -> l.contains("heartbeat: the ping to 127.0.0.1 failed")),
+                    "the dead heartbeat is logged");
+            for (String secret : List.of(TOKEN, heartbeatSecret, headerSecret, "hook-secret-77")) {
+                assertTrue(logged.stream().noneMatch(l -> l.contains(secret)), "a log line holds " + secret);
+            }
+        }
+    }
 }

@@ -138,3 +138,18 @@ restart_dockerd() {
   fi
   ensure_dockerd
 }
+
+# Prints the path of promtool from Debian's prometheus package, unpacked (not installed: no Prometheus
+# service is started) under /var/cache/medic-test, for the test of the alert rules in conf/prometheus.
+ensure_promtool() {
+  local dir=/var/cache/medic-test/promtool
+  local tool="$dir/root/usr/bin/promtool"
+  if [ ! -x "$tool" ]; then
+    log "unpacking promtool from Debian's prometheus package into $dir"
+    mkdir -p "$dir"
+    apt-get update -qq >&2
+    (cd "$dir" && rm -f prometheus_*.deb && apt-get download prometheus >&2 2>/dev/null)
+    dpkg-deb -x "$dir"/prometheus_*.deb "$dir/root"
+  fi
+  printf '%s\n' "$tool"
+}

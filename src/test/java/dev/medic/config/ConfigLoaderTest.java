@@ -475,4 +475,24 @@ class ConfigLoaderTest {
         assertFalse(printed.contains("secret-token") || printed.contains("pw-9") || printed.contains("Bearer abc"),
                 printed);
     }
+
+    @Test
+    void theShippedExampleValidatesOnceItsSecretFilesExist() throws Exception {
+        for (String secret : List.of("telegram.token", "slack.url", "webhook.headers", "smtp.pass")) {
+            write(secret, secret.equals("slack.url") ? "https://hooks.slack.com/services/T/B/x"
+                    : secret.equals("webhook.headers") ? "Authorization: Bearer x" : "s3cret");
+        }
+        List<String> lines = Files.readAllLines(Path.of("conf/medic.conf"));
+        int start = lines.indexOf("# medic {");
+        StringBuilder example = new StringBuilder();
+        for (String line : lines.subList(start, lines.size())) {
+            example.append(line.replaceFirst("^# ?", "").replace("/etc/medic/", dir + "/")).append('\n');
+        }
+
+        MedicConfig c = ConfigLoader.load(List.of(write("example.conf", example.toString())));
+
+        assertEquals(2, c.targets().size());
+        assertEquals(4, c.notifications().channels().size());
+        assertTrue(c.heartbeat().isPresent());
+    }
 }

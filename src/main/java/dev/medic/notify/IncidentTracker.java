@@ -195,6 +195,11 @@ public final class IncidentTracker {
     }
 
     private IncidentMessage message(Open inc, State state, String target, MedicEvent e, String title, String text) {
+        if ("true".equals(e.fields().get("dry_run"))) {
+            // In dry-run nothing is changed: say what medic would have done, not that it did it.
+            title = "[dry-run] " + title;
+            text = "dry-run, nothing was changed: " + e.message();
+        }
         return new IncidentMessage(inc.id(), state, target, inc.severity(), e.type().eventName(), title, text,
                 e.evidence(), e.at(), host);
     }

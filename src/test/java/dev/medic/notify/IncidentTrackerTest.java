@@ -138,4 +138,14 @@ class IncidentTrackerTest {
         assertEquals(id, out.get(0).incident());
         assertEquals(State.RESOLVED, out.get(0).state());
     }
+
+    @Test
+    void inDryRunTheMessagesSayWhatMedicWouldHaveDone() {
+        List<IncidentMessage> out = feed(MedicEvent.of(EventType.HEAL_STARTED, "api", MedicEvent.fields("action",
+                "restart-container", "attempt", "1/3", "dry_run", "true"), "would restart-container (dry-run, nothing "
+                + "is changed): 3 consecutive failed checks", T0));
+
+        assertEquals("[dry-run] api: restart-container (attempt 1/3)", out.get(0).title());
+        assertTrue(out.get(0).message().startsWith("dry-run, nothing was changed: would restart-container"));
+    }
 }

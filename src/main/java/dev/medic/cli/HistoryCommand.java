@@ -105,10 +105,19 @@ final class HistoryCommand implements Callable<Integer> {
         }
     }
 
+    /** Milliseconds are enough to order events for a reader. */
+    private static String shortTime(String at) {
+        try {
+            return Instant.parse(at).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        } catch (RuntimeException e) {
+            return at;
+        }
+    }
+
     /** "2026-11-23T10:00:20Z  warning  api  heal_started  action=... step=1  message". */
     static String line(JsonNode e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(e.path("at").asText()).append("  ").append(String.format("%-7s", e.path("severity").asText()))
+        sb.append(shortTime(e.path("at").asText())).append("  ").append(String.format("%-7s", e.path("severity").asText()))
                 .append("  ").append(e.path("target").isNull() ? "-" : e.path("target").asText()).append("  ")
                 .append(e.path("event").asText());
         Iterator<Map.Entry<String, JsonNode>> fields = e.path("fields").fields();

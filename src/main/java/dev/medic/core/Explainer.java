@@ -43,7 +43,8 @@ public final class Explainer {
         if (!in.recentChecks().isEmpty()) {
             lines.add("Last checks, newest last:");
             for (CheckRecord c : in.recentChecks()) {
-                lines.add("  " + c.at() + "  " + c.verdict() + "  " + c.detail());
+                lines.add("  " + c.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + c.verdict() + "  "
+                        + c.detail());
             }
         }
         in.nextCheck().ifPresent(at -> lines.add("Next check: " + when(at, in.now()) + "."));
@@ -171,7 +172,7 @@ public final class Explainer {
             return "unknown";
         }
         Duration d = Duration.between(now, at);
-        return at + (d.isNegative() ? " (" + human(d.negated()) + " ago)" : " (in " + human(d) + ")");
+        return at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + (d.isNegative() ? " (" + human(d.negated()) + " ago)" : " (in " + human(d) + ")");
     }
 
     static String human(Duration d) {

@@ -38,6 +38,8 @@ usermod -a -G docker medic
 
 install -D -m 0644 "$jar" /usr/share/medic/medic.jar
 install -D -m 0755 "$MEDIC_ROOT/packaging/bin/medic" /usr/bin/medic
+install -D -m 0755 "$MEDIC_ROOT/packaging/bin/make-cds-archive" /usr/share/medic/make-cds-archive
+/usr/share/medic/make-cds-archive /usr/share/medic/medic.jar /var/cache/medic/medic.jsa
 install -d -m 0755 /etc/medic /etc/medic/conf.d
 if [ ! -e /etc/medic/medic.conf ]; then
   install -m 0644 "$MEDIC_ROOT/conf/medic.conf" /etc/medic/medic.conf

@@ -87,6 +87,9 @@ ensure_jar() {
     log "building target/medic.jar"
     (cd "$MEDIC_ROOT" && mvn -B -q -DskipTests package) >&2
   fi
+  if [ ! -f "$MEDIC_ROOT/target/medic.jsa" ] || [ "$jar" -nt "$MEDIC_ROOT/target/medic.jsa" ]; then
+    "$MEDIC_ROOT/packaging/bin/make-cds-archive" "$jar" "$MEDIC_ROOT/target/medic.jsa"
+  fi
 }
 
 # The packages of the Debian rootfs that the systemd end-to-end test boots with systemd-nspawn:
@@ -150,6 +153,21 @@ ensure_promtool() {
     apt-get update -qq >&2
     (cd "$dir" && rm -f prometheus_*.deb && apt-get download prometheus >&2 2>/dev/null)
     dpkg-deb -x "$dir"/prometheus_*.deb "$dir/root"
+  fi
+  printf '%s\n' "$tool"
+}
+
+# Prints the path of monit from Debian's package, unpacked (not installed: no monit service is
+# started) under /var/cache/medic-test, for the benchmark that compares medic with it.
+ensure_monit() {
+  local dir=/var/cache/medic-test/monit
+  local tool="$dir/root/usr/bin/monit"
+  if [ ! -x "$tool" ]; then
+    log "unpacking monit from Debian's package into $dir"
+    mkdir -p "$dir"
+    apt-get update -qq >&2
+    (cd "$dir" && rm -f monit_*.deb && apt-get download monit >&2 2>/dev/null)
+    dpkg-deb -x "$dir"/monit_*.deb "$dir/root"
   fi
   printf '%s\n' "$tool"
 }

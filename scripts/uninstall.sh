@@ -16,7 +16,7 @@ if [ -d /run/systemd/system ]; then
   systemctl disable --now medic.service >/dev/null 2>&1 || true
 fi
 rm -f /etc/systemd/system/medic.service /usr/bin/medic
-rm -rf /usr/share/medic
+rm -rf /usr/share/medic /var/cache/medic
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
 fi

@@ -226,7 +226,9 @@ public final class Engine implements AutoCloseable {
     }
 
     private Duration startJitter() {
-        long bound = Math.min(MAX_START_JITTER.toMillis(), config.policy().interval().toMillis());
+        // Spread the first checks over up to a second, 5 ms per target: a few targets are checked at once.
+        long bound = Math.min(Math.min(MAX_START_JITTER.toMillis(), config.policy().interval().toMillis()),
+                5L * Math.max(1, workers.size()));
         return Duration.ofMillis(bound <= 0 ? 0 : jitter.nextInt((int) bound));
     }
 

@@ -1,6 +1,7 @@
 package dev.medic.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -40,14 +41,24 @@ class JournalFormatTest {
         if (notice) {
             event.addMarker(JournalSink.NOTICE);
         }
-        assertEquals(priority, PriorityPrefixConverter.priority(event));
+        assertEquals(priority, JournalLayout.priority(event));
     }
 
     @Test
     void everyLineOfARecordIncludingStackTraceLinesGetsThePrefix() {
         LoggingEvent event = new LoggingEvent("x", logger, Level.ERROR, "m", null, null);
-        String out = new PriorityPrefixConverter().transform(event,
+        String out = JournalLayout.prefixLines(event,
                 "tick failed\njava.lang.IllegalStateException: boom\n\tat a.b.C(C.java:1)\n");
         assertEquals("<3>tick failed\n<3>java.lang.IllegalStateException: boom\n<3>\tat a.b.C(C.java:1)\n", out);
+    }
+
+    @Test
+    void theLayoutWritesTheMessageAndItsStackTraceEachLinePrefixed() {
+        LoggingEvent event = new LoggingEvent("x", logger, Level.WARN, "tick failed", new IllegalStateException("boom"),
+                null);
+        String out = new JournalLayout().doLayout(event);
+
+        assertTrue(out.startsWith("<4>tick failed\n<4>java.lang.IllegalStateException: boom\n<4>\tat "), out);
+        assertTrue(out.lines().allMatch(l -> l.startsWith("<4>")), out);
     }
 }

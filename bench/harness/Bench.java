@@ -1,0 +1,991 @@
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * scripts/bench: medic measured side by side with what operators run instead (the stability document's
+ * bash loop in bench/baseline/watchdog.sh, and monit from Debian), in one run on the real dockerd.
+ * Writes bench/results.md and bench/results.png. Run from the repository root by scripts/bench, which
+ * prepares the image, the jar and monit. A single source file so that it runs with `java Bench.java`,
+ * with nothing but the JDK.
+ */
+public final class Bench {
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final String IMAGE = "medic-bench-busybox:1";
+    static final String PREFIX = "medicbench";
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final Random RANDOM = new Random(42);
+    static Path work;
+    static boolean quick;
+    static String monit;
+    static final Map<String, String> FIGURES = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    public static void main(String[] args) throws Exception {
+        quick = List.of(args).contains("--quick");
+        monit = System.getenv().getOrDefault("MEDIC_MONIT", "monit");
+        work = Files.createTempDirectory("medic-bench");
+        Runtime.getRuntime().addShutdownHook(new Thread(Bench::cleanupContainers));
+        cleanupContainers();
+        Instant began = Instant.now();
+        log("work directory " + work + (quick ? " (quick run: fewer samples, shorter windows)" : ""));
+        ExecutorService parallel = Executors.newCachedThreadPool();
+        try {
+            crashAndHttpScenarios(parallel);
+            scaleScenario();
+            footprintScenario(parallel);
+        } finally {
+            parallel.shutdownNow();
+            cleanupContainers();
+        }
+        Duration took = Duration.between(began, Instant.now());
+        Results.write(took);
+        log("done in " + took.toMinutes() + " min: bench/results.md, bench/results.png");
+    }
+
+    // ---- scenarios 1 and 2: crash MTTR and HTTP failure to first heal, the three side by side ----------
+
+    static void crashAndHttpScenarios(ExecutorService parallel) throws Exception {
+        int kills = quick ? 3 : 20;
+        int trials = quick ? 1 : 5;
+        List<Future<?>> runs = new ArrayList<>();
+        for (String system : List.of("medic", "shell", "monit")) {
+            runs.add(parallel.submit((Callable<Void>) () -> {
+                try (App app = App.up(system + "a"); Watchdog w = Watchdog.of(system, 60, List.of(app.target()))) {
+                    app.awaitHealthy(Duration.ofSeconds(60));
+                    Thread.sleep(5000);
+                    List<Long> mttr = new ArrayList<>();
+                    for (int i = 0; i < kills; i++) {
+                        mttr.add(app.killAndTimeRecovery(Duration.ofMinutes(5)));
+                        log(system + ": kill " + (i + 1) + "/" + kills + " recovered in " + mttr.get(i) + " ms");
+                        Thread.sleep(3000 + RANDOM.nextInt(3000));
+                    }
+                    FIGURES.put("s1." + system + ".median", fmt(percentile(mttr, 50) / 1000.0));
+                    FIGURES.put("s1." + system + ".p95", fmt(percentile(mttr, 95) / 1000.0));
+                    FIGURES.put("s1." + system + ".samples", Integer.toString(mttr.size()));
+                    List<Long> toHeal = new ArrayList<>();
+                    for (int i = 0; i < trials; i++) {
+                        toHeal.add(app.failAndTimeFirstRestart(Duration.ofMinutes(5)));
+                        log(system + ": http 500 " + (i + 1) + "/" + trials + " first heal after " + toHeal.get(i) + " ms");
+                        app.awaitHealthy(Duration.ofMinutes(3));
+                        Thread.sleep(5000 + RANDOM.nextInt(10000));
+                    }
+                    FIGURES.put("s2." + system + ".median", fmt(percentile(toHeal, 50) / 1000.0));
+                    FIGURES.put("s2." + system + ".max", fmt(Collections.max(toHeal) / 1000.0));
+                    FIGURES.put("s2." + system + ".samples", Integer.toString(toHeal.size()));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> run : runs) {
+            run.get();
+        }
+    }
+
+    // ---- scenario 3: 1,000 HTTP targets (10 hanging) and 100 containers ---------------------------------
+
+    static void scaleScenario() throws Exception {
+        int httpTargets = quick ? 200 : 1000;
+        int containers = quick ? 20 : 100;
+        int hanging = 10;
+        try (TargetServer server = TargetServer.start(hanging)) {
+            List<String> names = new ArrayList<>();
+            log("starting " + containers + " containers");
+            for (int i = 0; i < containers; i++) {
+                String name = PREFIX + "-c" + i;
+                sh(List.of("docker", "run", "-d", "--name", name, "--network", "host", "--label", "medicbench=1",
+                        IMAGE, "sleep", "1000000"), Duration.ofMinutes(1));
+                names.add(name);
+            }
+            List<Target> targets = new ArrayList<>();
+            for (int i = 0; i < httpTargets; i++) {
+                targets.add(new Target("h" + i, server.url(i), null, null, null));
+            }
+            for (String n : names) {
+                targets.add(new Target(n, null, n, null, null));
+            }
+            // medic: the first full round from the engine's start, then CPU per probe in steady state.
+            Path config = MedicWatchdog.config(targets, 10, "timeout = 1s\n  retry-interval = 5s\n  start-period = 0s");
+            MedicWatchdog medic = new MedicWatchdog(config);
+            medic.start();
+            Instant engineUp = medic.awaitApi(Duration.ofSeconds(60));
+            Instant allChecked = medic.awaitAllChecked(targets.size(), Duration.ofSeconds(60));
+            long roundMs = Duration.between(engineUp, allChecked).toMillis();
+            FIGURES.put("s3.medic.round", fmt(roundMs / 1000.0));
+            log("medic: all " + targets.size() + " targets checked " + roundMs + " ms after the engine started");
+            Thread.sleep(15_000);
+            long cpu0 = cpuTicks(medic.pid());
+            double probes0 = medic.probeCount();
+            long window = quick ? 30 : 60;
+            Thread.sleep(window * 1000);
+            long cpu1 = cpuTicks(medic.pid());
+            double probes1 = medic.probeCount();
+            double cpuMs = (cpu1 - cpu0) * 10.0;
+            double perProbe = cpuMs / (probes1 - probes0);
+            FIGURES.put("s3.medic.cpuPerProbeMs", fmt3(perProbe));
+            FIGURES.put("s3.medic.probesPerSecond", fmt((probes1 - probes0) / window));
+            FIGURES.put("s3.medic.cpuPercent", fmt(100.0 * cpuMs / (window * 1000.0)));
+            FIGURES.put("s3.medic.rss", Long.toString(rssKb(medic.pid()) / 1024));
+            FIGURES.put("s3.medic.threads", Long.toString(threads(medic.pid())));
+            medic.close();
+
+            // The shell loop: one cycle over the same targets, curl timing out after 1 s like medic's probes.
+            Path file = ShellWatchdog.targetsFile(targets);
+            long start = System.nanoTime();
+            Result once = sh(List.of("env", "ONCE=1", "TIMEOUT=1", "bash", ROOT.resolve("bench/baseline/watchdog.sh")
+                    .toString(), file.toString()), Duration.ofMinutes(30));
+            long shellMs = (System.nanoTime() - start) / 1_000_000;
+            FIGURES.put("s3.shell.round", fmt(shellMs / 1000.0));
+            FIGURES.put("s3.shell.cpuPerProbeMs", fmt3(once.childCpuMs / (double) targets.size()));
+            log("shell loop: one cycle of " + targets.size() + " targets in " + shellMs + " ms");
+
+            // monit: one cycle (monit validate) over the same targets.
+            Path rc = MonitWatchdog.rc(targets, 10, 1);
+            start = System.nanoTime();
+            Result validate = sh(List.of(monit, "-c", rc.toString(), "-I", "validate"), Duration.ofMinutes(30));
+            long monitMs = (System.nanoTime() - start) / 1_000_000;
+            FIGURES.put("s3.monit.round", fmt(monitMs / 1000.0));
+            FIGURES.put("s3.monit.cpuPerProbeMs", fmt3(validate.childCpuMs / (double) targets.size()));
+            log("monit: one cycle (validate) of " + targets.size() + " targets in " + monitMs + " ms");
+            FIGURES.put("s3.targets", httpTargets + " HTTP (" + hanging + " hanging) + " + containers + " containers");
+        } finally {
+            cleanupContainers();
+        }
+    }
+
+    // ---- scenario 4: footprint over 10 minutes, and start to first check --------------------------------
+
+    static void footprintScenario(ExecutorService parallel) throws Exception {
+        int count = 200;
+        long minutes = quick ? 1 : 10;
+        try (TargetServer server = TargetServer.start(0)) {
+            List<Target> targets = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                targets.add(new Target("f" + i, server.url(i), null, null, null));
+            }
+            Map<String, Watchdog> running = new LinkedHashMap<>();
+            running.put("medic60", new MedicWatchdog(MedicWatchdog.config(targets, 60, "")));
+            running.put("medic1", new MedicWatchdog(MedicWatchdog.config(targets, 1,
+                    "timeout = 500ms\n  retry-interval = 1s")));
+            running.put("shell60", new ShellWatchdog(targets, 60));
+            running.put("monit60", new MonitWatchdog(targets, 60));
+            for (Watchdog w : running.values()) {
+                w.start();
+            }
+            long half = minutes * 30_000;
+            Thread.sleep(half);
+            Map<String, Long> cpuAtHalf = new LinkedHashMap<>();
+            running.forEach((k, w) -> cpuAtHalf.put(k, totalCpuTicks(w.pid())));
+            Thread.sleep(half);
+            for (Map.Entry<String, Watchdog> e : running.entrySet()) {
+                long pid = e.getValue().pid();
+                double cpuPercent = (totalCpuTicks(pid) - cpuAtHalf.get(e.getKey())) * 10.0 / half * 100.0;
+                FIGURES.put("s4." + e.getKey() + ".rss", Long.toString(treeRssKb(pid) / 1024));
+                FIGURES.put("s4." + e.getKey() + ".cpu", fmt3(cpuPercent));
+                log(e.getKey() + ": RSS " + treeRssKb(pid) / 1024 + " MB, CPU " + fmt3(cpuPercent) + " % of a core");
+                e.getValue().close();
+            }
+            FIGURES.put("s4.minutes", Long.toString(minutes));
+        }
+        List<Long> firstCheck = new ArrayList<>();
+        try (TargetServer server = TargetServer.start(0)) {
+            for (int i = 0; i < (quick ? 2 : 5); i++) {
+                Path config = MedicWatchdog.config(List.of(new Target("one", server.url(1), null, null, null)), 60, "");
+                MedicWatchdog medic = new MedicWatchdog(config);
+                long spawned = System.nanoTime();
+                medic.start();
+                medic.awaitAllChecked(1, Duration.ofSeconds(30));
+                firstCheck.add((System.nanoTime() - spawned) / 1_000_000);
+                medic.close();
+            }
+        }
+        FIGURES.put("s4.firstCheck.median", fmt(percentile(firstCheck, 50) / 1000.0));
+        FIGURES.put("s4.firstCheck.max", fmt(Collections.max(firstCheck) / 1000.0));
+        log("medic: start to first check " + firstCheck + " ms");
+    }
+
+    // ---- the things measured ---------------------------------------------------------------------------
+
+    record Target(String name, String url, String container, String project, Path dir) { }
+
+    interface Watchdog extends AutoCloseable {
+        void start() throws IOException;
+
+        long pid();
+
+        @Override
+        void close();
+
+        static Watchdog of(String system, int interval, List<Target> targets) throws IOException {
+            Watchdog w = switch (system) {
+                case "medic" -> new MedicWatchdog(MedicWatchdog.config(targets, interval, ""));
+                case "shell" -> new ShellWatchdog(targets, interval);
+                default -> new MonitWatchdog(targets, interval);
+            };
+            w.start();
+            return w;
+        }
+    }
+
+    /** medic as installed: /usr/bin/medic's wrapper (its JVM flags) on target/medic.jar, defaults otherwise. */
+    static final class MedicWatchdog implements Watchdog {
+        private static final Pattern PORT = Pattern.compile("api.listen = \"127.0.0.1:(\\d+)\"");
+        final Path config;
+        final int apiPort;
+        Process process;
+
+        MedicWatchdog(Path config) throws IOException {
+            this.config = config;
+            Matcher m = PORT.matcher(Files.readString(config));
+            if (!m.find()) {
+                throw new IllegalStateException("no api.listen in " + config);
+            }
+            this.apiPort = Integer.parseInt(m.group(1));
+        }
+
+        static Path config(List<Target> targets, int intervalSeconds, String extra) throws IOException {
+            StringBuilder sb = new StringBuilder("medic {\n  api.listen = \"127.0.0.1:" + freePort() + "\"\n")
+                    .append("  discovery.enabled = false\n  state-file = \"\"\n  interval = ").append(intervalSeconds)
+                    .append("s\n  docker.stop-timeout = 1s\n  ").append(extra).append("\n  targets {\n");
+            for (Target t : targets) {
+                sb.append("    \"").append(t.name()).append("\" {");
+                if (t.project() != null) {
+                    sb.append(" service { project = \"").append(t.project()).append("\", name = api }");
+                } else if (t.container() != null) {
+                    sb.append(" container = \"").append(t.container()).append('"');
+                }
+                if (t.url() != null) {
+                    sb.append(" http { url = \"").append(t.url()).append("\" }");
+                }
+                sb.append(" }\n");
+            }
+            sb.append("  }\n}\n");
+            Path file = Files.createTempFile(work, "medic", ".conf");
+            Files.writeString(file, sb.toString());
+            return file;
+        }
+
+        @Override
+        public void start() throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("packaging/bin/medic").toString(), "run", "--config",
+                    config.toString()).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("medic-" + apiPort + ".log").toFile());
+            pb.environment().put("MEDIC_JAR", ROOT.resolve("target/medic.jar").toString());
+            process = pb.start();
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        String get(String path) {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+
+        Instant awaitApi(Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (get("/healthz") != null) {
+                    return Instant.now();
+                }
+                Thread.sleep(10);
+            }
+            throw new IllegalStateException("medic's API did not come up");
+        }
+
+        Instant awaitAllChecked(int targets, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                String status = get("/status");
+                if (status != null && count(status, "\"lastCheck\":{") >= targets) {
+                    return Instant.now();
+                }
+                Thread.sleep(targets > 100 ? 50 : 5);
+            }
+            throw new IllegalStateException("not every target was checked within " + within);
+        }
+
+        double probeCount() {
+            double sum = 0;
+            for (String line : get("/metrics").split("\n")) {
+                if (line.startsWith("medic_probe_duration_seconds_count")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return sum;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroyForcibly();
+        }
+    }
+
+    /** bench/baseline/watchdog.sh: the stability document's loop. */
+    static final class ShellWatchdog implements Watchdog {
+        final Path file;
+        final int interval;
+        Process process;
+
+        ShellWatchdog(List<Target> targets, int interval) throws IOException {
+            this.file = targetsFile(targets);
+            this.interval = interval;
+        }
+
+        static Path targetsFile(List<Target> targets) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (Target t : targets) {
+                sb.append(t.name()).append('|').append(t.url() == null ? "" : t.url()).append('|')
+                        .append(t.container() == null ? t.name() : t.container()).append('|')
+                        .append(t.project() == null ? "" : t.project()).append('|')
+                        .append(t.dir() == null ? "/" : t.dir()).append('\n');
+            }
+            Path file = Files.createTempFile(work, "shell", ".targets");
+            Files.writeString(file, sb.toString());
+            return file;
+        }
+
+        @Override
+        public void start() throws IOException {
+            ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("bench/baseline/watchdog.sh").toString(),
+                    file.toString()).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("shell-" + file.getFileName() + ".log").toFile());
+            pb.environment().put("INTERVAL", Integer.toString(interval));
+            process = pb.start();
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+    }
+
+    /** monit from Debian's package, one "check host" (HTTP) or "check program" (container) per target. */
+    static final class MonitWatchdog implements Watchdog {
+        final Path rc;
+        Process process;
+
+        MonitWatchdog(List<Target> targets, int interval) throws IOException {
+            this.rc = rc(targets, interval, 10);
+        }
+
+        static Path rc(List<Target> targets, int interval, int timeoutSeconds) throws IOException {
+            Path dir = Files.createTempDirectory(work, "monit");
+            StringBuilder sb = new StringBuilder("set daemon " + interval + "\n")
+                    .append("set logfile ").append(dir.resolve("monit.log")).append('\n')
+                    .append("set pidfile ").append(dir.resolve("monit.pid")).append('\n')
+                    .append("set idfile ").append(dir.resolve("monit.id")).append('\n')
+                    .append("set statefile ").append(dir.resolve("monit.state")).append('\n');
+            for (Target t : targets) {
+                String container = t.container() == null ? t.name() : t.container();
+                String restart = "/usr/bin/docker restart -t 1 " + container;
+                if (t.url() != null) {
+                    URI u = URI.create(t.url());
+                    sb.append("check host ").append(t.name()).append(" with address 127.0.0.1\n")
+                            .append("  restart program = \"").append(restart).append("\" with timeout 60 seconds\n")
+                            .append("  if failed port ").append(u.getPort()).append(" protocol http request \"")
+                            .append(u.getPath()).append("\" with timeout ").append(timeoutSeconds)
+                            .append(" seconds then restart\n");
+                } else {
+                    sb.append("check program ").append(t.name()).append(" with path \"").append(runningScript())
+                            .append(' ').append(container).append("\" with timeout ").append(timeoutSeconds)
+                            .append(" seconds\n")
+                            .append("  restart program = \"").append(restart).append("\" with timeout 60 seconds\n")
+                            .append("  if status != 0 then restart\n");
+                }
+                if (t.project() != null) {
+                    sb.append("  if 3 restarts within 3 cycles then exec \"/bin/sh -c 'cd ").append(t.dir())
+                            .append(" && docker-compose -p ").append(t.project()).append(" down && docker-compose -p ")
+                            .append(t.project()).append(" up -d'\"\n");
+                }
+            }
+            Path rc = dir.resolve("monitrc");
+            Files.writeString(rc, sb.toString());
+            Files.setPosixFilePermissions(rc, PosixFilePermissions.fromString("rw-------"));
+            return rc;
+        }
+
+        /** Exit 0 when the container runs: monit's "check program" judges by the exit status. */
+        static synchronized Path runningScript() throws IOException {
+            Path script = work.resolve("running.sh");
+            if (!Files.exists(script)) {
+                Files.writeString(script, "#!/bin/sh\n[ \"$(docker inspect -f '{{.State.Running}}' \"$1\" 2>/dev/null)\" = true ]\n");
+                Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            return script;
+        }
+
+        @Override
+        public void start() throws IOException {
+            process = new ProcessBuilder(monit, "-c", rc.toString(), "-I").redirectErrorStream(true)
+                    .redirectOutput(rc.resolveSibling("stdout.log").toFile()).start();
+        }
+
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+        }
+    }
+
+    /** A compose project like the users': an api (busybox httpd with a CGI health endpoint) on the host network. */
+    static final class App implements AutoCloseable {
+        final String project;
+        final Path dir;
+        final int port;
+
+        private App(String project, Path dir, int port) {
+            this.project = project;
+            this.dir = dir;
+            this.port = port;
+        }
+
+        static App up(String suffix) throws IOException {
+            String project = PREFIX + suffix;
+            Path dir = Files.createTempDirectory(work, project);
+            int port = freePort();
+            Path cgi = dir.resolve("www/cgi-bin");
+            Files.createDirectories(cgi);
+            Files.createDirectories(dir.resolve("www/flags"));
+            Path health = cgi.resolve("health");
+            Files.writeString(health, "#!/bin/sh\nif [ -f /www/flags/fail ]; then\n"
+                    + "  printf 'Status: 500 Internal Server Error\\r\\n\\r\\nfail\\n'; exit 0\nfi\n"
+                    + "printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'\n");
+            Files.setPosixFilePermissions(health, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.writeString(dir.resolve("docker-compose.yml"), """
+                    version: "2.4"
+                    services:
+                      api:
+                        image: %s
+                        network_mode: host
+                        command: ["httpd", "-f", "-p", "127.0.0.1:%d", "-h", "/www"]
+                        volumes: ["./www:/www"]
+                        stop_signal: SIGKILL
+                    """.formatted(IMAGE, port));
+            App app = new App(project, dir, port);
+            sh(dir, List.of("docker-compose", "-p", project, "up", "-d"), Duration.ofMinutes(2)).orFail();
+            return app;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + port + "/cgi-bin/health";
+        }
+
+        Target target() {
+            return new Target("api", url(), containerId(), project, dir);
+        }
+
+        String containerId() {
+            return sh(dir, List.of("docker-compose", "-p", project, "ps", "-q", "api"), Duration.ofSeconds(30)).out.strip();
+        }
+
+        boolean healthy() {
+            try {
+                return HTTP.send(HttpRequest.newBuilder(URI.create(url())).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void awaitHealthy(Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (!healthy()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(project + " not healthy within " + within);
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        /** docker kill, then the time until the health endpoint answers 200 again (polled every 50 ms). */
+        long killAndTimeRecovery(Duration within) throws InterruptedException {
+            String id = containerId();
+            long killed = System.nanoTime();
+            sh(List.of("docker", "kill", id), Duration.ofSeconds(30));
+            while (healthy()) {
+                Thread.sleep(10);
+            }
+            long deadline = killed + within.toNanos();
+            while (!healthy()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(project + " not back within " + within);
+                }
+                Thread.sleep(50);
+            }
+            return (System.nanoTime() - killed) / 1_000_000;
+        }
+
+        /** The endpoint answers 500 from now on; the time until the container was restarted (a new StartedAt). */
+        long failAndTimeFirstRestart(Duration within) throws IOException, InterruptedException {
+            String id = containerId();
+            String before = startedAt(id);
+            Files.writeString(dir.resolve("www/flags/fail"), "");
+            long failed = System.nanoTime();
+            long deadline = failed + within.toNanos();
+            try {
+                while (true) {
+                    String now = startedAt(containerId());
+                    if (!now.isEmpty() && !now.equals(before)) {
+                        return (System.nanoTime() - failed) / 1_000_000;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException(project + ": no restart within " + within);
+                    }
+                    Thread.sleep(200);
+                }
+            } finally {
+                Files.deleteIfExists(dir.resolve("www/flags/fail"));
+            }
+        }
+
+        static String startedAt(String id) {
+            return id.isEmpty() ? "" : sh(List.of("docker", "inspect", "-f", "{{.State.StartedAt}}", id),
+                    Duration.ofSeconds(30)).out.strip();
+        }
+
+        @Override
+        public void close() {
+            sh(dir, List.of("docker-compose", "-p", project, "down", "--remove-orphans"), Duration.ofMinutes(2));
+        }
+    }
+
+    /** One loopback server answering /t/N with 200, except the hanging ones, which never answer in time. */
+    static final class TargetServer implements AutoCloseable {
+        final HttpServer server;
+        final Set<Integer> hanging = ConcurrentHashMap.newKeySet();
+        final ExecutorService threads = Executors.newCachedThreadPool();
+
+        private TargetServer(HttpServer server) {
+            this.server = server;
+        }
+
+        static TargetServer start(int hangingCount) throws IOException {
+            TargetServer s = new TargetServer(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024));
+            for (int i = 0; i < hangingCount; i++) {
+                s.hanging.add(i * 97 + 3);
+            }
+            s.server.createContext("/t/", exchange -> {
+                try (exchange) {
+                    int n = Integer.parseInt(exchange.getRequestURI().getPath().substring(3));
+                    if (s.hanging.contains(n)) {
+                        Thread.sleep(120_000);
+                    }
+                    byte[] body = "ok\n".getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                } catch (InterruptedException | NumberFormatException e) {
+                    exchange.sendResponseHeaders(500, -1);
+                }
+            });
+            s.server.setExecutor(s.threads);
+            s.server.start();
+            return s;
+        }
+
+        String url(int n) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/t/" + n;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    // ---- results -----------------------------------------------------------------------------------------
+
+    static final class Results {
+        static void write(Duration took) throws IOException {
+            Map<String, String> f = FIGURES;
+            StringBuilder md = new StringBuilder();
+            md.append("# medic benchmarks\n\n")
+                    .append("Measured by `scripts/bench").append(quick ? " --quick" : "").append("` on ")
+                    .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES)).append(" in ")
+                    .append(took.toMinutes()).append(" min, on this machine: ").append(machine()).append(".\n")
+                    .append("medic, the stability document's bash loop (`bench/baseline/watchdog.sh`) and monit ")
+                    .append(monitVersion()).append(" ran side by side in the same run on the same dockerd, each ")
+                    .append("watching its own compose project (busybox httpd, host network, loopback only). ")
+                    .append("Every watchdog runs at the 60 s interval the stability document uses, unless said.\n\n");
+            md.append("![results](results.png)\n\n");
+            md.append("| scenario | medic | shell loop | monit | shell / medic | monit / medic | target | medic meets it |\n")
+                    .append("|---|---|---|---|---|---|---|---|\n");
+            row(md, "1. crash MTTR, median (`docker kill` → health 200 again, " + f.get("s1.medic.samples") + " kills)",
+                    "s1.%s.median", " s", "≤ 3 s", le(f.get("s1.medic.median"), 3));
+            row(md, "1. crash MTTR, p95", "s1.%s.p95", " s", "", "");
+            row(md, "2. HTTP 500 → first restart, median (" + f.get("s2.medic.samples") + " trials)", "s2.%s.median",
+                    " s", "", "");
+            row(md, "2. HTTP 500 → first restart, worst", "s2.%s.max", " s",
+                    "≤ bound 80 s (60 s + 2 × 10 s)", le(f.get("s2.medic.max"), 80));
+            row(md, "3. one round of " + f.get("s3.targets"), "s3.%s.round", " s", "≤ 2 s", le(f.get("s3.medic.round"), 2));
+            row(md, "3. CPU per probe", "s3.%s.cpuPerProbeMs", " ms", "", "");
+            md.append("| 4. RSS after ").append(f.get("s4.minutes")).append(" min, 200 HTTP targets at 60 s | ")
+                    .append(f.get("s4.medic60.rss")).append(" MB | ").append(f.get("s4.shell60.rss")).append(" MB | ")
+                    .append(f.get("s4.monit60.rss")).append(" MB | ")
+                    .append(ratio(f.get("s4.shell60.rss"), f.get("s4.medic60.rss"))).append(" | ")
+                    .append(ratio(f.get("s4.monit60.rss"), f.get("s4.medic60.rss"))).append(" | ≤ 64 MB | ")
+                    .append(le(f.get("s4.medic60.rss"), 64)).append(" |\n");
+            md.append("| 4. CPU, last half of the ").append(f.get("s4.minutes")).append(" min, at 60 s | ")
+                    .append(f.get("s4.medic60.cpu")).append(" % | ").append(f.get("s4.shell60.cpu")).append(" % | ")
+                    .append(f.get("s4.monit60.cpu")).append(" % | ")
+                    .append(ratio(f.get("s4.shell60.cpu"), f.get("s4.medic60.cpu"))).append(" | ")
+                    .append(ratio(f.get("s4.monit60.cpu"), f.get("s4.medic60.cpu"))).append(" | ≤ 0.5 % | ")
+                    .append(le(f.get("s4.medic60.cpu"), 0.5)).append(" |\n");
+            md.append("| 4. medic with the 200 targets at 1 s: RSS, CPU | ").append(f.get("s4.medic1.rss"))
+                    .append(" MB, ").append(f.get("s4.medic1.cpu")).append(" % | | | | | | |\n");
+            md.append("| 4. start to first check, median (max) | ").append(f.get("s4.firstCheck.median")).append(" s (")
+                    .append(f.get("s4.firstCheck.max")).append(" s) | | | | | ≤ 1 s | ")
+                    .append(le(f.get("s4.firstCheck.median"), 1)).append(" |\n\n");
+            md.append("Scenario 3 details: medic ran ").append(f.get("s3.medic.probesPerSecond"))
+                    .append(" probes/s in steady state (interval 10 s, timeout 1 s) at ").append(f.get("s3.medic.cpuPercent"))
+                    .append(" % of a core, RSS ").append(f.get("s3.medic.rss")).append(" MB, ")
+                    .append(f.get("s3.medic.threads")).append(" threads. The shell loop's and monit's rounds are one ")
+                    .append("cycle of the same targets with a 1 s timeout (`ONCE=1 TIMEOUT=1 watchdog.sh`, `monit validate`); ")
+                    .append("their CPU per probe counts the curl and docker processes they start.\n\n");
+            md.append("How each figure is taken: MTTR is `docker kill` of the api container until its health endpoint ")
+                    .append("answers 200 again, polled every 50 ms, with 3-6 s between kills. HTTP 500 → first restart ")
+                    .append("is from the moment the endpoint answers 500 until the container has a new StartedAt. The ")
+                    .append("round is from medic's API answering until `/status` shows a check of every target. CPU is ")
+                    .append("utime+stime of the process and its waited-for children from /proc; RSS is VmRSS of the ")
+                    .append("process tree. Start to first check is from spawning `/usr/bin/medic run` (the packaged ")
+                    .append("wrapper and its JVM flags) until `/status` shows the first check.\n\n");
+            Path notes = ROOT.resolve("bench/notes.md");
+            if (Files.exists(notes)) {
+                md.append(Files.readString(notes)).append('\n');
+            }
+            md.append("## Raw figures\n\n```\n");
+            f.forEach((k, v) -> md.append(k).append(" = ").append(v).append('\n'));
+            md.append("```\n");
+            Files.writeString(ROOT.resolve("bench/results.md"), md.toString());
+            chart(ROOT.resolve("bench/results.png"));
+        }
+
+        private static void row(StringBuilder md, String title, String key, String unit, String target, String met) {
+            String m = FIGURES.get(key.formatted("medic"));
+            String s = FIGURES.get(key.formatted("shell"));
+            String o = FIGURES.get(key.formatted("monit"));
+            md.append("| ").append(title).append(" | ").append(m).append(unit).append(" | ").append(s).append(unit)
+                    .append(" | ").append(o).append(unit).append(" | ").append(ratio(s, m)).append(" | ")
+                    .append(ratio(o, m)).append(" | ").append(target).append(" | ").append(met).append(" |\n");
+        }
+
+        static void chart(Path png) throws IOException {
+            String[][] panels = {
+                {"Crash MTTR, median (s)", "s1.%s.median"},
+                {"HTTP 500 to first restart, median (s)", "s2.%s.median"},
+                {"One round of 1,100 targets (s)", "s3.%s.round"},
+                {"RSS, 200 targets at 60 s (MB)", "s4.%s60.rss"},
+            };
+            String[] systems = {"medic", "shell", "monit"};
+            Color[] colors = {new Color(0x2E7D32), new Color(0x9E9E9E), new Color(0x1565C0)};
+            int w = 1200;
+            int h = 420;
+            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, w, h);
+            int panelWidth = w / panels.length;
+            for (int p = 0; p < panels.length; p++) {
+                int x0 = p * panelWidth + 30;
+                int base = h - 60;
+                int top = 70;
+                g.setColor(Color.BLACK);
+                g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+                g.drawString(panels[p][0], x0, 30);
+                double max = 0;
+                double[] values = new double[systems.length];
+                for (int s = 0; s < systems.length; s++) {
+                    values[s] = number(FIGURES.get(panels[p][1].formatted(systems[s])));
+                    max = Math.max(max, values[s]);
+                }
+                g.setStroke(new BasicStroke(1));
+                g.drawLine(x0, base, x0 + panelWidth - 60, base);
+                int barWidth = (panelWidth - 90) / systems.length;
+                for (int s = 0; s < systems.length; s++) {
+                    int barHeight = max <= 0 ? 0 : (int) Math.round((base - top) * values[s] / max);
+                    int x = x0 + 10 + s * barWidth;
+                    g.setColor(colors[s]);
+                    g.fillRect(x, base - barHeight, barWidth - 14, Math.max(1, barHeight));
+                    g.setColor(Color.BLACK);
+                    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+                    g.drawString(Double.isNaN(values[s]) ? "n/a" : trim(values[s]), x, base - barHeight - 6);
+                    g.drawString(systems[s].equals("shell") ? "shell loop" : systems[s], x, base + 18);
+                }
+            }
+            g.dispose();
+            ImageIO.write(img, "png", png.toFile());
+        }
+
+        private static String trim(double v) {
+            return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    record Result(int exit, String out, long childCpuMs) {
+        Result orFail() {
+            if (exit != 0) {
+                throw new IllegalStateException("command failed (" + exit + "): " + out);
+            }
+            return this;
+        }
+    }
+
+    static Result sh(List<String> cmd, Duration timeout) {
+        return sh(ROOT, cmd, timeout);
+    }
+
+    /** Runs a command; childCpuMs is the CPU it and its children used (bash's {@code times}). */
+    static Result sh(Path dir, List<String> cmd, Duration timeout) {
+        try {
+            Path out = Files.createTempFile(work, "out", ".txt");
+            List<String> wrapped = new ArrayList<>(List.of("bash", "-c",
+                    "\"$@\"; rc=$?; times >&2; exit $rc", "run"));
+            wrapped.addAll(cmd);
+            Process p = new ProcessBuilder(wrapped).directory(dir.toFile()).redirectErrorStream(false)
+                    .redirectOutput(out.toFile()).redirectError(out.resolveSibling(out.getFileName() + ".err").toFile())
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                return new Result(-1, "timed out: " + cmd, 0);
+            }
+            String err = Files.readString(out.resolveSibling(out.getFileName() + ".err"));
+            return new Result(p.exitValue(), Files.readString(out) + err, childCpu(err));
+        } catch (IOException e) {
+            return new Result(-1, e.toString(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted", 0);
+        }
+    }
+
+    /** bash's `times`: the second line is the children's user and system time, e.g. "0m1.234s 0m0.567s". */
+    static long childCpu(String timesOutput) {
+        Matcher m = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s\\s*$").matcher(timesOutput.strip());
+        if (!m.find()) {
+            return 0;
+        }
+        double seconds = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
+        return Math.round(seconds * 1000);
+    }
+
+    static long cpuTicks(long pid) {
+        try {
+            String[] f = statFields(pid);
+            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The process's CPU and that of its children it has waited for (curl, docker started by the loops). */
+    static long totalCpuTicks(long pid) {
+        try {
+            String[] f = statFields(pid);
+            long own = Long.parseLong(f[13]) + Long.parseLong(f[14]) + Long.parseLong(f[15]) + Long.parseLong(f[16]);
+            long live = ProcessHandle.of(pid).map(h -> h.descendants().mapToLong(d -> cpuTicks(d.pid())).sum()).orElse(0L);
+            return own + live;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String[] statFields(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // Fields after the command name, which may hold spaces: index 0 is the state (field 3).
+        String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] f = new String[rest.length + 2];
+        System.arraycopy(rest, 0, f, 2, rest.length);
+        return f;
+    }
+
+    static long rssKb(long pid) {
+        return statusField(pid, "VmRSS");
+    }
+
+    static long threads(long pid) {
+        return statusField(pid, "Threads");
+    }
+
+    static long treeRssKb(long pid) {
+        return rssKb(pid) + ProcessHandle.of(pid).map(h -> h.descendants().mapToLong(d -> rssKb(d.pid())).sum())
+                .orElse(0L);
+    }
+
+    private static long statusField(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D+", " ").strip().split(" ")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static long percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String fmt3(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    static double number(String s) {
+        try {
+            return s == null ? Double.NaN : Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    static String ratio(String baseline, String medic) {
+        double b = number(baseline);
+        double m = number(medic);
+        if (Double.isNaN(b) || Double.isNaN(m) || m == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.1f×", b / m);
+    }
+
+    static String le(String value, double bound) {
+        double v = number(value);
+        return Double.isNaN(v) ? "not measured" : v <= bound ? "yes" : "**no**";
+    }
+
+    static String machine() {
+        String cpu = sh(List.of("nproc"), Duration.ofSeconds(5)).out.strip();
+        String kernel = sh(List.of("uname", "-r"), Duration.ofSeconds(5)).out.strip();
+        String docker = sh(List.of("docker", "version", "-f", "{{.Server.Version}}"), Duration.ofSeconds(10)).out.strip();
+        String mem = Long.toString(statusLine("/proc/meminfo", "MemTotal") / 1024 / 1024);
+        return cpu + " cores, " + mem + " GB RAM, Linux " + kernel + ", dockerd " + docker + ", Java "
+                + System.getProperty("java.version");
+    }
+
+    static long statusLine(String file, String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(key + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D+", " ").strip().split(" ")[0]);
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    static String monitVersion() {
+        String v = sh(List.of(monit, "-V"), Duration.ofSeconds(5)).out;
+        Matcher m = Pattern.compile("version ([\\d.]+)").matcher(v);
+        return m.find() ? m.group(1) : "";
+    }
+
+    static void cleanupContainers() {
+        String ids = sh(List.of("docker", "ps", "-aq", "--filter", "name=" + PREFIX), Duration.ofSeconds(30)).out.strip();
+        if (!ids.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
+            rm.addAll(List.of(ids.split("\\s+")));
+            sh(rm, Duration.ofMinutes(2));
+        }
+    }
+
+    static void log(String message) {
+        System.out.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + message);
+    }
+}

@@ -65,9 +65,16 @@ public final class Bench {
         log("work directory " + work + (quick ? " (quick run: fewer samples, shorter windows)" : ""));
         ExecutorService parallel = Executors.newCachedThreadPool();
         try {
+            // The footprint runs beside scenarios 1 and 2: each watchdog's own CPU and memory are measured,
+            // which the other watchdogs' work does not change; the CPU-heavy scale scenario runs alone.
+            Future<?> footprint = parallel.submit((Callable<Void>) () -> {
+                footprintScenario();
+                return null;
+            });
             crashAndHttpScenarios(parallel);
+            footprint.get();
             scaleScenario();
-            footprintScenario(parallel);
+            startToFirstCheck();
         } finally {
             parallel.shutdownNow();
             cleanupContainers();
@@ -189,7 +196,7 @@ public final class Bench {
 
     // ---- scenario 4: footprint over 10 minutes, and start to first check --------------------------------
 
-    static void footprintScenario(ExecutorService parallel) throws Exception {
+    static void footprintScenario() throws Exception {
         int count = 200;
         long minutes = quick ? 1 : 10;
         try (TargetServer server = TargetServer.start(0)) {
@@ -221,6 +228,9 @@ public final class Bench {
             }
             FIGURES.put("s4.minutes", Long.toString(minutes));
         }
+    }
+
+    static void startToFirstCheck() throws Exception {
         List<Long> firstCheck = new ArrayList<>();
         try (TargetServer server = TargetServer.start(0)) {
             for (int i = 0; i < (quick ? 2 : 5); i++) {
@@ -257,6 +267,13 @@ public final class Bench {
                 default -> new MonitWatchdog(targets, interval);
             };
             w.start();
+            if (w instanceof MedicWatchdog m) {
+                try {
+                    m.awaitApi(Duration.ofSeconds(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return w;
         }
     }
@@ -284,9 +301,9 @@ public final class Bench {
             for (Target t : targets) {
                 sb.append("    \"").append(t.name()).append("\" {");
                 if (t.project() != null) {
-                    sb.append(" service { project = \"").append(t.project()).append("\", name = api }");
+                    sb.append(" service { project = \"").append(t.project()).append("\", name = api },");
                 } else if (t.container() != null) {
-                    sb.append(" container = \"").append(t.container()).append('"');
+                    sb.append(" container = \"").append(t.container()).append("\",");
                 }
                 if (t.url() != null) {
                     sb.append(" http { url = \"").append(t.url()).append("\" }");
@@ -305,6 +322,7 @@ public final class Bench {
                     config.toString()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("medic-" + apiPort + ".log").toFile());
             pb.environment().put("MEDIC_JAR", ROOT.resolve("target/medic.jar").toString());
+            pb.environment().put("MEDIC_CDS", ROOT.resolve("target/medic.jsa").toString());
             process = pb.start();
         }
 
@@ -328,6 +346,9 @@ public final class Bench {
         Instant awaitApi(Duration within) throws InterruptedException {
             long deadline = System.nanoTime() + within.toNanos();
             while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("medic exited: see " + work.resolve("medic-" + apiPort + ".log"));
+                }
                 if (get("/healthz") != null) {
                     return Instant.now();
                 }
@@ -818,8 +839,12 @@ public final class Bench {
                 p.destroyForcibly();
                 return new Result(-1, "timed out: " + cmd, 0);
             }
-            String err = Files.readString(out.resolveSibling(out.getFileName() + ".err"));
-            return new Result(p.exitValue(), Files.readString(out) + err, childCpu(err));
+            Path errFile = out.resolveSibling(out.getFileName() + ".err");
+            String err = Files.readString(errFile);
+            String text = Files.readString(out);
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(errFile);
+            return new Result(p.exitValue(), p.exitValue() == 0 ? text : text + err, childCpu(err));
         } catch (IOException e) {
             return new Result(-1, e.toString(), 0);
         } catch (InterruptedException e) {

@@ -23,6 +23,9 @@ public final class HealthStateMachine {
 
     private static final Duration MIN_DELAY = Duration.ofMillis(100);
 
+    /** The first check after an action, when the retry-interval is longer. */
+    public static final Duration VERIFY_AFTER_ACTION = Duration.ofSeconds(1);
+
     private final String target;
     private final HealthPolicy policy;
 
@@ -83,7 +86,11 @@ public final class HealthStateMachine {
                 "outcome", outcome.outcomeName(), "took_ms", Long.toString(outcome.took().toMillis()));
         MedicEvent event = new MedicEvent(EventType.HEAL_FINISHED, outcome.ok() ? Severity.NOTICE : Severity.ERR,
                 target, fields, action.kind().configName() + " " + outcome.outcomeName() + ": " + outcome.detail(), now);
-        return new Decision(next, Optional.empty(), List.of(event), nextCheckIn(next, now));
+        // Look again soon: most restarted containers answer within a second, and a pass ends the incident
+        // (and its back-off) at once instead of a retry-interval later.
+        Duration verify = next.phase() == Phase.STARTING && policy.retryInterval().compareTo(VERIFY_AFTER_ACTION) > 0
+                ? VERIFY_AFTER_ACTION : nextCheckIn(next, now);
+        return new Decision(next, Optional.empty(), List.of(event), verify);
     }
 
     /**
@@ -267,7 +274,8 @@ public final class HealthStateMachine {
         TargetState s = state.withCounts(state.failures(), 0);
         switch (s.phase()) {
             case STARTING -> {
-                if (now.isBefore(s.deadline())) {
+                // The start-period forgives a slow start, not a dead container: that one counts (after its grace).
+                if (now.isBefore(s.deadline()) && !result.containerDown()) {
                     return decide(s.withDownSince(null), Optional.empty(), events, now);
                 }
             }

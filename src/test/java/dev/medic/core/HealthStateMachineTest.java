@@ -509,4 +509,27 @@ class HealthStateMachineTest {
         r.advance(31).down().advance(3).down();
         assertEquals(1, r.actions.size(), "a container that does not come back is healed");
     }
+
+    @Test
+    void aContainerThatDiesDuringTheStartPeriodIsHealedAfterItsGraceNotAfterThePeriod() {
+        Replay r = new Replay(POLICY).failTimes(3);
+        assertEquals(1, r.actions.size());
+        assertEquals(Phase.STARTING, r.state.phase());
+
+        r.advance(3).down();        // dies 13 s into the 30 s start-period (past the 10 s back-off)
+        assertTrue(r.actions.size() == 1, "the grace runs first");
+        r.advance(2).down();
+
+        assertEquals(2, r.actions.size(), "healed 15 s into the start-period, not after it");
+    }
+
+    @Test
+    void theFirstCheckAfterAnActionComesWithinASecondAndAPassThenEndsTheIncident() {
+        Replay r = new Replay(POLICY).failTimes(3);
+
+        assertEquals(HealthStateMachine.VERIFY_AFTER_ACTION, r.last.nextCheckIn());
+        r.advance(1).pass();
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(1, r.count(EventType.RECOVERED));
+    }
 }

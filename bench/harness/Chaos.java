@@ -1,0 +1,699 @@
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * scripts/chaos: a soak of medic against random faults on a 12-container stack (three compose projects of
+ * api + worker + cache + db, host networking, loopback only), modelled on ../shared/USERS.md. medic runs as
+ * its own process, supervised here the way systemd would. At the end it checks that every fault was healed
+ * (or, for an operator's action, respected), that no healthy container was restarted, that medic never
+ * died on its own and that its state file is valid, and prints "N passed, N failed". A single source file,
+ * run with `java Chaos.java` by scripts/chaos.
+ */
+public final class Chaos {
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final String IMAGE = "medic-chaos-busybox:1";
+    static final String PREFIX = "medicchaos";
+    static final String[] SERVICES = {"api", "worker", "cache", "db"};
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    static final Pattern HEAL = Pattern.compile("event=heal_started target=(\\S+) action=(\\S+)");
+
+    static Path work;
+    static Random random;
+    static final List<Project> projects = new ArrayList<>();
+    static final List<Fault> faults = new CopyOnWriteArrayList<>();
+    static final List<String> failures = new CopyOnWriteArrayList<>();
+    static final Set<String> busyProjects = ConcurrentHashMap.newKeySet();
+    static volatile Instant lastDockerRestart = Instant.EPOCH;
+    static Medic medic;
+
+    public static void main(String[] args) throws Exception {
+        int minutes = 3;
+        long seed = System.nanoTime();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--minutes")) {
+                minutes = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--seed")) {
+                seed = Long.parseLong(args[++i]);
+            } else {
+                System.err.println("usage: scripts/chaos [--minutes N] [--seed S]");
+                System.exit(2);
+            }
+        }
+        random = new Random(seed);
+        work = Files.createTempDirectory("medic-chaos");
+        log("soak of " + minutes + " min, seed " + seed + ", work directory " + work);
+        Runtime.getRuntime().addShutdownHook(new Thread(Chaos::cleanup));
+        cleanup();
+        for (int p = 0; p < 3; p++) {
+            projects.add(Project.up(PREFIX + p));
+        }
+        for (Project p : projects) {
+            p.awaitHealthy(Duration.ofSeconds(60));
+        }
+        medic = new Medic(config());
+        medic.start();
+        medic.awaitUp(Duration.ofSeconds(60));
+        Thread.sleep(8000);
+        ExecutorService checks = Executors.newCachedThreadPool();
+        Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
+        boolean dockerRestarted = false;
+        while (Instant.now().isBefore(end)) {
+            medic.superviseOnce();
+            String kind = pickKind(dockerRestarted, Duration.between(Instant.now(), end));
+            if (kind == null) {
+                Thread.sleep(1000);
+                continue;
+            }
+            if (kind.equals("dockerd-restart")) {
+                dockerRestarted = true;
+            }
+            Fault fault = inject(kind);
+            if (fault != null) {
+                faults.add(fault);
+                checks.submit(() -> verify(fault));
+            }
+            Thread.sleep(3000 + random.nextInt(4000));
+        }
+        log("no more faults; waiting for the last ones to be judged");
+        checks.shutdown();
+        while (!checks.awaitTermination(1, TimeUnit.SECONDS)) {
+            medic.superviseOnce();
+        }
+        medic.superviseOnce();
+        finalChecks();
+        medic.stop();
+        int failed = (int) faults.stream().filter(f -> !f.passed).count() + failures.size();
+        int passed = (int) faults.stream().filter(f -> f.passed).count() + 4 - (int) failures.stream()
+                .map(s -> s.split(":")[0]).distinct().count();
+        log("faults: " + summary());
+        for (Fault f : faults) {
+            if (!f.passed) {
+                log("FAILED: " + f);
+            }
+        }
+        failures.forEach(f -> log("FAILED: " + f));
+        System.out.println(passed + " passed, " + failed + " failed");
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    // ---- faults ---------------------------------------------------------------------------------------
+
+    static final class Fault {
+        final String kind;
+        final Project project;
+        final String service;
+        final Instant injected = Instant.now();
+        volatile Instant judged;
+        volatile boolean passed;
+        volatile String detail = "";
+
+        Fault(String kind, Project project, String service) {
+            this.kind = kind;
+            this.project = project;
+            this.service = service;
+        }
+
+        @Override
+        public String toString() {
+            return kind + " " + (project == null ? "" : project.name + (service == null ? "" : "/" + service))
+                    + " at " + injected + ": " + detail;
+        }
+    }
+
+    static String pickKind(boolean dockerRestarted, Duration left) {
+        List<Project> free = projects.stream().filter(p -> !busyProjects.contains(p.name)).toList();
+        // One dockerd restart per soak, when nothing else is going on and there is time to judge it.
+        if (!dockerRestarted && free.size() == projects.size() && left.compareTo(Duration.ofSeconds(90)) > 0
+                && (left.toSeconds() < 150 || random.nextInt(8) == 0)) {
+            return "dockerd-restart";
+        }
+        if (random.nextInt(10) == 0) {
+            return "medic-sigkill";
+        }
+        if (free.isEmpty() || left.compareTo(Duration.ofSeconds(20)) < 0) {
+            return null;
+        }
+        String[] kinds = {"kill", "kill", "http-500", "hang", "crash-loop", "operator-stop", "compose-down"};
+        return kinds[random.nextInt(kinds.length)];
+    }
+
+    static Fault inject(String kind) throws Exception {
+        switch (kind) {
+            case "medic-sigkill" -> {
+                log("fault: SIGKILL of medic");
+                Fault f = new Fault(kind, null, null);
+                medic.kill9();
+                return f;
+            }
+            case "dockerd-restart" -> {
+                for (Project p : projects) {
+                    busyProjects.add(p.name);
+                }
+                log("fault: dockerd restart");
+                lastDockerRestart = Instant.now();
+                Fault f = new Fault(kind, null, null);
+                sh(List.of("bash", "-c", ". scripts/lib.sh; restart_dockerd"), Duration.ofMinutes(3));
+                lastDockerRestart = Instant.now();
+                return f;
+            }
+            default -> {
+                List<Project> free = projects.stream().filter(p -> !busyProjects.contains(p.name)).toList();
+                Project p = free.get(random.nextInt(free.size()));
+                busyProjects.add(p.name);
+                String service = switch (kind) {
+                    case "http-500", "hang" -> "api";
+                    case "compose-down" -> null;
+                    default -> SERVICES[random.nextInt(SERVICES.length)];
+                };
+                Fault f = new Fault(kind, p, service);
+                log("fault: " + kind + " " + p.name + (service == null ? "" : "/" + service));
+                switch (kind) {
+                    case "kill" -> sh(List.of("docker", "kill", p.container(service)), Duration.ofSeconds(30));
+                    case "http-500" -> sh(List.of("docker", "exec", p.container("api"), "touch", "/tmp/fail"),
+                            Duration.ofSeconds(30));
+                    case "hang" -> sh(List.of("docker", "exec", p.container("api"), "touch", "/tmp/hang"),
+                            Duration.ofSeconds(30));
+                    case "crash-loop" -> {
+                        for (int i = 0; i < 3; i++) {
+                            sh(List.of("docker", "kill", p.container(service)), Duration.ofSeconds(30));
+                            Thread.sleep(2500);
+                            p.awaitRunning(service, Duration.ofSeconds(30));
+                        }
+                    }
+                    case "operator-stop" -> sh(List.of("docker", "stop", p.container(service)), Duration.ofSeconds(60));
+                    case "compose-down" -> p.compose("down");
+                    default -> throw new IllegalArgumentException(kind);
+                }
+                return f;
+            }
+        }
+    }
+
+    /** Waits for the fault's expected outcome and records it; frees the project afterwards. */
+    static void verify(Fault f) {
+        try {
+            switch (f.kind) {
+                case "medic-sigkill" -> {
+                    Thread.sleep(1500);
+                    medic.start();
+                    medic.awaitUp(Duration.ofSeconds(30));
+                    f.passed = medic.stateFileValid();
+                    f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
+                }
+                case "dockerd-restart" -> {
+                    for (Project p : projects) {
+                        p.awaitHealthy(Duration.ofSeconds(150));
+                    }
+                    f.passed = true;
+                    f.detail = "every container healthy again after " + since(f.injected);
+                }
+                case "kill", "crash-loop" -> {
+                    f.project.awaitHealthy(Duration.ofSeconds(90));
+                    f.passed = true;
+                    f.detail = "healed in " + since(f.injected);
+                }
+                case "http-500", "hang" -> {
+                    // The fault lives in the container's own filesystem: restarts do not cure it, the project
+                    // restart at the top of the ladder (which recreates the containers) does.
+                    f.project.awaitHealthy(Duration.ofSeconds(150));
+                    f.passed = true;
+                    f.detail = "healed in " + since(f.injected);
+                }
+                case "operator-stop" -> {
+                    String id = f.project.containerId(f.service);
+                    for (int i = 0; i < 20; i++) {
+                        Thread.sleep(1000);
+                        if (running(id)) {
+                            f.detail = "medic started a container the operator had stopped";
+                            return;
+                        }
+                    }
+                    sh(List.of("docker", "start", id), Duration.ofSeconds(30));
+                    f.project.awaitHealthy(Duration.ofSeconds(60));
+                    f.passed = true;
+                    f.detail = "left stopped for 20 s, then started by the operator";
+                }
+                case "compose-down" -> {
+                    for (int i = 0; i < 20; i++) {
+                        Thread.sleep(1000);
+                        if (!f.project.anyContainer().isEmpty()) {
+                            f.detail = "a container of the project came back after the operator's compose down";
+                            return;
+                        }
+                    }
+                    f.project.compose("up", "-d");
+                    f.project.awaitHealthy(Duration.ofSeconds(60));
+                    f.passed = true;
+                    f.detail = "left down for 20 s, then brought up by the operator";
+                }
+                default -> f.detail = "unknown fault";
+            }
+        } catch (Exception e) {
+            f.passed = false;
+            f.detail = e.getMessage();
+        } finally {
+            f.judged = Instant.now();
+            if (f.kind.equals("dockerd-restart")) {
+                busyProjects.clear();
+            } else if (f.project != null) {
+                // A few quiet seconds before the project may be broken again, so each heal is judged alone.
+                sleepQuietly(3000);
+                busyProjects.remove(f.project.name);
+            }
+            log((f.passed ? "ok: " : "FAILED: ") + f);
+        }
+    }
+
+    /** Every heal medic started must answer a fault of that target's project (or the dockerd restart). */
+    static void finalChecks() throws IOException {
+        List<String> lines = medic.allOutput();
+        int heals = 0;
+        for (String line : lines) {
+            Matcher m = HEAL.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            heals++;
+            String target = m.group(1);
+            String project = target.substring(0, target.indexOf('-'));
+            Instant at = medic.lineTimes.getOrDefault(line, Instant.EPOCH);
+            boolean explained = faults.stream().anyMatch(f -> (f.project == null && f.kind.equals("dockerd-restart")
+                    || f.project != null && f.project.name.equals(project))
+                    && !at.isBefore(f.injected.minusSeconds(1))
+                    && (f.judged == null || !at.isAfter(f.judged.plusSeconds(5))));
+            if (!explained) {
+                failures.add("healthy-restart: medic healed " + target + " at " + at + " with no fault on its project");
+            }
+        }
+        log(heals + " heals started by medic");
+        if (lines.stream().anyMatch(l -> l.contains("cannot be read") && l.contains("state file"))) {
+            failures.add("state-file: medic could not read its state file after a restart");
+        }
+        if (!medic.stateFileValid()) {
+            failures.add("state-file: the state file is not a valid state document at the end");
+        }
+        if (medic.diedOnItsOwn > 0) {
+            failures.add("medic-died: medic exited " + medic.diedOnItsOwn + " time(s) without being killed");
+        }
+        for (Project p : projects) {
+            try {
+                p.awaitHealthy(Duration.ofSeconds(60));
+            } catch (Exception e) {
+                failures.add("final-health: " + p.name + " is not healthy at the end: " + e.getMessage());
+            }
+        }
+    }
+
+    static String summary() {
+        Map<String, int[]> byKind = new LinkedHashMap<>();
+        for (Fault f : faults) {
+            int[] c = byKind.computeIfAbsent(f.kind, k -> new int[2]);
+            c[f.passed ? 0 : 1]++;
+        }
+        StringBuilder sb = new StringBuilder();
+        byKind.forEach((k, c) -> sb.append(k).append(' ').append(c[0]).append(" ok").append(c[1] > 0 ? " " + c[1]
+                + " failed" : "").append("; "));
+        return sb.toString();
+    }
+
+    // ---- medic, supervised ---------------------------------------------------------------------------
+
+    static Path config() throws IOException {
+        StringBuilder sb = new StringBuilder("medic {\n")
+                .append("  api.listen = \"127.0.0.1:").append(freePort()).append("\"\n")
+                .append("  state-file = \"").append(work.resolve("state/state.json")).append("\"\n")
+                .append("""
+                          discovery.enabled = false
+                          interval = 5s
+                          retry-interval = 1s
+                          timeout = 2s
+                          failure-threshold = 2
+                          start-period = 3s
+                          backoff { initial = 1s, max = 4s }
+                          give-up-cooldown = 20s
+                          max-actions { count = 30, per = 10m }
+                          host-budget { count = 200, per = 10m }
+                          docker.stop-timeout = 1s
+                          targets {
+                        """);
+        for (Project p : projects) {
+            sb.append("    ").append(p.name).append("-api { service { project = ").append(p.name)
+                    .append(", name = api }, http { url = \"").append(p.healthUrl()).append("\" }, depends-on = [")
+                    .append(p.name).append("-db] }\n");
+            sb.append("    ").append(p.name).append("-worker { service { project = ").append(p.name)
+                    .append(", name = worker } }\n");
+            sb.append("    ").append(p.name).append("-cache { service { project = ").append(p.name)
+                    .append(", name = cache }, tcp = \"127.0.0.1:").append(p.ports.get("cache")).append("\" }\n");
+            sb.append("    ").append(p.name).append("-db { service { project = ").append(p.name)
+                    .append(", name = db }, tcp = \"127.0.0.1:").append(p.ports.get("db")).append("\" }\n");
+        }
+        sb.append("  }\n}\n");
+        Path file = work.resolve("medic.conf");
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    static final class Medic {
+        final Path config;
+        final int apiPort;
+        final Map<String, Instant> lineTimes = new ConcurrentHashMap<>();
+        final List<Path> logs = new ArrayList<>();
+        Process process;
+        boolean killedByUs;
+        int diedOnItsOwn;
+
+        Medic(Path config) throws IOException {
+            this.config = config;
+            Matcher m = Pattern.compile("127.0.0.1:(\\d+)").matcher(Files.readString(config));
+            m.find();
+            this.apiPort = Integer.parseInt(m.group(1));
+        }
+
+        synchronized void start() throws IOException {
+            Path log = work.resolve("medic-" + logs.size() + ".log");
+            logs.add(log);
+            ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("packaging/bin/medic").toString(), "run", "--config",
+                    config.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("MEDIC_JAR", ROOT.resolve("target/medic.jar").toString());
+            pb.environment().put("MEDIC_CDS", ROOT.resolve("target/medic.jsa").toString());
+            process = pb.start();
+            killedByUs = false;
+            Thread timestamps = new Thread(() -> followTimes(log, process));
+            timestamps.setDaemon(true);
+            timestamps.start();
+        }
+
+        /** Notes when each output line appeared (medic's lines carry no time; journald would add it). */
+        private void followTimes(Path log, Process p) {
+            int seen = 0;
+            while (true) {
+                try {
+                    List<String> lines = Files.readAllLines(log);
+                    Instant now = Instant.now();
+                    for (int i = seen; i < lines.size(); i++) {
+                        lineTimes.putIfAbsent(lines.get(i), now);
+                    }
+                    seen = lines.size();
+                    if (!p.isAlive() && seen == lines.size()) {
+                        return;
+                    }
+                    Thread.sleep(200);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void awaitUp(Duration within) throws Exception {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/healthz"))
+                            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("medic's API did not answer within " + within);
+        }
+
+        synchronized void kill9() throws InterruptedException {
+            killedByUs = true;
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        /** What systemd would do: a medic that exited by itself is counted and started again. */
+        synchronized void superviseOnce() throws IOException {
+            if (!process.isAlive() && !killedByUs) {
+                diedOnItsOwn++;
+                log("medic exited by itself with " + process.exitValue() + "; starting it again");
+                start();
+            }
+        }
+
+        synchronized void stop() throws InterruptedException {
+            killedByUs = true;
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
+
+        List<String> allOutput() throws IOException {
+            List<String> all = new ArrayList<>();
+            for (Path log : logs) {
+                all.addAll(Files.readAllLines(log));
+            }
+            return all;
+        }
+
+        boolean stateFileValid() {
+            try {
+                String s = Files.readString(work.resolve("state/state.json")).strip();
+                return s.startsWith("{") && s.endsWith("}") && s.contains("\"targets\"")
+                        && count(s, "{") == count(s, "}");
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    // ---- the stack -------------------------------------------------------------------------------------
+
+    static final class Project {
+        final String name;
+        final Path dir;
+        final Map<String, Integer> ports = new LinkedHashMap<>();
+
+        private Project(String name, Path dir) {
+            this.name = name;
+            this.dir = dir;
+        }
+
+        static Project up(String name) throws IOException {
+            Path dir = Files.createDirectories(work.resolve(name));
+            Project p = new Project(name, dir);
+            for (String s : List.of("api", "cache", "db")) {
+                p.ports.put(s, freePort());
+            }
+            Path cgi = Files.createDirectories(dir.resolve("www/cgi-bin"));
+            Path health = cgi.resolve("health");
+            Files.writeString(health, """
+                    #!/bin/sh
+                    if [ -f /tmp/hang ]; then sleep 3600; fi
+                    if [ -f /tmp/fail ]; then printf 'Status: 500 Internal Server Error\\r\\n\\r\\nfail\\n'; exit 0; fi
+                    printf 'Content-Type: text/plain\\r\\n\\r\\nok\\n'
+                    """);
+            Files.setPosixFilePermissions(health, PosixFilePermissions.fromString("rwxr-xr-x"));
+            StringBuilder yaml = new StringBuilder("version: \"2.4\"\nservices:\n");
+            for (String s : List.of("api", "cache", "db")) {
+                yaml.append("  ").append(s).append(":\n    image: ").append(IMAGE)
+                        .append("\n    network_mode: host\n    command: [\"httpd\", \"-f\", \"-p\", \"127.0.0.1:")
+                        .append(p.ports.get(s)).append("\", \"-h\", \"/www\"]\n    volumes: [\"./www:/www:ro\"]\n")
+                        .append("    stop_signal: SIGKILL\n");
+                if (s.equals("api")) {
+                    yaml.append("    depends_on: [db]\n");
+                }
+            }
+            yaml.append("  worker:\n    image: ").append(IMAGE).append("\n    network_mode: host\n")
+                    .append("    command: [\"sh\", \"-c\", \"while true; do sleep 1; done\"]\n    stop_signal: SIGKILL\n");
+            Files.writeString(dir.resolve("docker-compose.yml"), yaml.toString());
+            p.compose("up", "-d");
+            return p;
+        }
+
+        void compose(String... args) {
+            List<String> cmd = new ArrayList<>(List.of("docker-compose", "-p", name));
+            cmd.addAll(List.of(args));
+            Result r = sh(dir, cmd, Duration.ofMinutes(3));
+            if (r.exit != 0) {
+                throw new IllegalStateException("docker-compose " + String.join(" ", args) + ": " + r.out);
+            }
+        }
+
+        String containerId(String service) {
+            return sh(dir, List.of("docker-compose", "-p", name, "ps", "-q", service), Duration.ofSeconds(30)).out.strip();
+        }
+
+        String container(String service) {
+            String id = containerId(service);
+            if (id.isEmpty()) {
+                throw new IllegalStateException(name + "/" + service + " has no container");
+            }
+            return id;
+        }
+
+        String anyContainer() {
+            return sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + name),
+                    Duration.ofSeconds(30)).out.strip();
+        }
+
+        String healthUrl() {
+            return "http://127.0.0.1:" + ports.get("api") + "/cgi-bin/health";
+        }
+
+        boolean healthy() {
+            for (String s : SERVICES) {
+                String id = containerId(s);
+                if (id.isEmpty() || !running(id)) {
+                    return false;
+                }
+            }
+            return http200(healthUrl()) && tcpOpen(ports.get("cache")) && tcpOpen(ports.get("db"));
+        }
+
+        void awaitHealthy(Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (!healthy()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " not healthy within " + within.toSeconds() + " s");
+                }
+                Thread.sleep(500);
+            }
+        }
+
+        void awaitRunning(String service, Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (true) {
+                String id = containerId(service);
+                if (!id.isEmpty() && running(id)) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + "/" + service + " not running within " + within.toSeconds() + " s");
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------
+
+    record Result(int exit, String out) { }
+
+    static Result sh(List<String> cmd, Duration timeout) {
+        return sh(ROOT, cmd, timeout);
+    }
+
+    static Result sh(Path dir, List<String> cmd, Duration timeout) {
+        try {
+            Path out = Files.createTempFile(work, "out", ".txt");
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "timed out: " + cmd);
+            }
+            String text = Files.readString(out);
+            Files.deleteIfExists(out);
+            return new Result(p.exitValue(), text);
+        } catch (IOException e) {
+            return new Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    static boolean running(String id) {
+        return sh(List.of("docker", "inspect", "-f", "{{.State.Running}}", id), Duration.ofSeconds(30)).out.strip()
+                .equals("true");
+    }
+
+    static boolean http200(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static boolean tcpOpen(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static String since(Instant t) {
+        return Duration.between(t, Instant.now()).toMillis() / 100 / 10.0 + " s";
+    }
+
+    static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void cleanup() {
+        if (medic != null && medic.process != null && medic.process.isAlive()) {
+            medic.process.destroyForcibly();
+        }
+        for (int p = 0; p < 3; p++) {
+            String ids = sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + PREFIX + p),
+                    Duration.ofSeconds(30)).out.strip();
+            if (!ids.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
+                rm.addAll(List.of(ids.split("\\s+")));
+                sh(rm, Duration.ofMinutes(1));
+            }
+        }
+    }
+
+    static void log(String message) {
+        System.out.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + message);
+        System.out.flush();
+    }
+}

@@ -49,6 +49,8 @@ public final class Chaos {
     static final List<String> failures = new CopyOnWriteArrayList<>();
     static final Set<String> busyProjects = ConcurrentHashMap.newKeySet();
     static volatile Instant lastDockerRestart = Instant.EPOCH;
+    /** Between a SIGKILL of medic and its restart: no second SIGKILL meanwhile. */
+    static volatile boolean medicDown;
     static Medic medic;
 
     public static void main(String[] args) throws Exception {
@@ -152,7 +154,7 @@ public final class Chaos {
                 && (left.toSeconds() < 150 || random.nextInt(8) == 0)) {
             return "dockerd-restart";
         }
-        if (random.nextInt(10) == 0) {
+        if (random.nextInt(10) == 0 && !medicDown) {
             return "medic-sigkill";
         }
         if (free.isEmpty() || left.compareTo(Duration.ofSeconds(20)) < 0) {
@@ -167,6 +169,7 @@ public final class Chaos {
             case "medic-sigkill" -> {
                 log("fault: SIGKILL of medic");
                 Fault f = new Fault(kind, null, null);
+                medicDown = true;
                 medic.kill9();
                 return f;
             }
@@ -221,6 +224,7 @@ public final class Chaos {
                 case "medic-sigkill" -> {
                     Thread.sleep(1500);
                     medic.start();
+                    medicDown = false;
                     medic.awaitUp(Duration.ofSeconds(30));
                     f.passed = medic.stateFileValid();
                     f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";

@@ -51,6 +51,7 @@ public final class Chaos {
     static volatile Instant lastDockerRestart = Instant.EPOCH;
     /** Between a SIGKILL of medic and its restart: no second SIGKILL meanwhile. */
     static volatile boolean medicDown;
+    static boolean dockerRestartDue;
     static Medic medic;
 
     public static void main(String[] args) throws Exception {
@@ -149,12 +150,14 @@ public final class Chaos {
 
     static String pickKind(boolean dockerRestarted, Duration left) {
         List<Project> free = projects.stream().filter(p -> !busyProjects.contains(p.name)).toList();
-        // One dockerd restart per soak, when nothing else is going on and there is time to judge it.
-        if (!dockerRestarted && free.size() == projects.size() && left.compareTo(Duration.ofSeconds(90)) > 0
-                && (left.toSeconds() < 150 || random.nextInt(8) == 0)) {
-            return "dockerd-restart";
+        // One dockerd restart per soak, when nothing else is going on: from 150 s before the end (or earlier,
+        // by chance) no new project fault starts until every project is quiet.
+        if (!dockerRestarted && left.compareTo(Duration.ofSeconds(60)) > 0
+                && (left.toSeconds() < 150 || random.nextInt(40) == 0 || dockerRestartDue)) {
+            dockerRestartDue = true;
+            return free.size() == projects.size() ? "dockerd-restart" : null;
         }
-        if (random.nextInt(10) == 0 && !medicDown) {
+        if (random.nextInt(20) == 0 && !medicDown) {
             return "medic-sigkill";
         }
         if (free.isEmpty() || left.compareTo(Duration.ofSeconds(20)) < 0) {

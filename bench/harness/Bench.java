@@ -736,9 +736,11 @@ public final class Bench {
                     .append("utime+stime of the process and its waited-for children from /proc; RSS is VmRSS of the ")
                     .append("process tree. Start to first check is from spawning `/usr/bin/medic run` (the packaged ")
                     .append("wrapper and its JVM flags) until `/status` shows the first check.\n\n");
-            Path notes = ROOT.resolve("bench/notes.md");
-            if (Files.exists(notes)) {
-                md.append(Files.readString(notes)).append('\n');
+            for (String part : List.of("bench/notes.md", "bench/chaos.md")) {
+                Path file = ROOT.resolve(part);
+                if (Files.exists(file)) {
+                    md.append(Files.readString(file)).append('\n');
+                }
             }
             md.append("## Raw figures\n\n```\n");
             f.forEach((k, v) -> md.append(k).append(" = ").append(v).append('\n'));

@@ -53,6 +53,7 @@ public final class Chaos {
     static volatile boolean medicDown;
     static boolean dockerRestartDue;
     static Medic medic;
+    static Path report;
 
     public static void main(String[] args) throws Exception {
         int minutes = 3;
@@ -62,12 +63,15 @@ public final class Chaos {
                 minutes = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--seed")) {
                 seed = Long.parseLong(args[++i]);
+            } else if (args[i].equals("--report")) {
+                report = Path.of(args[++i]);
             } else {
-                System.err.println("usage: scripts/chaos [--minutes N] [--seed S]");
+                System.err.println("usage: scripts/chaos [--minutes N] [--seed S] [--report FILE.md]");
                 System.exit(2);
             }
         }
         random = new Random(seed);
+        Instant began = Instant.now();
         work = Files.createTempDirectory("medic-chaos");
         log("soak of " + minutes + " min, seed " + seed + ", work directory " + work);
         Runtime.getRuntime().addShutdownHook(new Thread(Chaos::cleanup));
@@ -121,6 +125,9 @@ public final class Chaos {
         }
         failures.forEach(f -> log("FAILED: " + f));
         System.out.println(passed + " passed, " + failed + " failed");
+        if (report != null) {
+            writeReport(minutes, seed, passed, failed, began);
+        }
         System.exit(failed == 0 ? 0 : 1);
     }
 
@@ -334,6 +341,32 @@ public final class Chaos {
                 failures.add("final-health: " + p.name + " is not healthy at the end: " + e.getMessage());
             }
         }
+    }
+
+    /** The run as a Markdown section, for bench/chaos.md. */
+    static void writeReport(int minutes, long seed, int passed, int failed, Instant began) throws IOException {
+        StringBuilder md = new StringBuilder("## Chaos soak\n\n")
+                .append("`scripts/chaos --minutes ").append(minutes).append(" --seed ").append(seed).append("`, from ")
+                .append(began.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(" to ")
+                .append(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)).append(": **")
+                .append(passed).append(" passed, ").append(failed).append(" failed**.\n\n")
+                .append("| fault | injected | healed or respected |\n|---|---|---|\n");
+        Map<String, int[]> byKind = new LinkedHashMap<>();
+        for (Fault f : faults) {
+            int[] c = byKind.computeIfAbsent(f.kind, k -> new int[2]);
+            c[0]++;
+            if (f.passed) {
+                c[1]++;
+            }
+        }
+        byKind.forEach((k, c) -> md.append("| ").append(k).append(" | ").append(c[0]).append(" | ").append(c[1])
+                .append(" |\n"));
+        long heals = medic.allOutput().stream().filter(l -> HEAL.matcher(l).find()).count();
+        md.append("\nmedic started ").append(heals).append(" heals, each matched to a fault on its project or to ")
+                .append("the dockerd restart; medic died on its own ").append(medic.diedOnItsOwn)
+                .append(" times; the state file was valid after every SIGKILL and at the end.")
+                .append(failures.isEmpty() ? "" : " Failures: " + String.join("; ", failures)).append('\n');
+        Files.writeString(report, md.toString());
     }
 
     static String summary() {

@@ -42,10 +42,14 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
     private final ObjectMapper json = new ObjectMapper();
 
     public HttpProbe(OkHttpClient base, String userAgent) {
+        // A fresh connection for every check: a pooled one that the server has meanwhile closed fails the
+        // check falsely, and reuse would hide a server that no longer accepts connections. No retry either,
+        // so that a reset is reported, not papered over.
         this.base = base.newBuilder()
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .retryOnConnectionFailure(false)
+                .connectionPool(new okhttp3.ConnectionPool(0, 1, java.util.concurrent.TimeUnit.SECONDS))
                 .build();
         this.userAgent = userAgent;
     }

@@ -225,4 +225,18 @@ class HttpProbeTest {
                 Duration.ofSeconds(2), Map.of(), true, "GET", Optional.empty(), true, Optional.empty());
         assertEquals(Verdict.PASS, probe.check(follow).verdict());
     }
+
+    @Test
+    void aServerThatClosesIdleConnectionsIsNotReportedAsFailing() throws Exception {
+        // Like Python's http.server or any server with a short keep-alive: the connection is gone by the next check.
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(new MockResponse().setResponseCode(200).setBody("ok")
+                    .setSocketPolicy(okhttp3.mockwebserver.SocketPolicy.DISCONNECT_AT_END));
+        }
+        for (int i = 0; i < 3; i++) {
+            CheckResult r = probe.check(spec(List.of(200), null, Duration.ofSeconds(2)));
+            assertEquals(Verdict.PASS, r.verdict(), "check " + (i + 1) + ": " + r.detail());
+        }
+        assertEquals(3, server.getRequestCount());
+    }
 }

@@ -42,8 +42,12 @@ public final class Healer {
     private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
     /** Until when (System.nanoTime) Docker events about a container or project are medic's own doing. */
     private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
-    /** How long after medic's own action its events may still arrive from the event stream. */
-    static final Duration OWN_EVENT_GRACE = Duration.ofSeconds(15);
+    /**
+     * How long after medic's own action its events may still arrive from the event stream. Short: an
+     * operator's `docker stop` a few seconds after a heal is the operator's (the chaos soak caught 15 s
+     * swallowing such stops, and medic restarting what the operator had just stopped).
+     */
+    static final Duration OWN_EVENT_GRACE = Duration.ofSeconds(2);
     /** systemd's own default start and stop timeouts are 90 s each. */
     static final Duration UNIT_RESTART_TIMEOUT = Duration.ofMinutes(3);
     private final SystemdUnits units = new SystemdUnits();

@@ -158,4 +158,16 @@ class HealerTest {
         assertEquals(cleaner + " /var/log → exit 0: freed 3 GB from /var/log", out.detail());
         assertTrue(Files.exists(dir.resolve("cleaned")));
     }
+
+    @Test
+    void aStopAFewSecondsAfterMedicsOwnRestartIsNoLongerTakenForMedics() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
+        Healer healer = healer(fakeCompose(""));
+        healer.execute(new HealingAction("api", HealingActionKind.RESTART_CONTAINER, 1, 1, "r"), target("shop_api_1"),
+                Optional.empty());
+
+        assertTrue(healer.isOwnAction("a1", Optional.of("shop")), "the restart's own late events are medic's");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(4))
+                .until(() -> !healer.isOwnAction("a1", Optional.of("shop")));
+    }
 }

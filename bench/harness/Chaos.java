@@ -383,6 +383,11 @@ public final class Chaos {
 
     // ---- medic, supervised ---------------------------------------------------------------------------
 
+    /**
+     * medic's config for the soak: fast timings, and budgets far above the fault rate (a persistent 500
+     * costs four actions, and a long soak brings one to the same target every minute or two): the soak
+     * checks healing under faults; the budgets themselves are tested in SafeHealingIT.
+     */
     static Path config() throws IOException {
         StringBuilder sb = new StringBuilder("medic {\n")
                 .append("  api.listen = \"127.0.0.1:").append(freePort()).append("\"\n")
@@ -396,8 +401,8 @@ public final class Chaos {
                           start-period = 3s
                           backoff { initial = 1s, max = 4s }
                           give-up-cooldown = 20s
-                          max-actions { count = 30, per = 10m }
-                          host-budget { count = 200, per = 10m }
+                          max-actions { count = 1000, per = 10m }
+                          host-budget { count = 5000, per = 10m }
                           docker.stop-timeout = 1s
                           targets {
                         """);

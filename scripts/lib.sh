@@ -142,32 +142,24 @@ restart_dockerd() {
   ensure_dockerd
 }
 
-# Prints the path of promtool from Debian's prometheus package, unpacked (not installed: no Prometheus
-# service is started) under /var/cache/medic-test, for the test of the alert rules in conf/prometheus.
-ensure_promtool() {
-  local dir=/var/cache/medic-test/promtool
-  local tool="$dir/root/usr/bin/promtool"
+# Prints the path of /usr/bin/BINARY from Debian's PACKAGE, unpacked (not installed: no service is
+# started) under /var/cache/medic-test/PACKAGE.
+unpacked_tool() {
+  local package="$1" binary="$2"
+  local dir="/var/cache/medic-test/$package"
+  local tool="$dir/root/usr/bin/$binary"
   if [ ! -x "$tool" ]; then
-    log "unpacking promtool from Debian's prometheus package into $dir"
+    log "unpacking $binary from Debian's $package package into $dir"
     mkdir -p "$dir"
     apt-get update -qq >&2
-    (cd "$dir" && rm -f prometheus_*.deb && apt-get download prometheus >&2 2>/dev/null)
-    dpkg-deb -x "$dir"/prometheus_*.deb "$dir/root"
+    (cd "$dir" && rm -f "${package}"_*.deb && apt-get download "$package" >&2 2>/dev/null)
+    dpkg-deb -x "$dir/${package}"_*.deb "$dir/root"
   fi
   printf '%s\n' "$tool"
 }
 
-# Prints the path of monit from Debian's package, unpacked (not installed: no monit service is
-# started) under /var/cache/medic-test, for the benchmark that compares medic with it.
-ensure_monit() {
-  local dir=/var/cache/medic-test/monit
-  local tool="$dir/root/usr/bin/monit"
-  if [ ! -x "$tool" ]; then
-    log "unpacking monit from Debian's package into $dir"
-    mkdir -p "$dir"
-    apt-get update -qq >&2
-    (cd "$dir" && rm -f monit_*.deb && apt-get download monit >&2 2>/dev/null)
-    dpkg-deb -x "$dir"/monit_*.deb "$dir/root"
-  fi
-  printf '%s\n' "$tool"
-}
+# promtool, for the test of the alert rules in conf/prometheus.
+ensure_promtool() { unpacked_tool prometheus promtool; }
+
+# monit, for the benchmark that compares medic with it.
+ensure_monit() { unpacked_tool monit monit; }

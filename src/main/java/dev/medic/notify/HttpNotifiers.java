@@ -28,59 +28,35 @@ public final class HttpNotifiers {
 
     /** {@code POST {api-url}/bot{token}/sendMessage} with the chat id and the text. */
     public static Notifier telegram(NotifySettings.Telegram settings, OkHttpClient http, ObjectMapper json) {
-        return new Notifier() {
-            @Override
-            public String name() {
-                return settings.name();
-            }
-
-            @Override
-            public void send(IncidentMessage message) throws IOException {
-                ObjectNode body = json.createObjectNode();
-                body.put("chat_id", settings.chatId());
-                body.put("text", cut(message.text(), TELEGRAM_MAX));
-                body.put("disable_web_page_preview", true);
-                post(http, name(), settings.apiUrl() + "/bot" + settings.botToken().reveal() + "/sendMessage",
-                        json.writeValueAsString(body), Map.of());
-            }
-        };
+        return Notifier.named(settings.name(), message -> {
+            ObjectNode body = json.createObjectNode();
+            body.put("chat_id", settings.chatId());
+            body.put("text", cut(message.text(), TELEGRAM_MAX));
+            body.put("disable_web_page_preview", true);
+            post(http, settings.name(), settings.apiUrl() + "/bot" + settings.botToken().reveal() + "/sendMessage",
+                    json.writeValueAsString(body), Map.of());
+        });
     }
 
     /** {@code POST {"text": ...}} to the incoming-webhook URL. */
     public static Notifier slack(NotifySettings.Slack settings, OkHttpClient http, ObjectMapper json) {
-        return new Notifier() {
-            @Override
-            public String name() {
-                return settings.name();
-            }
-
-            @Override
-            public void send(IncidentMessage message) throws IOException {
-                ObjectNode body = json.createObjectNode();
-                String text = message.text();
-                int firstLine = text.indexOf('\n');
-                // Bold title, and the rest (logs included) as preformatted text so that it is not rendered as markup.
-                body.put("text", firstLine < 0 ? "*" + text + "*" : "*" + text.substring(0, firstLine) + "*\n```"
-                        + cut(text.substring(firstLine + 1), SLACK_MAX).replace("```", "'''") + "```");
-                post(http, name(), settings.webhookUrl().reveal(), json.writeValueAsString(body), Map.of());
-            }
-        };
+        return Notifier.named(settings.name(), message -> {
+            ObjectNode body = json.createObjectNode();
+            String text = message.text();
+            int firstLine = text.indexOf('\n');
+            // Bold title, and the rest (logs included) as preformatted text so that it is not rendered as markup.
+            body.put("text", firstLine < 0 ? "*" + text + "*" : "*" + text.substring(0, firstLine) + "*\n```"
+                    + cut(text.substring(firstLine + 1), SLACK_MAX).replace("```", "'''") + "```");
+            post(http, settings.name(), settings.webhookUrl().reveal(), json.writeValueAsString(body), Map.of());
+        });
     }
 
     /** {@code POST} of the incident message as JSON (DESIGN.md §2), with the headers file's headers. */
     public static Notifier webhook(NotifySettings.Webhook settings, OkHttpClient http, ObjectMapper json) {
         Map<String, String> headers = settings.headerMap();
-        return new Notifier() {
-            @Override
-            public String name() {
-                return settings.name();
-            }
-
-            @Override
-            public void send(IncidentMessage message) throws IOException {
-                post(http, name(), settings.url(), json.writeValueAsString(message.toJson(json)), headers);
-            }
-        };
+        return Notifier.named(settings.name(), message -> {
+            post(http, settings.name(), settings.url(), json.writeValueAsString(message.toJson(json)), headers);
+        });
     }
 
     private static void post(OkHttpClient http, String channel, String url, String body, Map<String, String> headers)

@@ -13,4 +13,25 @@ public interface Notifier {
 
     /** Delivers one message, or throws saying why it was not delivered. */
     void send(IncidentMessage message) throws IOException;
+
+    /** How a channel sends one message. */
+    @FunctionalInterface
+    interface Sender {
+        void send(IncidentMessage message) throws IOException;
+    }
+
+    /** The channel {@code name} that sends with {@code sender}. */
+    static Notifier named(String name, Sender sender) {
+        return new Notifier() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void send(IncidentMessage message) throws IOException {
+                sender.send(message);
+            }
+        };
+    }
 }

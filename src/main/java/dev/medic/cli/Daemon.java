@@ -18,6 +18,8 @@ import dev.medic.metrics.MedicMetrics;
 import dev.medic.systemd.SystemdUnits;
 import dev.medic.heal.EvidenceCollector;
 import dev.medic.heal.Healer;
+import dev.medic.heal.ProjectRestartLog;
+import dev.medic.state.ProjectRestartFile;
 import dev.medic.notify.HeartbeatPinger;
 import dev.medic.notify.Notifications;
 import dev.medic.probe.ContainerProbe;
@@ -131,7 +133,8 @@ public final class Daemon implements AutoCloseable {
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());
-        this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait);
+        this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait,
+                stateDir.<ProjectRestartLog>map(ProjectRestartFile::in).orElseGet(ProjectRestartLog::inMemory));
         HostProbe hostProbe = new HostProbe(Path.of("/proc/meminfo"));
         EvidenceCollector evidence = new EvidenceCollector(runtime, () -> hostProbe.vitals(Path.of("/")), clock);
         this.engine = new Engine(config, runtime, checker, healer, evidence, events, clock, scheduler, workerPool, new Random(),

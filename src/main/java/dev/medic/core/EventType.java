@@ -12,6 +12,11 @@ public enum EventType {
     HEAL_STARTED(Severity.WARNING),
     /** NOTICE when the action succeeded; the event carries ERR when it failed. */
     HEAL_FINISHED(Severity.NOTICE),
+    /**
+     * A compose project restart that an earlier medic was cut off in was finished ({@code up -d}); ERR when
+     * that failed. Host-wide: no target.
+     */
+    HEAL_RESUMED(Severity.NOTICE),
     ESCALATED(Severity.WARNING),
     GAVE_UP(Severity.ERR),
     HEALTH_DISAGREEMENT(Severity.WARNING),

@@ -2,7 +2,11 @@ package dev.medic.engine;
 
 import dev.medic.config.ContainerTarget;
 import dev.medic.config.LabelTarget;
+import dev.medic.core.ActionOutcome;
 import dev.medic.core.Decision;
+import dev.medic.core.EventType;
+import dev.medic.core.MedicEvent;
+import dev.medic.core.Severity;
 import dev.medic.core.Evidence;
 import dev.medic.core.Phase;
 import dev.medic.core.TargetState;
@@ -197,6 +201,9 @@ public final class Engine implements AutoCloseable {
         started = true;
         heartbeatMillis.set(clock.millis());
         scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, 1, TimeUnit.SECONDS);
+        for (ComposeProject p : healer.unfinishedProjectRestarts()) {
+            pool.execute(() -> finishProjectRestart(p));
+        }
         for (TargetWorker w : workers.values()) {
             w.start(scheduler, pool, startJitter());
         }
@@ -572,6 +579,29 @@ public final class Engine implements AutoCloseable {
     }
 
     // ---- projects ---------------------------------------------------------------------------------
+
+    /**
+     * Brings up a project whose restart an earlier medic began and never finished: its containers may be
+     * gone, and no target could heal them (restart-container finds nothing, and the labels that name the
+     * compose files went with the containers).
+     */
+    private void finishProjectRestart(ComposeProject p) {
+        if (config.dryRun()) {
+            events.publish(MedicEvent.of(EventType.HEAL_RESUMED, null, MedicEvent.fields("project", p.name(),
+                    "outcome", "skipped", "dry_run", "true"), "an earlier medic was cut off restarting project "
+                    + p.name() + "; dry-run: would have run up -d in " + p.workingDir(), clock.instant()));
+            return;
+        }
+        ActionOutcome outcome = healer.finishProjectRestart(p);
+        events.publish(new MedicEvent(EventType.HEAL_RESUMED, outcome.ok() ? Severity.NOTICE : Severity.ERR, null,
+                MedicEvent.fields("project", p.name(), "outcome", outcome.outcomeName(),
+                        "took_ms", Long.toString(outcome.took().toMillis())),
+                "an earlier medic was cut off restarting project " + p.name() + "; " + outcome.detail(),
+                clock.instant()));
+        if (outcome.ok()) {
+            onProjectRestarted(p.name(), null);
+        }
+    }
 
     private void onProjectRestarted(String project, TargetWorker by) {
         Instant at = clock.instant();

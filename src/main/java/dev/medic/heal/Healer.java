@@ -51,6 +51,9 @@ public final class Healer {
     /** systemd's own default start and stop timeouts are 90 s each. */
     static final Duration UNIT_RESTART_TIMEOUT = Duration.ofMinutes(3);
     private final SystemdUnits units = new SystemdUnits();
+    private final ProjectRestartLog restarts;
+    /** Projects an earlier medic was cut off restarting, busy until {@link #finishProjectRestart} has run. */
+    private final java.util.Set<String> awaitingFinish = ConcurrentHashMap.newKeySet();
 
     /**
      * @param stopTimeout how long a container gets to stop on restart
@@ -58,6 +61,14 @@ public final class Healer {
      */
     public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
                   Duration lockWait) {
+        this(runtime, locator, compose, stopTimeout, lockWait, ProjectRestartLog.inMemory());
+    }
+
+    /** As above, noting every project restart in {@code restarts} so that one cut short by a crash is resumed. */
+    public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
+                  Duration lockWait, ProjectRestartLog restarts) {
+        this.restarts = restarts;
+        restarts.leftUnfinished().forEach(p -> awaitingFinish.add(p.name()));
         this.runtime = runtime;
         this.locator = locator;
         this.compose = compose;
@@ -68,7 +79,7 @@ public final class Healer {
     /** Whether an action on this compose project is running now. */
     public boolean isProjectBusy(String project) {
         ReentrantLock lock = locks.get("project:" + project);
-        return lock != null && lock.isLocked();
+        return (lock != null && lock.isLocked()) || awaitingFinish.contains(project);
     }
 
     /**
@@ -182,18 +193,50 @@ public final class Healer {
         }
         ComposeProject p = project.get();
         return withLock("project:" + p.name(), start, () -> asOwnAction("project:" + p.name(), () -> {
-            ComposeRunner.Result down = compose.run(p, List.of("down"));
-            if (!down.ok()) {
-                return failed(describe("down", down), start);
+            restarts.begun(p);
+            try {
+                ComposeRunner.Result down = compose.run(p, List.of("down"));
+                if (!down.ok()) {
+                    return failed(describe("down", down), start);
+                }
+                ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
+                if (!up.ok()) {
+                    return failed(describe("down", down) + "; " + describe("up -d", up), start);
+                }
+                projectRestartedAt.put(p.name(), System.nanoTime());
+                return ok("project " + p.name() + " restarted in " + p.workingDir() + ": " + describe("down", down)
+                        + "; " + describe("up -d", up), start);
+            } finally {
+                restarts.ended(p.name());
             }
-            ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
-            if (!up.ok()) {
-                return failed(describe("down", down) + "; " + describe("up -d", up), start);
-            }
-            projectRestartedAt.put(p.name(), System.nanoTime());
-            return ok("project " + p.name() + " restarted in " + p.workingDir() + ": " + describe("down", down)
-                    + "; " + describe("up -d", up), start);
         }));
+    }
+
+    /** The project restarts an earlier medic began and never finished (see {@link ProjectRestartLog}). */
+    public List<ComposeProject> unfinishedProjectRestarts() {
+        return restarts.leftUnfinished();
+    }
+
+    /**
+     * Finishes a project restart an earlier medic was cut off in: {@code up -d} only, since its {@code down}
+     * may have run (the containers are gone) or not (then {@code up -d} changes nothing).
+     */
+    public ActionOutcome finishProjectRestart(ComposeProject p) {
+        long start = System.nanoTime();
+        try {
+            return withLock("project:" + p.name(), start, () -> asOwnAction("project:" + p.name(), () -> {
+                ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
+                if (!up.ok()) {
+                    return failed(describe("up -d", up), start);
+                }
+                restarts.ended(p.name());
+                projectRestartedAt.put(p.name(), System.nanoTime());
+                return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + describe("up -d", up),
+                        start);
+            }));
+        } finally {
+            awaitingFinish.remove(p.name());
+        }
     }
 
     /** The compose project of a target: the config override wins over the container's labels. */

@@ -170,4 +170,60 @@ class HealerTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(4))
                 .until(() -> !healer.isOwnAction("a1", Optional.of("shop")));
     }
+
+    @Test
+    void aProjectRestartIsNotedOnDiskUntilItsUpAndOneCutShortIsFinishedWithUpOnly() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
+        Path stateDir = dir.resolve("state");
+        Path note = stateDir.resolve("project-restarts.json");
+        Healer healer = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(fakeCompose(
+                "cat " + note + " | tr -d ' \\n' >> " + dir.resolve("calls.log") + "; echo >> " + dir.resolve("calls.log"))
+                .toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), dev.medic.state.ProjectRestartFile.in(stateDir));
+
+        assertTrue(healer.execute(new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r"),
+                target("shop_api_1"), Optional.empty()).ok());
+
+        List<String> calls = Files.readAllLines(dir.resolve("calls.log"));
+        assertTrue(calls.get(0).endsWith(" down") && calls.get(1).contains("\"name\":\"shop\""),
+                "the note is on disk before down runs: " + calls);
+        assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished(),
+                "cleared after up: " + Files.readString(note));
+
+        // medic dies between begun and ended: the next one finds the project and runs up -d only.
+        ComposeProject shop = new ComposeProject("shop", dir, List.of(dir.resolve("docker-compose.yml")));
+        dev.medic.state.ProjectRestartFile.in(stateDir).begun(shop);
+        dev.medic.state.ProjectRestartFile next = dev.medic.state.ProjectRestartFile.in(stateDir);
+        assertEquals(List.of(shop), next.leftUnfinished());
+        Files.delete(dir.resolve("calls.log"));
+        Healer after = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(fakeCompose("")
+                .toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), next);
+
+        assertEquals(List.of(shop), after.unfinishedProjectRestarts());
+        ActionOutcome out = after.finishProjectRestart(shop);
+
+        assertTrue(out.ok(), out.detail());
+        assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " up -d"),
+                Files.readAllLines(dir.resolve("calls.log")));
+        assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+        assertTrue(after.isOwnAction("other", Optional.of("shop")), "its events are medic's own");
+    }
+
+    @Test
+    void anUnreadableRestartNoteIsIgnoredAndAFailedUpKeepsTheNoteForTheNextStart() throws Exception {
+        Path stateDir = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(stateDir.resolve("project-restarts.json"), "{\"restarting\": [tor");
+        assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+
+        ComposeProject shop = new ComposeProject("shop", dir, List.of());
+        dev.medic.state.ProjectRestartFile.in(stateDir).begun(shop);
+        dev.medic.state.ProjectRestartFile log = dev.medic.state.ProjectRestartFile.in(stateDir);
+        Healer healer = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(fakeCompose(
+                "exit 1").toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"), Duration.ofSeconds(1),
+                Duration.ofSeconds(30), log);
+
+        assertFalse(healer.finishProjectRestart(shop).ok());
+        assertEquals(List.of(shop), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+    }
 }

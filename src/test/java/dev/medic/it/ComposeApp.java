@@ -28,6 +28,11 @@ final class ComposeApp implements AutoCloseable {
 
     /** Creates and starts the project; {@code apiExtra} is appended to the api service's YAML. */
     static ComposeApp up(String apiExtra) throws IOException {
+        return up(apiExtra, "");
+    }
+
+    /** As above, with {@code moreServices} (YAML at the level of the services) added to the project. */
+    static ComposeApp up(String apiExtra, String moreServices) throws IOException {
         DockerFixture.requireDockerAndImage();
         String project = "medicit" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Path dir = Files.createTempDirectory("medic-it-" + project);
@@ -67,19 +72,21 @@ final class ComposeApp implements AutoCloseable {
                     network_mode: host
                     command: ["sleep", "100000"]
                     stop_signal: SIGKILL
-                """.formatted(DockerFixture.IMAGE, port, indent(apiExtra), DockerFixture.IMAGE));
+                %s
+                """.formatted(DockerFixture.IMAGE, port, indent(apiExtra, "    "), DockerFixture.IMAGE,
+                indent(moreServices.replace("IMAGE", DockerFixture.IMAGE), "  ")));
         ComposeApp app = new ComposeApp(project, dir, port);
         app.compose("up", "-d").orFail();
         return app;
     }
 
-    private static String indent(String yaml) {
+    private static String indent(String yaml, String prefix) {
         if (yaml.isBlank()) {
             return "";
         }
         StringBuilder sb = new StringBuilder();
         for (String line : yaml.strip().split("\n")) {
-            sb.append("    ").append(line).append('\n');
+            sb.append(prefix).append(line).append('\n');
         }
         return sb.toString().stripTrailing();
     }

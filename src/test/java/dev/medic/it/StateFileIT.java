@@ -119,4 +119,63 @@ class StateFileIT {
             Cli.run("docker", "rm", "-f", name);
         }
     }
+
+    @Test
+    void aProjectRestartCutShortBySigkillIsFinishedByTheNextMedic() throws Exception {
+        // busybox sleep as PID 1 ignores SIGTERM: compose down waits out its grace, and medic dies meanwhile.
+        try (ComposeApp app = ComposeApp.up("", """
+                slow:
+                  image: IMAGE
+                  network_mode: host
+                  command: ["sleep", "100000"]
+                  stop_grace_period: 6s
+                """)) {
+            int port = DockerFixture.freePort();
+            Path config = dir.resolve("medic.conf");
+            Files.writeString(config, MedicProcess.config(port, dir.resolve("state.json"), """
+                    interval = 2s
+                    retry-interval = 1s
+                    timeout = 1s
+                    start-period = 5s
+                    failure-threshold = 1
+                    escalation = [ { action = restart-project, attempts = 1 } ]
+                    give-up-cooldown = 1h
+                    backoff.initial = 0s
+                    docker.stop-timeout = 1s
+                    targets.api {
+                      service { project = %s, name = api }
+                      http { url = "%s" }
+                    }
+                    """.formatted(app.project, app.healthUrl())));
+            app.setFlag("fail");
+
+            try (MedicProcess first = MedicProcess.start(config, port, dir.resolve("first.log"))) {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> count(first.lines(), "event=heal_started target=api action=restart-project") == 1);
+                Thread.sleep(1000);
+                first.kill9();
+            }
+            app.clearFlag("fail");
+            // Without medic, nothing brings the project back: its down goes on (or stops half-way), its up never runs.
+            await().atMost(Duration.ofSeconds(30)).until(() -> !DockerFixture.running(app.project + "_api_1"));
+            Thread.sleep(2000);
+            assertTrue(!DockerFixture.running(app.project + "_api_1"), "the project is left down");
+
+            try (MedicProcess second = MedicProcess.start(config, port, dir.resolve("second.log"))) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(second.lines(), "event=heal_resumed") == 1);
+                String resumed = second.lines().stream().filter(l -> l.contains("event=heal_resumed")).findFirst()
+                        .orElseThrow();
+                assertTrue(resumed.startsWith("<5>") && resumed.contains("project=" + app.project)
+                        && resumed.contains("outcome=ok"), resumed);
+                await().atMost(Duration.ofSeconds(30)).until(() -> DockerFixture.running(app.project + "_api_1")
+                        && DockerFixture.running(app.project + "_slow_1")
+                        && "HEALTHY".equals(second.target("api").get("phase").asText()));
+                List<String> lines = second.lines();
+                assertEquals(0, count(lines, "event=heal_started"), "the resumed up was enough: " + lines);
+                assertEquals(0, count(lines, "event=operator_stopped"), String.join("\n", lines));
+                assertTrue(Files.readString(dir.resolve("project-restarts.json")).contains("[ ]"),
+                        "the note is cleared: " + Files.readString(dir.resolve("project-restarts.json")));
+            }
+        }
+    }
 }

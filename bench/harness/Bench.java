@@ -57,6 +57,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         quick = List.of(args).contains("--quick");
+        int only = List.of(args).indexOf("--only");
+        String scenario = only >= 0 && only + 1 < args.length ? args[only + 1] : null;
         monit = System.getenv().getOrDefault("MEDIC_MONIT", "monit");
         work = Files.createTempDirectory("medic-bench");
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::cleanupContainers));
@@ -64,6 +66,19 @@ public final class Bench {
         Instant began = Instant.now();
         log("work directory " + work + (quick ? " (quick run: fewer samples, shorter windows)" : ""));
         ExecutorService parallel = Executors.newCachedThreadPool();
+        if (scenario != null) {
+            // One scenario alone, for profiling a change: its figures are printed, results.md is left as it is.
+            switch (scenario) {
+                case "scale" -> scaleScenario();
+                case "start" -> startToFirstCheck();
+                case "footprint" -> footprintScenario();
+                case "memory" -> memoryVariants(args.length > only + 2 ? args[only + 2].split(";") : new String[] {""});
+                default -> throw new IllegalArgumentException("--only scale|start|footprint|memory, not " + scenario);
+            }
+            FIGURES.forEach((k, v) -> System.out.println(k + " = " + v));
+            cleanupContainers();
+            return;
+        }
         try {
             // The footprint runs beside scenarios 1 and 2: each watchdog's own CPU and memory are measured,
             // which the other watchdogs' work does not change; the CPU-heavy scale scenario runs alone.
@@ -169,6 +184,16 @@ public final class Bench {
             FIGURES.put("s3.medic.cpuPercent", fmt(100.0 * cpuMs / (window * 1000.0)));
             FIGURES.put("s3.medic.rss", Long.toString(rssKb(medic.pid()) / 1024));
             FIGURES.put("s3.medic.threads", Long.toString(threads(medic.pid())));
+            // A warm round: a reload that changes every target's policy restarts every worker at once (each
+            // with its start spread), as the first round after start does but without the JVM's warm-up.
+            Files.writeString(config, Files.readString(config).replace("retry-interval = 5s", "retry-interval = 6s"));
+            Instant reloadAt = Instant.now();
+            sh(List.of("kill", "-HUP", Long.toString(medic.pid())), Duration.ofSeconds(10));
+            Instant warmDone = medic.awaitAllCheckedSince(targets.size(), reloadAt, Duration.ofSeconds(60));
+            long warmMs = Duration.between(reloadAt, warmDone).toMillis();
+            FIGURES.put("s3.medic.warmRound", fmt(warmMs / 1000.0));
+            log("medic: all " + targets.size() + " targets checked " + warmMs + " ms after a reload restarted them");
+            FIGURES.put("s3.medic.peakThreads", Long.toString(medic.peakThreads()));
             medic.close();
 
             // The shell loop: one cycle over the same targets, curl timing out after 1 s like medic's probes.
@@ -231,6 +256,31 @@ public final class Bench {
         }
     }
 
+    /**
+     * Profiling aid: medic with 200 targets at 60 s under each set of extra JVM options side by side, for
+     * 4 minutes (1 with --quick); prints each one's RSS. {@code --only memory "OPTS A;OPTS B"}.
+     */
+    static void memoryVariants(String[] variants) throws Exception {
+        try (TargetServer server = TargetServer.start(0)) {
+            List<Target> targets = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                targets.add(new Target("f" + i, server.url(i), null, null, null));
+            }
+            Map<String, MedicWatchdog> running = new LinkedHashMap<>();
+            for (String opts : variants) {
+                MedicWatchdog m = new MedicWatchdog(MedicWatchdog.config(targets, 60, ""), opts.strip());
+                m.start();
+                running.put(opts.isBlank() ? "(wrapper defaults)" : opts.strip(), m);
+            }
+            Thread.sleep(quick ? 60_000 : 240_000);
+            for (Map.Entry<String, MedicWatchdog> e : running.entrySet()) {
+                FIGURES.put("memory[" + e.getKey() + "].rssMb", Long.toString(rssKb(e.getValue().pid()) / 1024));
+                FIGURES.put("memory[" + e.getKey() + "].threads", Long.toString(threads(e.getValue().pid())));
+                e.getValue().close();
+            }
+        }
+    }
+
     static void startToFirstCheck() throws Exception {
         List<Long> firstCheck = new ArrayList<>();
         try (TargetServer server = TargetServer.start(0)) {
@@ -287,10 +337,17 @@ public final class Bench {
         private static final Pattern PORT = Pattern.compile("api.listen = \"127.0.0.1:(\\d+)\"");
         final Path config;
         final int apiPort;
+        final String javaOpts;
         Process process;
 
         MedicWatchdog(Path config) throws IOException {
+            this(config, "");
+        }
+
+        /** medic with {@code javaOpts} added to the wrapper's JVM options (MEDIC_JAVA_OPTS). */
+        MedicWatchdog(Path config, String javaOpts) throws IOException {
             this.config = config;
+            this.javaOpts = javaOpts;
             Matcher m = PORT.matcher(Files.readString(config));
             if (!m.find()) {
                 throw new IllegalStateException("no api.listen in " + config);
@@ -327,6 +384,9 @@ public final class Bench {
                     .redirectOutput(work.resolve("medic-" + apiPort + ".log").toFile());
             pb.environment().put("MEDIC_JAR", ROOT.resolve("target/medic.jar").toString());
             pb.environment().put("MEDIC_CDS", ROOT.resolve("target/medic.jsa").toString());
+            if (!javaOpts.isBlank()) {
+                pb.environment().put("MEDIC_JAVA_OPTS", javaOpts);
+            }
             process = pb.start();
         }
 
@@ -371,6 +431,39 @@ public final class Bench {
                 Thread.sleep(targets > 100 ? 50 : 5);
             }
             throw new IllegalStateException("not every target was checked within " + within);
+        }
+
+        /** When /status first shows a check newer than {@code since} for every one of {@code targets}. */
+        Instant awaitAllCheckedSince(int targets, Instant since, Duration within) throws InterruptedException {
+            Pattern checkedAt = Pattern.compile("\"lastCheck\":\\{\"at\":\"([^\"]+)\"");
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() < deadline) {
+                String status = get("/status");
+                if (status != null) {
+                    int newer = 0;
+                    Matcher m = checkedAt.matcher(status);
+                    while (m.find()) {
+                        if (Instant.parse(m.group(1)).isAfter(since)) {
+                            newer++;
+                        }
+                    }
+                    if (newer >= targets) {
+                        return Instant.now();
+                    }
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("not every target was checked again within " + within);
+        }
+
+        /** The most threads the JVM had at once (the jvm_threads_peak metric). */
+        long peakThreads() {
+            for (String line : get("/metrics").split("\n")) {
+                if (line.startsWith("jvm_threads_peak ") || line.startsWith("jvm_threads_peak{")) {
+                    return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return -1;
         }
 
         double probeCount() {

@@ -22,29 +22,35 @@ class StateFileIT {
         return lines.stream().filter(l -> l.contains(prefix)).count();
     }
 
+    /** medic watching the app's api, healing after one failed check with {@code escalation}, never again within 1 h. */
+    private String apiConfig(int port, ComposeApp app, String escalation) {
+        return MedicProcess.config(port, dir.resolve("state.json"), """
+                interval = 2s
+                retry-interval = 1s
+                timeout = 1s
+                start-period = 5s
+                failure-threshold = 1
+                escalation = %s
+                give-up-cooldown = 1h
+                backoff.initial = 0s
+                docker.stop-timeout = 1s
+                targets.api {
+                  service { project = %s, name = api }
+                  http { url = "%s" }
+                }
+                """.formatted(escalation, app.project, app.healthUrl()));
+    }
+
     @Test
     void aSigkilledMedicContinuesTheLadderWhereItWasAndRespectsARunningCooldown() throws Exception {
         try (ComposeApp app = ComposeApp.up("")) {
             int port = DockerFixture.freePort();
             Path config = dir.resolve("medic.conf");
-            Files.writeString(config, MedicProcess.config(port, dir.resolve("state.json"), """
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 5s
-                    failure-threshold = 1
-                    escalation = [
+            Files.writeString(config, apiConfig(port, app, """
+                    [
                       { action = restart-container, attempts = 1 }
                       { action = restart-container, attempts = 2 }
-                    ]
-                    give-up-cooldown = 1h
-                    backoff.initial = 0s
-                    docker.stop-timeout = 1s
-                    targets.api {
-                      service { project = %s, name = api }
-                      http { url = "%s" }
-                    }
-                    """.formatted(app.project, app.healthUrl())));
+                    ]"""));
             app.setFlag("fail");
 
             try (MedicProcess first = MedicProcess.start(config, port, dir.resolve("first.log"))) {
@@ -132,21 +138,7 @@ class StateFileIT {
                 """)) {
             int port = DockerFixture.freePort();
             Path config = dir.resolve("medic.conf");
-            Files.writeString(config, MedicProcess.config(port, dir.resolve("state.json"), """
-                    interval = 2s
-                    retry-interval = 1s
-                    timeout = 1s
-                    start-period = 5s
-                    failure-threshold = 1
-                    escalation = [ { action = restart-project, attempts = 1 } ]
-                    give-up-cooldown = 1h
-                    backoff.initial = 0s
-                    docker.stop-timeout = 1s
-                    targets.api {
-                      service { project = %s, name = api }
-                      http { url = "%s" }
-                    }
-                    """.formatted(app.project, app.healthUrl())));
+            Files.writeString(config, apiConfig(port, app, "[ { action = restart-project, attempts = 1 } ]"));
             app.setFlag("fail");
 
             try (MedicProcess first = MedicProcess.start(config, port, dir.resolve("first.log"))) {

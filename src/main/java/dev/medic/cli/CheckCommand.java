@@ -1,7 +1,5 @@
 package dev.medic.cli;
 
-import dev.medic.config.ConfigProblem;
-import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.ActionOutcome;
@@ -15,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,15 +33,11 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MedicConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigRejectedException e) {
-            for (ConfigProblem p : e.problems()) {
-                System.err.println(p);
-            }
+        Optional<MedicConfig> read = config.loadOrReport();
+        if (read.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
+        MedicConfig loaded = read.get();
         try (Daemon daemon = new Daemon(loaded.withoutNotifications(), Clock.systemUTC(), List.of())) {
             if (loaded.discovery().enabled()) {
                 try {

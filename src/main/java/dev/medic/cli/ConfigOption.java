@@ -1,6 +1,7 @@
 package dev.medic.cli;
 
 import dev.medic.config.ConfigLoader;
+import dev.medic.config.ConfigProblem;
 import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
 import java.nio.file.Path;
@@ -15,5 +16,17 @@ final class ConfigOption {
 
     MedicConfig load() throws ConfigRejectedException {
         return ConfigLoader.load(Optional.ofNullable(file));
+    }
+
+    /** The config, or empty after printing its problems to stderr, one per line (file:line: key: what). */
+    Optional<MedicConfig> loadOrReport() {
+        try {
+            return Optional.of(load());
+        } catch (ConfigRejectedException e) {
+            for (ConfigProblem p : e.problems()) {
+                System.err.println(p);
+            }
+            return Optional.empty();
+        }
     }
 }

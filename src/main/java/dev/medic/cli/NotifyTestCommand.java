@@ -1,8 +1,6 @@
 package dev.medic.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.medic.config.ConfigProblem;
-import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.NotifySettings;
 import dev.medic.notify.IncidentMessage;
@@ -28,15 +26,11 @@ final class NotifyTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        MedicConfig loaded;
-        try {
-            loaded = config.load();
-        } catch (ConfigRejectedException e) {
-            for (ConfigProblem p : e.problems()) {
-                System.err.println(p);
-            }
+        Optional<MedicConfig> read = config.loadOrReport();
+        if (read.isEmpty()) {
             return Main.EXIT_CONFIG;
         }
+        MedicConfig loaded = read.get();
         NotifySettings settings = loaded.notifications();
         if (settings.channels().isEmpty()) {
             System.err.println("medic: no notify channel is configured (medic.notify: telegram, slack, webhook, email)");

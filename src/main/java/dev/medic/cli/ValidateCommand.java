@@ -1,8 +1,7 @@
 package dev.medic.cli;
 
-import dev.medic.config.ConfigProblem;
-import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,15 +14,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
-            MedicConfig loaded = config.load();
-            System.out.println("OK: " + loaded.targets().size() + " targets");
-            return Main.EXIT_OK;
-        } catch (ConfigRejectedException e) {
-            for (ConfigProblem p : e.problems()) {
-                System.err.println(p);
-            }
-            return Main.EXIT_CONFIG;
-        }
+        Optional<MedicConfig> loaded = config.loadOrReport();
+        loaded.ifPresent(c -> System.out.println("OK: " + c.targets().size() + " targets"));
+        return loaded.isPresent() ? Main.EXIT_OK : Main.EXIT_CONFIG;
     }
 }

@@ -109,14 +109,7 @@ public final class HistoryLog implements EventSink {
         n.put("target", e.target());
         n.set("fields", json.valueToTree(e.fields()));
         n.put("message", e.message());
-        e.evidence().ifPresent(ev -> {
-            ObjectNode x = n.putObject("evidence");
-            x.put("check", ev.check());
-            x.set("container", json.valueToTree(ev.container()));
-            x.set("health_log", json.valueToTree(ev.healthLog()));
-            x.set("logs", json.valueToTree(ev.logTail()));
-            x.set("host", json.valueToTree(ev.host()));
-        });
+        e.evidence().ifPresent(ev -> EvidenceJson.write(ev, n.putObject("evidence")));
         return n;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medic.core.Evidence;
+import dev.medic.event.EvidenceJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,14 +68,7 @@ public record IncidentMessage(String incident, State state, String target, Strin
         n.put("title", title);
         n.put("message", message);
         ObjectNode ev = n.putObject("evidence");
-        evidence.ifPresent(e -> {
-            ev.put("at", e.at().toString());
-            ev.put("check", e.check());
-            ev.set("container", json.valueToTree(e.container()));
-            ev.set("health_log", json.valueToTree(e.healthLog()));
-            ev.set("logs", json.valueToTree(e.logTail()));
-            ev.set("host", json.valueToTree(e.host()));
-        });
+        evidence.ifPresent(e -> EvidenceJson.write(e, ev));
         n.put("at", at.toString());
         n.put("host", host);
         return n;
@@ -82,28 +76,11 @@ public record IncidentMessage(String incident, State state, String target, Strin
 
     /** Reads back what {@link #toJson} wrote (from the spool). */
     public static IncidentMessage fromJson(JsonNode n) {
-        JsonNode ev = n.path("evidence");
-        Optional<Evidence> evidence = ev.has("check")
-                ? Optional.of(new Evidence(Instant.parse(ev.path("at").asText()), ev.path("check").asText(),
-                        strings(ev.path("container")), list(ev.path("health_log")), list(ev.path("logs")),
-                        strings(ev.path("host"))))
-                : Optional.empty();
+        Optional<Evidence> evidence = EvidenceJson.read(n.path("evidence"));
         return new IncidentMessage(n.path("incident").asText(), State.fromWire(n.path("state").asText()),
                 n.path("target").isNull() || n.path("target").isMissingNode() ? null : n.path("target").asText(),
                 n.path("severity").asText(), n.path("event").asText(), n.path("title").asText(),
                 n.path("message").asText(), evidence, Instant.parse(n.path("at").asText()), n.path("host").asText());
-    }
-
-    private static Map<String, String> strings(JsonNode n) {
-        Map<String, String> out = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-        return out;
-    }
-
-    private static List<String> list(JsonNode n) {
-        List<String> out = new ArrayList<>();
-        n.forEach(item -> out.add(item.asText()));
-        return out;
     }
 
     /** The message as plain text for chat and mail: title, words, and the evidence. */

@@ -171,7 +171,8 @@ class NotifyIT {
             for (EventType type : List.of(EventType.HEAL_STARTED, EventType.HEAL_FINISHED)) {
                 MedicEvent e = medic.events.of(type, "api").get(0);
                 long lagMs = Duration.between(e.at(), medic.events.receivedAt(e)).toMillis();
-                assertTrue(lagMs < 250, type.eventName() + " passed the notification sink in " + lagMs + " ms");
+                // A sink that waited on the hanging send would take its 30 s timeout; the spool's fsync needs far less.
+                assertTrue(lagMs < 1000, type.eventName() + " passed the notification sink in " + lagMs + " ms");
             }
             assertTrue(medic.daemon.notifications().waiting().get("webhook") >= 1, "the messages wait in the spool");
         }

@@ -163,3 +163,16 @@ ensure_promtool() { unpacked_tool prometheus promtool; }
 
 # monit, for the benchmark that compares medic with it.
 ensure_monit() { unpacked_tool monit monit; }
+
+# Runs a harness of bench/harness (Bench or Chaos) with JVM options: compiles the harness sources, which
+# share Harness.java, into target/harness first. `run_harness Bench -Xmx512m -- ARGS...`.
+run_harness() {
+  local main="$1"; shift
+  local jvm=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do jvm+=("$1"); shift; done
+  [ "$#" -gt 0 ] && shift
+  local out="$MEDIC_ROOT/target/harness"
+  rm -rf "$out" && mkdir -p "$out"
+  javac -d "$out" "$MEDIC_ROOT"/bench/harness/*.java
+  exec java "${jvm[@]}" -cp "$out" "$main" "$@"
+}

@@ -7,7 +7,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,8 +40,7 @@ import com.sun.net.httpserver.HttpServer;
  * scripts/bench: medic measured side by side with what operators run instead (the stability document's
  * bash loop in bench/baseline/watchdog.sh, and monit from Debian), in one run on the real dockerd.
  * Writes bench/results.md and bench/results.png. Run from the repository root by scripts/bench, which
- * prepares the image, the jar and monit. A single source file so that it runs with `java Bench.java`,
- * with nothing but the JDK.
+ * prepares the image, the jar and monit, and compiles it with Harness.java; it needs nothing but the JDK.
  */
 public final class Bench {
     static final Path ROOT = Path.of("").toAbsolutePath();
@@ -64,7 +62,7 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::cleanupContainers));
         cleanupContainers();
         Instant began = Instant.now();
-        log("work directory " + work + (quick ? " (quick run: fewer samples, shorter windows)" : ""));
+        Harness.log("work directory " + work + (quick ? " (quick run: fewer samples, shorter windows)" : ""));
         ExecutorService parallel = Executors.newCachedThreadPool();
         if (scenario != null) {
             // One scenario alone, for profiling a change: its figures are printed, results.md is left as it is.
@@ -96,7 +94,7 @@ public final class Bench {
         }
         Duration took = Duration.between(began, Instant.now());
         Results.write(took);
-        log("done in " + took.toMinutes() + " min: bench/results.md, bench/results.png");
+        Harness.log("done in " + took.toMinutes() + " min: bench/results.md, bench/results.png");
     }
 
     // ---- scenarios 1 and 2: crash MTTR and HTTP failure to first heal, the three side by side ----------
@@ -113,7 +111,7 @@ public final class Bench {
                     List<Long> mttr = new ArrayList<>();
                     for (int i = 0; i < kills; i++) {
                         mttr.add(app.killAndTimeRecovery(Duration.ofMinutes(5)));
-                        log(system + ": kill " + (i + 1) + "/" + kills + " recovered in " + mttr.get(i) + " ms");
+                        Harness.log(system + ": kill " + (i + 1) + "/" + kills + " recovered in " + mttr.get(i) + " ms");
                         // A random phase against the watchdogs' 60 s cycles, the same for all three.
                         Thread.sleep(2000 + RANDOM.nextInt(60_000));
                     }
@@ -123,7 +121,7 @@ public final class Bench {
                     List<Long> toHeal = new ArrayList<>();
                     for (int i = 0; i < trials; i++) {
                         toHeal.add(app.failAndTimeFirstRestart(Duration.ofMinutes(5)));
-                        log(system + ": http 500 " + (i + 1) + "/" + trials + " first heal after " + toHeal.get(i) + " ms");
+                        Harness.log(system + ": http 500 " + (i + 1) + "/" + trials + " first heal after " + toHeal.get(i) + " ms");
                         app.awaitHealthy(Duration.ofMinutes(3));
                         Thread.sleep(5000 + RANDOM.nextInt(10000));
                     }
@@ -147,7 +145,7 @@ public final class Bench {
         int hanging = 10;
         try (TargetServer server = TargetServer.start(hanging)) {
             List<String> names = new ArrayList<>();
-            log("starting " + containers + " containers");
+            Harness.log("starting " + containers + " containers");
             for (int i = 0; i < containers; i++) {
                 String name = PREFIX + "-c" + i;
                 sh(List.of("docker", "run", "-d", "--name", name, "--network", "host", "--label", "medicbench=1",
@@ -169,7 +167,7 @@ public final class Bench {
             Instant allChecked = medic.awaitAllChecked(targets.size(), Duration.ofSeconds(60));
             long roundMs = Duration.between(engineUp, allChecked).toMillis();
             FIGURES.put("s3.medic.round", fmt(roundMs / 1000.0));
-            log("medic: all " + targets.size() + " targets checked " + roundMs + " ms after the engine started");
+            Harness.log("medic: all " + targets.size() + " targets checked " + roundMs + " ms after the engine started");
             Thread.sleep(15_000);
             long cpu0 = cpuTicks(medic.pid());
             double probes0 = medic.probeCount();
@@ -192,28 +190,28 @@ public final class Bench {
             Instant warmDone = medic.awaitAllCheckedSince(targets.size(), reloadAt, Duration.ofSeconds(60));
             long warmMs = Duration.between(reloadAt, warmDone).toMillis();
             FIGURES.put("s3.medic.cycle", fmt(warmMs / 1000.0));
-            log("medic: all " + targets.size() + " targets checked " + warmMs + " ms after a reload restarted them");
+            Harness.log("medic: all " + targets.size() + " targets checked " + warmMs + " ms after a reload restarted them");
             FIGURES.put("s3.medic.peakThreads", Long.toString(medic.peakThreads()));
             medic.close();
 
             // The shell loop: one cycle over the same targets, curl timing out after 1 s like medic's probes.
             Path file = ShellWatchdog.targetsFile(targets);
             long start = System.nanoTime();
-            Result once = sh(List.of("env", "ONCE=1", "TIMEOUT=1", "bash", ROOT.resolve("bench/baseline/watchdog.sh")
+            Harness.Result once = sh(List.of("env", "ONCE=1", "TIMEOUT=1", "bash", ROOT.resolve("bench/baseline/watchdog.sh")
                     .toString(), file.toString()), Duration.ofMinutes(30));
             long shellMs = (System.nanoTime() - start) / 1_000_000;
             FIGURES.put("s3.shell.cycle", fmt(shellMs / 1000.0));
-            FIGURES.put("s3.shell.cpuPerProbeMs", fmt3(once.childCpuMs / (double) targets.size()));
-            log("shell loop: one cycle of " + targets.size() + " targets in " + shellMs + " ms");
+            FIGURES.put("s3.shell.cpuPerProbeMs", fmt3(once.childCpuMs() / (double) targets.size()));
+            Harness.log("shell loop: one cycle of " + targets.size() + " targets in " + shellMs + " ms");
 
             // monit: one cycle (monit validate) over the same targets.
             Path rc = MonitWatchdog.rc(targets, 10, 1);
             start = System.nanoTime();
-            Result validate = sh(List.of(monit, "-c", rc.toString(), "-I", "validate"), Duration.ofMinutes(30));
+            Harness.Result validate = sh(List.of(monit, "-c", rc.toString(), "-I", "validate"), Duration.ofMinutes(30));
             long monitMs = (System.nanoTime() - start) / 1_000_000;
             FIGURES.put("s3.monit.cycle", fmt(monitMs / 1000.0));
-            FIGURES.put("s3.monit.cpuPerProbeMs", fmt3(validate.childCpuMs / (double) targets.size()));
-            log("monit: one cycle (validate) of " + targets.size() + " targets in " + monitMs + " ms");
+            FIGURES.put("s3.monit.cpuPerProbeMs", fmt3(validate.childCpuMs() / (double) targets.size()));
+            Harness.log("monit: one cycle (validate) of " + targets.size() + " targets in " + monitMs + " ms");
             FIGURES.put("s3.targets", httpTargets + " HTTP (" + hanging + " hanging) + " + containers + " containers");
         } finally {
             cleanupContainers();
@@ -249,7 +247,7 @@ public final class Bench {
                 double cpuPercent = (totalCpuTicks(pid) - cpuAtHalf.get(e.getKey())) * 10.0 / half * 100.0;
                 FIGURES.put("s4." + e.getKey() + ".rss", Long.toString(treeRssKb(pid) / 1024));
                 FIGURES.put("s4." + e.getKey() + ".cpu", fmt3(cpuPercent));
-                log(e.getKey() + ": RSS " + treeRssKb(pid) / 1024 + " MB, CPU " + fmt3(cpuPercent) + " % of a core");
+                Harness.log(e.getKey() + ": RSS " + treeRssKb(pid) / 1024 + " MB, CPU " + fmt3(cpuPercent) + " % of a core");
                 e.getValue().close();
             }
             FIGURES.put("s4.minutes", Long.toString(minutes));
@@ -296,7 +294,7 @@ public final class Bench {
         }
         FIGURES.put("s4.firstCheck.median", fmt(percentile(firstCheck, 50) / 1000.0));
         FIGURES.put("s4.firstCheck.max", fmt(Collections.max(firstCheck) / 1000.0));
-        log("medic: start to first check " + firstCheck + " ms");
+        Harness.log("medic: start to first check " + firstCheck + " ms");
     }
 
     // ---- the things measured ---------------------------------------------------------------------------
@@ -356,7 +354,7 @@ public final class Bench {
         }
 
         static Path config(List<Target> targets, int intervalSeconds, String extra) throws IOException {
-            StringBuilder sb = new StringBuilder("medic {\n  api.listen = \"127.0.0.1:" + freePort() + "\"\n")
+            StringBuilder sb = new StringBuilder("medic {\n  api.listen = \"127.0.0.1:" + Harness.freePort() + "\"\n")
                     .append("  discovery.enabled = false\n  state-file = \"\"\n  interval = ").append(intervalSeconds)
                     .append("s\n  docker.stop-timeout = 1s\n  ").append(extra).append("\n  targets {\n");
             for (Target t : targets) {
@@ -425,7 +423,7 @@ public final class Bench {
             long deadline = System.nanoTime() + within.toNanos();
             while (System.nanoTime() < deadline) {
                 String status = get("/status");
-                if (status != null && count(status, "\"lastCheck\":{") >= targets) {
+                if (status != null && Harness.count(status, "\"lastCheck\":{") >= targets) {
                     return Instant.now();
                 }
                 Thread.sleep(targets > 100 ? 50 : 5);
@@ -620,7 +618,7 @@ public final class Bench {
         static App up(String suffix) throws IOException {
             String project = PREFIX + suffix;
             Path dir = Files.createTempDirectory(work, project);
-            int port = freePort();
+            int port = Harness.freePort();
             Path cgi = dir.resolve("www/cgi-bin");
             Files.createDirectories(cgi);
             Files.createDirectories(dir.resolve("www/flags"));
@@ -654,7 +652,7 @@ public final class Bench {
         }
 
         String containerId() {
-            return sh(dir, List.of("docker-compose", "-p", project, "ps", "-q", "api"), Duration.ofSeconds(30)).out.strip();
+            return sh(dir, List.of("docker-compose", "-p", project, "ps", "-q", "api"), Duration.ofSeconds(30)).out().strip();
         }
 
         boolean healthy() {
@@ -722,7 +720,7 @@ public final class Bench {
 
         static String startedAt(String id) {
             return id.isEmpty() ? "" : sh(List.of("docker", "inspect", "-f", "{{.State.StartedAt}}", id),
-                    Duration.ofSeconds(30)).out.strip();
+                    Duration.ofSeconds(30)).out().strip();
         }
 
         @Override
@@ -919,57 +917,12 @@ public final class Bench {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    record Result(int exit, String out, long childCpuMs) {
-        Result orFail() {
-            if (exit != 0) {
-                throw new IllegalStateException("command failed (" + exit + "): " + out);
-            }
-            return this;
-        }
+    static Harness.Result sh(List<String> cmd, Duration timeout) {
+        return Harness.sh(ROOT, cmd, timeout);
     }
 
-    static Result sh(List<String> cmd, Duration timeout) {
-        return sh(ROOT, cmd, timeout);
-    }
-
-    /** Runs a command; childCpuMs is the CPU it and its children used (bash's {@code times}). */
-    static Result sh(Path dir, List<String> cmd, Duration timeout) {
-        try {
-            Path out = Files.createTempFile(work, "out", ".txt");
-            List<String> wrapped = new ArrayList<>(List.of("bash", "-c",
-                    "\"$@\"; rc=$?; times >&2; exit $rc", "run"));
-            wrapped.addAll(cmd);
-            Process p = new ProcessBuilder(wrapped).directory(dir.toFile()).redirectErrorStream(false)
-                    .redirectOutput(out.toFile()).redirectError(out.resolveSibling(out.getFileName() + ".err").toFile())
-                    .start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                return new Result(-1, "timed out: " + cmd, 0);
-            }
-            Path errFile = out.resolveSibling(out.getFileName() + ".err");
-            String err = Files.readString(errFile);
-            String text = Files.readString(out);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(errFile);
-            return new Result(p.exitValue(), p.exitValue() == 0 ? text : text + err, childCpu(err));
-        } catch (IOException e) {
-            return new Result(-1, e.toString(), 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted", 0);
-        }
-    }
-
-    /** bash's `times`: the second line is the children's user and system time, e.g. "0m1.234s 0m0.567s". */
-    static long childCpu(String timesOutput) {
-        Matcher m = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s\\s*$").matcher(timesOutput.strip());
-        if (!m.find()) {
-            return 0;
-        }
-        double seconds = Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                + Integer.parseInt(m.group(3)) * 60 + Double.parseDouble(m.group(4));
-        return Math.round(seconds * 1000);
+    static Harness.Result sh(Path dir, List<String> cmd, Duration timeout) {
+        return Harness.sh(dir, cmd, timeout);
     }
 
     static long cpuTicks(long pid) {
@@ -1028,27 +981,11 @@ public final class Bench {
         return 0;
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static long percentile(List<Long> values, int p) {
         List<Long> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
     }
 
     static String fmt(double v) {
@@ -1082,9 +1019,9 @@ public final class Bench {
     }
 
     static String machine() {
-        String cpu = sh(List.of("nproc"), Duration.ofSeconds(5)).out.strip();
-        String kernel = sh(List.of("uname", "-r"), Duration.ofSeconds(5)).out.strip();
-        String docker = sh(List.of("docker", "version", "-f", "{{.Server.Version}}"), Duration.ofSeconds(10)).out.strip();
+        String cpu = sh(List.of("nproc"), Duration.ofSeconds(5)).out().strip();
+        String kernel = sh(List.of("uname", "-r"), Duration.ofSeconds(5)).out().strip();
+        String docker = sh(List.of("docker", "version", "-f", "{{.Server.Version}}"), Duration.ofSeconds(10)).out().strip();
         String mem = Long.toString(statusLine("/proc/meminfo", "MemTotal") / 1024 / 1024);
         return cpu + " cores, " + mem + " GB RAM, Linux " + kernel + ", dockerd " + docker + ", Java "
                 + System.getProperty("java.version");
@@ -1104,13 +1041,13 @@ public final class Bench {
     }
 
     static String monitVersion() {
-        String v = sh(List.of(monit, "-V"), Duration.ofSeconds(5)).out;
+        String v = sh(List.of(monit, "-V"), Duration.ofSeconds(5)).out();
         Matcher m = Pattern.compile("version ([\\d.]+)").matcher(v);
         return m.find() ? m.group(1) : "";
     }
 
     static void cleanupContainers() {
-        String ids = sh(List.of("docker", "ps", "-aq", "--filter", "name=" + PREFIX), Duration.ofSeconds(30)).out.strip();
+        String ids = sh(List.of("docker", "ps", "-aq", "--filter", "name=" + PREFIX), Duration.ofSeconds(30)).out().strip();
         if (!ids.isEmpty()) {
             List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
             rm.addAll(List.of(ids.split("\\s+")));
@@ -1118,7 +1055,4 @@ public final class Bench {
         }
     }
 
-    static void log(String message) {
-        System.out.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + message);
-    }
 }

@@ -1,6 +1,5 @@
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +29,8 @@ import java.util.regex.Pattern;
  * api + worker + cache + db, host networking, loopback only), modelled on ../shared/USERS.md. medic runs as
  * its own process, supervised here the way systemd would. At the end it checks that every fault was healed
  * (or, for an operator's action, respected), that no healthy container was restarted, that medic never
- * died on its own and that its state file is valid, and prints "N passed, N failed". A single source file,
- * run with `java Chaos.java` by scripts/chaos.
+ * died on its own and that its state file is valid, and prints "N passed, N failed". Compiled with
+ * Harness.java and run by scripts/chaos; it needs nothing but the JDK.
  */
 public final class Chaos {
     static final Path ROOT = Path.of("").toAbsolutePath();
@@ -73,7 +71,7 @@ public final class Chaos {
         random = new Random(seed);
         Instant began = Instant.now();
         work = Files.createTempDirectory("medic-chaos");
-        log("soak of " + minutes + " min, seed " + seed + ", work directory " + work);
+        Harness.log("soak of " + minutes + " min, seed " + seed + ", work directory " + work);
         Runtime.getRuntime().addShutdownHook(new Thread(Chaos::cleanup));
         cleanup();
         for (int p = 0; p < 3; p++) {
@@ -106,7 +104,7 @@ public final class Chaos {
             }
             Thread.sleep(3000 + random.nextInt(4000));
         }
-        log("no more faults; waiting for the last ones to be judged");
+        Harness.log("no more faults; waiting for the last ones to be judged");
         checks.shutdown();
         while (!checks.awaitTermination(1, TimeUnit.SECONDS)) {
             medic.superviseOnce();
@@ -117,13 +115,13 @@ public final class Chaos {
         int failed = (int) faults.stream().filter(f -> !f.passed).count() + failures.size();
         int passed = (int) faults.stream().filter(f -> f.passed).count() + 4 - (int) failures.stream()
                 .map(s -> s.split(":")[0]).distinct().count();
-        log("faults: " + summary());
+        Harness.log("faults: " + summary());
         for (Fault f : faults) {
             if (!f.passed) {
-                log("FAILED: " + f);
+                Harness.log("FAILED: " + f);
             }
         }
-        failures.forEach(f -> log("FAILED: " + f));
+        failures.forEach(f -> Harness.log("FAILED: " + f));
         System.out.println(passed + " passed, " + failed + " failed");
         if (report != null) {
             writeReport(minutes, seed, passed, failed, began);
@@ -177,7 +175,7 @@ public final class Chaos {
     static Fault inject(String kind) throws Exception {
         switch (kind) {
             case "medic-sigkill" -> {
-                log("fault: SIGKILL of medic");
+                Harness.log("fault: SIGKILL of medic");
                 Fault f = new Fault(kind, null, null);
                 medicDown = true;
                 medic.kill9();
@@ -187,7 +185,7 @@ public final class Chaos {
                 for (Project p : projects) {
                     busyProjects.add(p.name);
                 }
-                log("fault: dockerd restart");
+                Harness.log("fault: dockerd restart");
                 lastDockerRestart = Instant.now();
                 Fault f = new Fault(kind, null, null);
                 sh(List.of("bash", "-c", ". scripts/lib.sh; restart_dockerd"), Duration.ofMinutes(3));
@@ -204,7 +202,7 @@ public final class Chaos {
                     default -> SERVICES[random.nextInt(SERVICES.length)];
                 };
                 Fault f = new Fault(kind, p, service);
-                log("fault: " + kind + " " + p.name + (service == null ? "" : "/" + service));
+                Harness.log("fault: " + kind + " " + p.name + (service == null ? "" : "/" + service));
                 switch (kind) {
                     case "kill" -> sh(List.of("docker", "kill", p.container(service)), Duration.ofSeconds(30));
                     case "http-500" -> sh(List.of("docker", "exec", p.container("api"), "touch", "/tmp/fail"),
@@ -299,7 +297,7 @@ public final class Chaos {
                 sleepQuietly(3000);
                 busyProjects.remove(f.project.name);
             }
-            log((f.passed ? "ok: " : "FAILED: ") + f);
+            Harness.log((f.passed ? "ok: " : "FAILED: ") + f);
         }
     }
 
@@ -324,7 +322,7 @@ public final class Chaos {
                 failures.add("healthy-restart: medic healed " + target + " at " + at + " with no fault on its project");
             }
         }
-        log(heals + " heals started by medic");
+        Harness.log(heals + " heals started by medic");
         if (lines.stream().anyMatch(l -> l.contains("cannot be read") && l.contains("state file"))) {
             failures.add("state-file: medic could not read its state file after a restart");
         }
@@ -390,7 +388,7 @@ public final class Chaos {
      */
     static Path config() throws IOException {
         StringBuilder sb = new StringBuilder("medic {\n")
-                .append("  api.listen = \"127.0.0.1:").append(freePort()).append("\"\n")
+                .append("  api.listen = \"127.0.0.1:").append(Harness.freePort()).append("\"\n")
                 .append("  state-file = \"").append(work.resolve("state/state.json")).append("\"\n")
                 .append("""
                           discovery.enabled = false
@@ -501,7 +499,7 @@ public final class Chaos {
         synchronized void superviseOnce() throws IOException {
             if (!process.isAlive() && !killedByUs) {
                 diedOnItsOwn++;
-                log("medic exited by itself with " + process.exitValue() + "; starting it again");
+                Harness.log("medic exited by itself with " + process.exitValue() + "; starting it again");
                 start();
             }
         }
@@ -524,7 +522,7 @@ public final class Chaos {
             try {
                 String s = Files.readString(work.resolve("state/state.json")).strip();
                 return s.startsWith("{") && s.endsWith("}") && s.contains("\"targets\"")
-                        && count(s, "{") == count(s, "}");
+                        && Harness.count(s, "{") == Harness.count(s, "}");
             } catch (IOException e) {
                 return false;
             }
@@ -547,7 +545,7 @@ public final class Chaos {
             Path dir = Files.createDirectories(work.resolve(name));
             Project p = new Project(name, dir);
             for (String s : List.of("api", "cache", "db")) {
-                p.ports.put(s, freePort());
+                p.ports.put(s, Harness.freePort());
             }
             Path cgi = Files.createDirectories(dir.resolve("www/cgi-bin"));
             Path health = cgi.resolve("health");
@@ -578,14 +576,14 @@ public final class Chaos {
         void compose(String... args) {
             List<String> cmd = new ArrayList<>(List.of("docker-compose", "-p", name));
             cmd.addAll(List.of(args));
-            Result r = sh(dir, cmd, Duration.ofMinutes(3));
-            if (r.exit != 0) {
-                throw new IllegalStateException("docker-compose " + String.join(" ", args) + ": " + r.out);
+            Harness.Result r = sh(dir, cmd, Duration.ofMinutes(3));
+            if (r.exit() != 0) {
+                throw new IllegalStateException("docker-compose " + String.join(" ", args) + ": " + r.out());
             }
         }
 
         String containerId(String service) {
-            return sh(dir, List.of("docker-compose", "-p", name, "ps", "-q", service), Duration.ofSeconds(30)).out.strip();
+            return sh(dir, List.of("docker-compose", "-p", name, "ps", "-q", service), Duration.ofSeconds(30)).out().strip();
         }
 
         String container(String service) {
@@ -598,7 +596,7 @@ public final class Chaos {
 
         String anyContainer() {
             return sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + name),
-                    Duration.ofSeconds(30)).out.strip();
+                    Duration.ofSeconds(30)).out().strip();
         }
 
         String healthUrl() {
@@ -642,34 +640,16 @@ public final class Chaos {
 
     // ---- helpers -------------------------------------------------------------------------------------
 
-    record Result(int exit, String out) { }
-
-    static Result sh(List<String> cmd, Duration timeout) {
-        return sh(ROOT, cmd, timeout);
+    static Harness.Result sh(List<String> cmd, Duration timeout) {
+        return Harness.sh(ROOT, cmd, timeout);
     }
 
-    static Result sh(Path dir, List<String> cmd, Duration timeout) {
-        try {
-            Path out = Files.createTempFile(work, "out", ".txt");
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out: " + cmd);
-            }
-            String text = Files.readString(out);
-            Files.deleteIfExists(out);
-            return new Result(p.exitValue(), text);
-        } catch (IOException e) {
-            return new Result(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        }
+    static Harness.Result sh(Path dir, List<String> cmd, Duration timeout) {
+        return Harness.sh(dir, cmd, timeout);
     }
 
     static boolean running(String id) {
-        return sh(List.of("docker", "inspect", "-f", "{{.State.Running}}", id), Duration.ofSeconds(30)).out.strip()
+        return sh(List.of("docker", "inspect", "-f", "{{.State.Running}}", id), Duration.ofSeconds(30)).out().strip()
                 .equals("true");
     }
 
@@ -694,22 +674,6 @@ public final class Chaos {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int count(String text, String needle) {
-        int n = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
     static String since(Instant t) {
         return Duration.between(t, Instant.now()).toMillis() / 100 / 10.0 + " s";
     }
@@ -728,7 +692,7 @@ public final class Chaos {
         }
         for (int p = 0; p < 3; p++) {
             String ids = sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + PREFIX + p),
-                    Duration.ofSeconds(30)).out.strip();
+                    Duration.ofSeconds(30)).out().strip();
             if (!ids.isEmpty()) {
                 List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
                 rm.addAll(List.of(ids.split("\\s+")));
@@ -737,8 +701,4 @@ public final class Chaos {
         }
     }
 
-    static void log(String message) {
-        System.out.println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + message);
-        System.out.flush();
-    }
 }

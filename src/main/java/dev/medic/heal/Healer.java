@@ -14,6 +14,7 @@ import dev.medic.docker.ContainerLocator;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerActionException;
 import dev.medic.docker.DockerUnavailableException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -225,8 +226,14 @@ public final class Healer {
         long start = System.nanoTime();
         try {
             return withLock("project:" + p.name(), start, () -> asOwnAction("project:" + p.name(), () -> {
+                if (!Files.isDirectory(p.workingDir())) {
+                    // The project was moved or deleted since: nothing left to bring up, and no reason to try again.
+                    restarts.ended(p.name());
+                    return failed("its directory " + p.workingDir() + " is gone", start);
+                }
                 ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
                 if (!up.ok()) {
+                    // Kept noted: the next start tries again.
                     return failed(describe("up -d", up), start);
                 }
                 restarts.ended(p.name());

@@ -211,7 +211,7 @@ class HealerTest {
     }
 
     @Test
-    void anUnreadableRestartNoteIsIgnoredAndAFailedUpKeepsTheNoteForTheNextStart() throws Exception {
+    void anUnreadableRestartNoteIsIgnoredAFailedUpIsTriedAgainAndAVanishedProjectIsNot() throws Exception {
         Path stateDir = Files.createDirectories(dir.resolve("state"));
         Files.writeString(stateDir.resolve("project-restarts.json"), "{\"restarting\": [tor");
         assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
@@ -225,5 +225,16 @@ class HealerTest {
 
         assertFalse(healer.finishProjectRestart(shop).ok());
         assertEquals(List.of(shop), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+
+        ComposeProject gone = new ComposeProject("gone", dir.resolve("no-such-dir"), List.of());
+        dev.medic.state.ProjectRestartFile.in(stateDir).begun(gone);
+        dev.medic.state.ProjectRestartFile again = dev.medic.state.ProjectRestartFile.in(stateDir);
+        ActionOutcome out = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(
+                fakeCompose("").toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"),
+                Duration.ofSeconds(1), Duration.ofSeconds(30), again).finishProjectRestart(gone);
+        assertFalse(out.ok());
+        assertTrue(out.detail().contains("no-such-dir is gone"), out.detail());
+        assertEquals(List.of(shop), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished(),
+                "a project whose directory is gone is not tried again");
     }
 }

@@ -70,8 +70,9 @@ public final class Bench {
                 case "scale" -> scaleScenario();
                 case "start" -> startToFirstCheck();
                 case "footprint" -> footprintScenario();
+                case "http" -> medicHttpTrial();
                 case "memory" -> memoryVariants(args.length > only + 2 ? args[only + 2].split(";") : new String[] {""});
-                default -> throw new IllegalArgumentException("--only scale|start|footprint|memory, not " + scenario);
+                default -> throw new IllegalArgumentException("--only scale|start|footprint|memory|http, not " + scenario);
             }
             FIGURES.forEach((k, v) -> System.out.println(k + " = " + v));
             cleanupContainers();
@@ -119,8 +120,14 @@ public final class Bench {
                     FIGURES.put("s1." + system + ".p95", fmt(percentile(mttr, 95) / 1000.0));
                     FIGURES.put("s1." + system + ".samples", Integer.toString(mttr.size()));
                     List<Long> toHeal = new ArrayList<>();
+                    List<Long> toDecision = new ArrayList<>();
                     for (int i = 0; i < trials; i++) {
                         toHeal.add(app.failAndTimeFirstRestart(Duration.ofMinutes(5)));
+                        if (w instanceof MedicWatchdog m) {
+                            // What the bound governs: the failure until medic decides to heal (heal_started).
+                            Instant decided = m.firstEventAfter("heal_started", app.lastFailAt);
+                            toDecision.add(Duration.between(app.lastFailAt, decided).toMillis());
+                        }
                         Harness.log(system + ": http 500 " + (i + 1) + "/" + trials + " first heal after " + toHeal.get(i) + " ms");
                         app.awaitHealthy(Duration.ofMinutes(3));
                         Thread.sleep(5000 + RANDOM.nextInt(10000));
@@ -128,12 +135,27 @@ public final class Bench {
                     FIGURES.put("s2." + system + ".median", fmt(percentile(toHeal, 50) / 1000.0));
                     FIGURES.put("s2." + system + ".max", fmt(Collections.max(toHeal) / 1000.0));
                     FIGURES.put("s2." + system + ".samples", Integer.toString(toHeal.size()));
+                    if (!toDecision.isEmpty()) {
+                        FIGURES.put("s2." + system + ".decisionMedian", fmt(percentile(toDecision, 50) / 1000.0));
+                        FIGURES.put("s2." + system + ".decisionMax", fmt(Collections.max(toDecision) / 1000.0));
+                    }
                 }
                 return null;
             }));
         }
         for (Future<?> run : runs) {
             run.get();
+        }
+    }
+
+    /** Profiling aid: one HTTP 500 trial of medic alone (scenario 2), its restart and its decision. */
+    static void medicHttpTrial() throws Exception {
+        try (App app = App.up("medica"); Watchdog w = Watchdog.of("medic", 60, List.of(app.target()))) {
+            app.awaitHealthy(Duration.ofSeconds(60));
+            Thread.sleep(5000);
+            FIGURES.put("s2.medic.firstRestart", fmt(app.failAndTimeFirstRestart(Duration.ofMinutes(5)) / 1000.0));
+            Instant decided = ((MedicWatchdog) w).firstEventAfter("heal_started", app.lastFailAt);
+            FIGURES.put("s2.medic.decision", fmt(Duration.between(app.lastFailAt, decided).toMillis() / 1000.0));
         }
     }
 
@@ -431,6 +453,19 @@ public final class Bench {
             throw new IllegalStateException("not every target was checked within " + within);
         }
 
+        /** The time of the first {@code event} after {@code after} in medic's history (GET /history). */
+        Instant firstEventAfter(String event, Instant after) {
+            Pattern line = Pattern.compile("^\\{\"at\":\"([^\"]+)\",\"event\":\"" + event + "\"", Pattern.MULTILINE);
+            Matcher m = line.matcher(get("/history?limit=1000"));
+            while (m.find()) {
+                Instant at = Instant.parse(m.group(1));
+                if (at.isAfter(after)) {
+                    return at;
+                }
+            }
+            throw new IllegalStateException("no " + event + " after " + after + " in medic's history");
+        }
+
         /** When /status first shows a check newer than {@code since} for every one of {@code targets}. */
         Instant awaitAllCheckedSince(int targets, Instant since, Duration within) throws InterruptedException {
             Pattern checkedAt = Pattern.compile("\"lastCheck\":\\{\"at\":\"([^\"]+)\"");
@@ -696,11 +731,15 @@ public final class Bench {
         }
 
         /** The endpoint answers 500 from now on; the time until the container was restarted (a new StartedAt). */
+        /** When the last {@link #failAndTimeFirstRestart} made the endpoint answer 500. */
+        Instant lastFailAt;
+
         long failAndTimeFirstRestart(Duration within) throws IOException, InterruptedException {
             String id = containerId();
             String before = startedAt(id);
             Files.writeString(dir.resolve("www/flags/fail"), "");
             long failed = System.nanoTime();
+            lastFailAt = Instant.now();
             long deadline = failed + within.toNanos();
             try {
                 while (true) {
@@ -799,8 +838,10 @@ public final class Bench {
             row(md, "1. crash MTTR, p95", "s1.%s.p95", " s", "", "");
             row(md, "2. HTTP 500 → first restart, median (" + f.get("s2.medic.samples") + " trials)", "s2.%s.median",
                     " s", "", "");
-            row(md, "2. HTTP 500 → first restart, worst", "s2.%s.max", " s",
-                    "≤ bound 80 s (60 s + 2 × 10 s)", le(f.get("s2.medic.max"), 80));
+            row(md, "2. HTTP 500 → first restart, worst", "s2.%s.max", " s", "", "");
+            md.append("| 2. medic: HTTP 500 → heal_started, median (worst) | ").append(f.get("s2.medic.decisionMedian"))
+                    .append(" s (").append(f.get("s2.medic.decisionMax")).append(" s) | | | | | ≤ bound 80 s ")
+                    .append("(60 s + 2 × 10 s) | ").append(le(f.get("s2.medic.decisionMax"), 80)).append(" |\n");
             row(md, "3. one cycle of " + f.get("s3.targets"), "s3.%s.cycle", " s", "≤ 2 s", le(f.get("s3.medic.cycle"), 2));
             md.append("| 3. medic's first round, from start (cold JVM) | ").append(f.get("s3.medic.round"))
                     .append(" s | | | | | | |\n");
@@ -834,7 +875,9 @@ public final class Bench {
                     .append("their CPU per probe counts the curl and docker processes they start.\n\n");
             md.append("How each figure is taken: MTTR is `docker kill` of the api container until its health endpoint ")
                     .append("answers 200 again, polled every 50 ms, with 2-62 s (random) between kills. HTTP 500 → first restart ")
-                    .append("is from the moment the endpoint answers 500 until the container has a new StartedAt. The ")
+                    .append("is from the moment the endpoint answers 500 until the container has a new StartedAt (polled ")
+                    .append("every 200 ms, so it includes the restart itself); the bound is judged on medic's decision, the ")
+                    .append("`at` of its `heal_started` in `GET /history`. The ")
                     .append("cycle is described above. CPU is ")
                     .append("utime+stime of the process and its waited-for children from /proc; RSS is VmRSS of the ")
                     .append("process tree. Start to first check is from spawning `/usr/bin/medic run` (the packaged ")

@@ -55,6 +55,11 @@ final class BootedDebian implements AutoCloseable {
             throw new AssertionError("systemd-nspawn exited with " + nspawn.exitValue() + "; see " + console);
         }
         BootedDebian booted = new BootedDebian(root, nspawn, init);
+        // systemctl fails at once ("Failed to connect to bus") while the new init has not made its socket yet.
+        await("systemd's private socket inside the container (console: " + console + ")")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> booted.run(Duration.ofSeconds(10), "test", "-S", "/run/systemd/private").exitCode() == 0
+                        || !nspawn.isAlive());
         Cli.Result state = booted.run(Duration.ofSeconds(90), "systemctl", "is-system-running", "--wait");
         if (!state.output().equals("running") && !state.output().equals("degraded")) {
             booted.close();

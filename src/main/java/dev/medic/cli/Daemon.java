@@ -136,7 +136,7 @@ public final class Daemon implements AutoCloseable {
                 config.docker().host());
         Duration lockWait = config.compose().timeout().multipliedBy(2).plus(config.docker().stopTimeout());
         this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait,
-                stateDir.<ProjectRestartLog>map(ProjectRestartFile::in).orElseGet(ProjectRestartLog::inMemory));
+                stateDir.<ProjectRestartLog>map(ProjectRestartFile::in).orElseGet(ProjectRestartLog::none));
         HostProbe hostProbe = new HostProbe(Path.of("/proc/meminfo"));
         EvidenceCollector evidence = new EvidenceCollector(runtime, () -> hostProbe.vitals(Path.of("/")), clock);
         this.engine = new Engine(config, runtime, checker, healer, evidence, events, clock, scheduler, workerPool, new Random(),

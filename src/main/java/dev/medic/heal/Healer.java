@@ -62,7 +62,7 @@ public final class Healer {
      */
     public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
                   Duration lockWait) {
-        this(runtime, locator, compose, stopTimeout, lockWait, ProjectRestartLog.inMemory());
+        this(runtime, locator, compose, stopTimeout, lockWait, ProjectRestartLog.none());
     }
 
     /** As above, noting every project restart in {@code restarts} so that one cut short by a crash is resumed. */

@@ -2,8 +2,6 @@ package dev.medic.heal;
 
 import dev.medic.docker.ComposeProject;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where medic notes a compose project restart before its {@code down} and clears the note after its
@@ -24,18 +22,18 @@ public interface ProjectRestartLog {
     /** The restarts an earlier run began and never ended, as read when this log was opened. */
     List<ComposeProject> leftUnfinished();
 
-    /** A log kept in memory only: nothing is left from an earlier run. */
-    static ProjectRestartLog inMemory() {
-        Map<String, ComposeProject> open = new ConcurrentHashMap<>();
+    /**
+     * A log that keeps nothing (no state directory): a restart cut short is not resumed, since nothing of
+     * this process outlives it.
+     */
+    static ProjectRestartLog none() {
         return new ProjectRestartLog() {
             @Override
             public void begun(ComposeProject project) {
-                open.put(project.name(), project);
             }
 
             @Override
             public void ended(String project) {
-                open.remove(project);
             }
 
             @Override

@@ -207,7 +207,13 @@ public final class Engine implements AutoCloseable {
         heartbeatMillis.set(clock.millis());
         scheduler.scheduleWithFixedDelay(this::heartbeatSafely, 0, 1, TimeUnit.SECONDS);
         for (ComposeProject p : healer.unfinishedProjectRestarts()) {
-            pool.execute(() -> finishProjectRestart(p));
+            pool.execute(() -> {
+                try {
+                    finishProjectRestart(p);
+                } catch (RuntimeException e) {
+                    LOG.error("finishing the interrupted restart of project {} failed inside medic", p.name(), e);
+                }
+            });
         }
         for (TargetWorker w : workers.values()) {
             w.start(scheduler, pool, startJitter());

@@ -127,8 +127,9 @@ ensure_test_rootfs() {
   printf '%s\n' "$rootfs"
 }
 
-# Stops the running dockerd and starts a new one (for the test of medic outliving a dockerd restart).
-restart_dockerd() {
+# Stops dockerd the way a package upgrade does (SIGTERM, which stops its containers first) and waits
+# up to 60 s for it to exit.
+stop_dockerd() {
   local pid i
   pid="$(pidof dockerd || true)"
   if [ -n "$pid" ]; then
@@ -139,6 +140,11 @@ restart_dockerd() {
       sleep 0.5
     done
   fi
+}
+
+# Stops the running dockerd and starts a new one (the chaos soak's dockerd restart).
+restart_dockerd() {
+  stop_dockerd
   ensure_dockerd
 }
 

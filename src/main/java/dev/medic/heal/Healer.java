@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -54,7 +55,7 @@ public final class Healer {
     private final SystemdUnits units = new SystemdUnits();
     private final ProjectRestartLog restarts;
     /** Projects an earlier medic was cut off restarting, busy until {@link #finishProjectRestart} has run. */
-    private final java.util.Set<String> awaitingFinish = ConcurrentHashMap.newKeySet();
+    private final Set<String> awaitingFinish = ConcurrentHashMap.newKeySet();
 
     /**
      * @param stopTimeout how long a container gets to stop on restart

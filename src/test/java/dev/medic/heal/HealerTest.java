@@ -15,6 +15,7 @@ import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ComposeRunner;
 import dev.medic.docker.ContainerLocator;
 import dev.medic.fakes.FakeContainerRuntime;
+import dev.medic.state.ProjectRestartFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -44,9 +45,13 @@ class HealerTest {
     }
 
     private Healer healer(Path compose) {
+        return healer(compose, ProjectRestartLog.none());
+    }
+
+    private Healer healer(Path compose, ProjectRestartLog restarts) {
         return new Healer(docker, new ContainerLocator(docker),
                 new ComposeRunner(List.of(compose.toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"),
-                Duration.ofSeconds(1), Duration.ofSeconds(30));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), restarts);
     }
 
     private ContainerTarget target(String container) {
@@ -176,10 +181,8 @@ class HealerTest {
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
         Path stateDir = dir.resolve("state");
         Path note = stateDir.resolve("project-restarts.json");
-        Healer healer = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(fakeCompose(
-                "cat " + note + " | tr -d ' \\n' >> " + dir.resolve("calls.log") + "; echo >> " + dir.resolve("calls.log"))
-                .toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), dev.medic.state.ProjectRestartFile.in(stateDir));
+        Healer healer = healer(fakeCompose("cat " + note + " | tr -d ' \\n' >> " + dir.resolve("calls.log") + "; echo >> "
+                + dir.resolve("calls.log")), ProjectRestartFile.in(stateDir));
 
         assertTrue(healer.execute(new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r"),
                 target("shop_api_1"), Optional.empty()).ok());
@@ -187,18 +190,16 @@ class HealerTest {
         List<String> calls = Files.readAllLines(dir.resolve("calls.log"));
         assertTrue(calls.get(0).endsWith(" down") && calls.get(1).contains("\"name\":\"shop\""),
                 "the note is on disk before down runs: " + calls);
-        assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished(),
+        assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished(),
                 "cleared after up: " + Files.readString(note));
 
         // medic dies between begun and ended: the next one finds the project and runs up -d only.
         ComposeProject shop = new ComposeProject("shop", dir, List.of(dir.resolve("docker-compose.yml")));
-        dev.medic.state.ProjectRestartFile.in(stateDir).begun(shop);
-        dev.medic.state.ProjectRestartFile next = dev.medic.state.ProjectRestartFile.in(stateDir);
+        ProjectRestartFile.in(stateDir).begun(shop);
+        ProjectRestartFile next = ProjectRestartFile.in(stateDir);
         assertEquals(List.of(shop), next.leftUnfinished());
         Files.delete(dir.resolve("calls.log"));
-        Healer after = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(fakeCompose("")
-                .toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), next);
+        Healer after = healer(fakeCompose(""), next);
 
         assertEquals(List.of(shop), after.unfinishedProjectRestarts());
         ActionOutcome out = after.finishProjectRestart(shop);
@@ -206,7 +207,7 @@ class HealerTest {
         assertTrue(out.ok(), out.detail());
         assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " up -d"),
                 Files.readAllLines(dir.resolve("calls.log")));
-        assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+        assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished());
         assertTrue(after.isOwnAction("other", Optional.of("shop")), "its events are medic's own");
     }
 
@@ -214,27 +215,23 @@ class HealerTest {
     void anUnreadableRestartNoteIsIgnoredAFailedUpIsTriedAgainAndAVanishedProjectIsNot() throws Exception {
         Path stateDir = Files.createDirectories(dir.resolve("state"));
         Files.writeString(stateDir.resolve("project-restarts.json"), "{\"restarting\": [tor");
-        assertEquals(List.of(), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+        assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished());
 
         ComposeProject shop = new ComposeProject("shop", dir, List.of());
-        dev.medic.state.ProjectRestartFile.in(stateDir).begun(shop);
-        dev.medic.state.ProjectRestartFile log = dev.medic.state.ProjectRestartFile.in(stateDir);
-        Healer healer = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(fakeCompose(
-                "exit 1").toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"), Duration.ofSeconds(1),
-                Duration.ofSeconds(30), log);
+        ProjectRestartFile.in(stateDir).begun(shop);
+        ProjectRestartFile log = ProjectRestartFile.in(stateDir);
+        Healer healer = healer(fakeCompose("exit 1"), log);
 
         assertFalse(healer.finishProjectRestart(shop).ok());
-        assertEquals(List.of(shop), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished());
+        assertEquals(List.of(shop), ProjectRestartFile.in(stateDir).leftUnfinished());
 
         ComposeProject gone = new ComposeProject("gone", dir.resolve("no-such-dir"), List.of());
-        dev.medic.state.ProjectRestartFile.in(stateDir).begun(gone);
-        dev.medic.state.ProjectRestartFile again = dev.medic.state.ProjectRestartFile.in(stateDir);
-        ActionOutcome out = new Healer(docker, new ContainerLocator(docker), new ComposeRunner(List.of(
-                fakeCompose("").toString()), Duration.ofSeconds(10), "unix:///var/run/docker.sock"),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), again).finishProjectRestart(gone);
+        ProjectRestartFile.in(stateDir).begun(gone);
+        ProjectRestartFile again = ProjectRestartFile.in(stateDir);
+        ActionOutcome out = healer(fakeCompose(""), again).finishProjectRestart(gone);
         assertFalse(out.ok());
         assertTrue(out.detail().contains("no-such-dir is gone"), out.detail());
-        assertEquals(List.of(shop), dev.medic.state.ProjectRestartFile.in(stateDir).leftUnfinished(),
+        assertEquals(List.of(shop), ProjectRestartFile.in(stateDir).leftUnfinished(),
                 "a project whose directory is gone is not tried again");
     }
 }

@@ -7,18 +7,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A compose project as the compose CLI needs it: its name, working directory and files. Read from
- * the labels compose puts on every container, or given in config. Immutable.
+ * A compose project as the compose CLI needs it: its name, working directory, files and the env files
+ * it was started with (compose v2 records them; v1 does not, and then the CLI reads {@code .env} in the
+ * working directory as it did at start). Read from the labels compose puts on every container, or given
+ * in config. Immutable.
  */
-public record ComposeProject(String name, Path workingDir, List<Path> files) {
+public record ComposeProject(String name, Path workingDir, List<Path> files, List<Path> envFiles) {
 
     public static final String PROJECT_LABEL = "com.docker.compose.project";
     public static final String SERVICE_LABEL = "com.docker.compose.service";
     public static final String WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
     public static final String CONFIG_FILES_LABEL = "com.docker.compose.project.config_files";
+    /** Compose v2: the env files ({@code --env-file}) the project was brought up with, comma-separated. */
+    public static final String ENV_FILE_LABEL = "com.docker.compose.project.environment_file";
 
     public ComposeProject {
         files = List.copyOf(files);
+        envFiles = List.copyOf(envFiles);
+    }
+
+    /** A project without env files of its own (compose reads {@code .env} in the working directory). */
+    public ComposeProject(String name, Path workingDir, List<Path> files) {
+        this(name, workingDir, files, List.of());
     }
 
     /**
@@ -33,13 +43,17 @@ public record ComposeProject(String name, Path workingDir, List<Path> files) {
             return Optional.empty();
         }
         Path workingDir = Path.of(dir);
-        List<Path> files = new ArrayList<>();
-        String configFiles = labels.getOrDefault(CONFIG_FILES_LABEL, "");
-        for (String f : configFiles.split(",")) {
+        return Optional.of(new ComposeProject(name, workingDir, paths(workingDir, labels.get(CONFIG_FILES_LABEL)),
+                paths(workingDir, labels.get(ENV_FILE_LABEL))));
+    }
+
+    private static List<Path> paths(Path workingDir, String commaSeparated) {
+        List<Path> paths = new ArrayList<>();
+        for (String f : (commaSeparated == null ? "" : commaSeparated).split(",")) {
             if (!f.isBlank()) {
-                files.add(workingDir.resolve(f.strip()).normalize());
+                paths.add(workingDir.resolve(f.strip()).normalize());
             }
         }
-        return Optional.of(new ComposeProject(name, workingDir, files));
+        return paths;
     }
 }

@@ -70,13 +70,21 @@ public final class ComposeRunner {
         return r.ok() ? v2 : List.of("docker-compose");
     }
 
-    /** Runs {@code compose -p NAME [-f FILE]... ARGS} in the project's working directory. */
+    /**
+     * Runs {@code compose -p NAME [-f FILE]... [--env-file FILE]... ARGS} in the project's working directory:
+     * the same files and environment the project was started with, so that a restart does not bring it up
+     * with other settings.
+     */
     public Result run(ComposeProject project, List<String> args) {
         List<String> cmd = new ArrayList<>(command());
         cmd.add("-p");
         cmd.add(project.name());
         for (Path f : project.files()) {
             cmd.add("-f");
+            cmd.add(f.toString());
+        }
+        for (Path f : project.envFiles()) {
+            cmd.add("--env-file");
             cmd.add(f.toString());
         }
         cmd.addAll(args);

@@ -131,12 +131,14 @@ public final class DockerJavaRuntime implements ContainerRuntime {
     public void restart(String id, Duration stopTimeout) throws DockerUnavailableException, DockerActionException {
         int seconds = (int) Math.max(0, stopTimeout.toSeconds());
         try {
-            call("restart " + id, limiterFor(callTimeout.plus(stopTimeout)), () -> {
+            call("restart " + id, limiterFor(callTimeout.plus(stopTimeout)), true, () -> {
                 client.restartContainerCmd(id).withTimeout(seconds).exec();
                 return null;
             });
         } catch (DockerException e) {
             throw new DockerActionException("restart " + id + ": " + e.getMessage(), e);
+        } catch (StillRunning e) {
+            throw new DockerActionException("restart " + id + ": " + e.getMessage(), e.getCause(), true);
         }
     }
 
@@ -261,6 +263,25 @@ public final class DockerJavaRuntime implements ContainerRuntime {
      * (DockerException) pass through and count as reachable; anything else means unreachable.
      */
     private <T> T call(String what, TimeLimiter timeLimiter, Callable<T> body) throws DockerUnavailableException {
+        return call(what, timeLimiter, false, body);
+    }
+
+    /** An action that ran out of its call's time while Docker may still be carrying it out. */
+    private static final class StillRunning extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StillRunning(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * As above; with {@code slowIsBusy}, running out of time is not taken for an unreachable Docker (a
+     * container that takes long to stop keeps dockerd busy, and the call's end is not the action's) but
+     * thrown as {@link StillRunning}, without counting against the breaker.
+     */
+    private <T> T call(String what, TimeLimiter timeLimiter, boolean slowIsBusy, Callable<T> body)
+            throws DockerUnavailableException {
         if (!breaker.tryAcquirePermission()) {
             reachability.accept(false);
             throw new DockerUnavailableException(what + ": Docker circuit breaker open after repeated failures", null);
@@ -276,6 +297,11 @@ public final class DockerJavaRuntime implements ContainerRuntime {
             reachability.accept(true);
             throw e;
         } catch (TimeoutException e) {
+            if (slowIsBusy) {
+                breaker.releasePermission();
+                throw new StillRunning("still running after "
+                        + timeLimiter.getTimeLimiterConfig().getTimeoutDuration().toMillis() + " ms", e);
+            }
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             reachability.accept(false);
             throw new DockerUnavailableException(what + ": Docker did not answer within "

@@ -17,22 +17,50 @@ import dev.medic.docker.DockerUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Executes healing actions. {@code restart-container} restarts the target's current container through
- * the Docker API; {@code restart-project} runs compose {@code down} then {@code up -d} (never
- * {@code -v}, never removing images) in the project's working directory with its files. At most one
- * action runs at a time per compose project (and per container outside a project); a second action
- * waits for the first, bounded. Never throws for an action that fails: the outcome says so.
+ * the Docker API; {@code restart-project} takes down and brings back up, in the project's working
+ * directory with its files and env files, only the services that were running (never {@code -v}, never
+ * removing images): a service an operator stopped stays stopped. At most one action runs at a time per
+ * compose project (and per container outside a project); a second action waits for the first, bounded,
+ * and is skipped when the first was a project restart that already renewed its container. Never throws
+ * for an action that fails: the outcome says so.
+ *
+ * <p>Docker events caused by an action are medic's own for the containers it acts on (one container for
+ * a container restart, every container of the project for a project restart) until the action has
+ * finished plus {@link #OWN_EVENT_GRACE}; other containers' events stay the operator's.
  * Thread-safe.
  */
 public final class Healer {
+
+    /** What a caller learns while an action waits for another one on the same project or container. */
+    public interface Progress {
+        /** The action waits for another action to finish: not a wedge of its own. */
+        void waiting();
+
+        /** The action has its lock and runs now. */
+        void acting();
+
+        Progress NONE = new Progress() {
+            @Override
+            public void waiting() {
+            }
+
+            @Override
+            public void acting() {
+            }
+        };
+    }
 
     private final ContainerRuntime runtime;
     private final ContainerLocator locator;
@@ -44,18 +72,24 @@ public final class Healer {
     private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
     /** Until when (System.nanoTime) Docker events about a container or project are medic's own doing. */
     private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
+    /** Projects medic is taking down and bringing up right now. */
+    private final Set<String> restartingProjects = ConcurrentHashMap.newKeySet();
     /**
      * How long after medic's own action its events may still arrive from the event stream. Short: an
      * operator's `docker stop` a few seconds after a heal is the operator's (the chaos soak caught 15 s
      * swallowing such stops, and medic restarting what the operator had just stopped).
      */
     static final Duration OWN_EVENT_GRACE = Duration.ofSeconds(2);
+    /** How often a restart that outlived its Docker call is looked at until the container runs again. */
+    private static final Duration SETTLE_POLL = Duration.ofMillis(250);
     /** systemd's own default start and stop timeouts are 90 s each. */
     static final Duration UNIT_RESTART_TIMEOUT = Duration.ofMinutes(3);
     private final SystemdUnits units = new SystemdUnits();
     private final ProjectRestartLog restarts;
     /** Projects an earlier medic was cut off restarting, busy until {@link #finishProjectRestart} has run. */
     private final Set<String> awaitingFinish = ConcurrentHashMap.newKeySet();
+    /** Projects medic took down whose services are not back yet (the restart note is open), with the note. */
+    private final ConcurrentHashMap<String, ProjectRestartLog.Note> takenDown = new ConcurrentHashMap<>();
 
     /**
      * @param stopTimeout how long a container gets to stop on restart
@@ -70,7 +104,10 @@ public final class Healer {
     public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
                   Duration lockWait, ProjectRestartLog restarts) {
         this.restarts = restarts;
-        restarts.leftUnfinished().forEach(p -> awaitingFinish.add(p.name()));
+        for (ProjectRestartLog.Note n : restarts.leftUnfinished()) {
+            awaitingFinish.add(n.project().name());
+            takenDown.put(n.project().name(), n);
+        }
         this.runtime = runtime;
         this.locator = locator;
         this.compose = compose;
@@ -78,20 +115,29 @@ public final class Healer {
         this.lockWait = lockWait;
     }
 
-    /** Whether an action on this compose project is running now. */
+    /**
+     * Whether a project restart (or the finishing of one an earlier medic was cut off in) is running now:
+     * what a check of one of its containers would see is that restart. A container restart of one of its
+     * services does not make the project busy.
+     */
     public boolean isProjectBusy(String project) {
-        ReentrantLock lock = locks.get("project:" + project);
-        return (lock != null && lock.isLocked()) || awaitingFinish.contains(project);
+        return restartingProjects.contains(project) || awaitingFinish.contains(project);
     }
 
     /**
-     * Runs the action for {@code target}.
-     *
-     * @param lastSeen the container the failing check looked at, used when it cannot be found again
+     * Whether medic took this project's services down and has not brought them back (its restart is running,
+     * or its {@code up} failed, or medic died in between): its containers are missing because of medic, not
+     * because they left.
      */
+    public boolean tookDown(String project) {
+        return takenDown.containsKey(project) || isProjectBusy(project);
+    }
+
     /**
-     * Whether Docker events about this container or project come from medic's own action: one running
-     * now, or one that finished within {@link #OWN_EVENT_GRACE} (events arrive after the API call returns).
+     * Whether Docker events about this container come from medic's own action: a restart of this very
+     * container, or a restart of its whole project, running now or finished within {@link #OWN_EVENT_GRACE}
+     * (events arrive after the action returns). An action on another container of the same project does not
+     * make this one's events medic's.
      */
     public boolean isOwnAction(String containerId, Optional<String> project) {
         long now = System.nanoTime();
@@ -113,7 +159,20 @@ public final class Healer {
         }
     }
 
+    /** Runs the action for {@code target}; see {@link #execute(HealingAction, TargetSpec, Optional, Progress)}. */
     public ActionOutcome execute(HealingAction action, TargetSpec target, Optional<ContainerInfo> lastSeen) {
+        return execute(action, target, lastSeen, Progress.NONE);
+    }
+
+    /**
+     * Runs the action for {@code target}.
+     *
+     * @param lastSeen the container the target's checks last saw, used when it cannot be found again (a
+     *                 project whose {@code down} removed it)
+     * @param progress told when the action waits for another one and when it runs
+     */
+    public ActionOutcome execute(HealingAction action, TargetSpec target, Optional<ContainerInfo> lastSeen,
+                                 Progress progress) {
         long start = System.nanoTime();
         Optional<ContainerInfo> current;
         try {
@@ -122,23 +181,23 @@ public final class Healer {
             return failed("Docker unreachable: " + e.getMessage(), start);
         }
         return switch (action.kind()) {
-            case RESTART_CONTAINER -> restartContainer(target, current, start);
-            case RESTART_PROJECT -> restartProject(target, current, start);
-            case RESTART_UNIT -> restartUnit(target, start);
-            case EXEC_HOST -> execHost(action, target, start);
+            case RESTART_CONTAINER -> restartContainer(target, current, start, progress);
+            case RESTART_PROJECT -> restartProject(target, current, lastSeen, start, progress);
+            case RESTART_UNIT -> restartUnit(target, start, progress);
+            case EXEC_HOST -> execHost(action, target, start, progress);
         };
     }
 
-    private ActionOutcome restartContainer(TargetSpec target, Optional<ContainerInfo> current, long start) {
+    private ActionOutcome restartContainer(TargetSpec target, Optional<ContainerInfo> current, long start,
+                                           Progress progress) {
         if (current.isEmpty()) {
             return failed(ContainerLocator.describe(target) + " not found; nothing to restart", start);
         }
         ContainerInfo c = current.get();
         Optional<String> project = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL));
         String lockKey = project.map(p -> "project:" + p).orElse("container:" + c.id());
-        return withLock(lockKey, start, () -> {
-            Long restartedAt = project.map(projectRestartedAt::get).orElse(null);
-            if (restartedAt != null && restartedAt - start > 0) {
+        return withLock(lockKey, start, progress, () -> {
+            if (project.isPresent() && restartedSince(project.get(), start)) {
                 // The whole project was restarted while this action waited for it: the container is fresh already.
                 return ok("skipped: project " + project.get() + " was restarted while this action waited", start);
             }
@@ -146,22 +205,63 @@ public final class Healer {
                 try {
                     runtime.restart(c.id(), stopTimeout);
                     return ok("restarted container " + c.name() + " (" + c.shortId() + ")", start);
-                } catch (DockerUnavailableException | DockerActionException e) {
+                } catch (DockerActionException e) {
+                    if (e.timedOut()) {
+                        // Docker is still restarting it: the action lasts until it has, so that its late stop
+                        // event is not taken for an operator's.
+                        return awaitRestarted(c, start);
+                    }
+                    return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
+                } catch (DockerUnavailableException e) {
                     return failed("restart of " + c.name() + " failed: " + e.getMessage(), start);
                 }
             });
         });
     }
 
+    /** A restart that outlived its Docker call: waits, bounded, until Docker says the container runs again. */
+    private ActionOutcome awaitRestarted(ContainerInfo before, long start) {
+        long deadline = System.nanoTime() + stopTimeout.plus(lockWait.dividedBy(4)).toNanos();
+        String last = "no answer";
+        while (deadline - System.nanoTime() > 0) {
+            try {
+                Optional<ContainerInfo> now = runtime.inspect(before.id());
+                if (now.isEmpty()) {
+                    return failed("container " + before.name() + " vanished while Docker restarted it", start);
+                }
+                if (now.get().running() && !now.get().startedAt().equals(before.startedAt())) {
+                    return ok("restarted container " + before.name() + " (" + before.shortId()
+                            + "); Docker took longer than its call timeout", start);
+                }
+                last = now.get().status();
+            } catch (DockerUnavailableException e) {
+                last = e.getMessage();
+            }
+            try {
+                Thread.sleep(SETTLE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return failed("restart of " + before.name() + " did not finish in time (last seen: " + last + ")", start);
+    }
+
+    /** Whether {@code project} finished a restart by medic after {@code start} (System.nanoTime). */
+    private boolean restartedSince(String project, long start) {
+        Long restartedAt = projectRestartedAt.get(project);
+        return restartedAt != null && restartedAt - start > 0;
+    }
+
     /** The command of the ladder step, run on the host (not in a container), bounded by the compose timeout. */
-    private ActionOutcome execHost(HealingAction action, TargetSpec target, long start) {
+    private ActionOutcome execHost(HealingAction action, TargetSpec target, long start, Progress progress) {
         List<dev.medic.core.LadderStep> ladder = target.policy().ladder();
         if (action.step() < 1 || action.step() > ladder.size()
                 || ladder.get(action.step() - 1).action() != HealingActionKind.EXEC_HOST) {
             return failed("no exec-host command at step " + action.step(), start);
         }
         List<String> command = ladder.get(action.step() - 1).command();
-        return withLock("host:" + target.name(), start, () -> {
+        return withLock("host:" + target.name(), start, progress, () -> {
             ComposeRunner.Result r = compose.exec(command, Path.of("/"), compose.timeout());
             String shown = String.join(" ", command);
             String output = r.output().isBlank() ? "" : ": " + r.output().replaceAll("\\s+", " ").strip();
@@ -172,11 +272,11 @@ public final class Healer {
         });
     }
 
-    private ActionOutcome restartUnit(TargetSpec target, long start) {
+    private ActionOutcome restartUnit(TargetSpec target, long start, Progress progress) {
         if (!(target instanceof SystemdUnitTarget unit)) {
             return failed("restart-unit needs a systemd-unit target", start);
         }
-        return withLock("unit:" + unit.unit(), start, () -> {
+        return withLock("unit:" + unit.unit(), start, progress, () -> {
             SystemdUnits.Result r = units.restart(unit.unit(), UNIT_RESTART_TIMEOUT);
             if (r.ok()) {
                 return ok("systemctl restart " + unit.unit() + " → exit 0", start);
@@ -187,60 +287,150 @@ public final class Healer {
         });
     }
 
-    private ActionOutcome restartProject(TargetSpec target, Optional<ContainerInfo> current, long start) {
-        Optional<ComposeProject> project = projectOf(target, current);
+    private ActionOutcome restartProject(TargetSpec target, Optional<ContainerInfo> current,
+                                         Optional<ContainerInfo> lastSeen, long start, Progress progress) {
+        Optional<ComposeProject> project = projectOf(target, current).or(() -> projectOf(target, lastSeen));
         if (project.isEmpty()) {
             return failed("not a compose project: the container has no compose labels and the target sets no"
                     + " project { directory = ... }", start);
         }
         ComposeProject p = project.get();
-        return withLock("project:" + p.name(), start, () -> asOwnAction("project:" + p.name(), () -> {
-            restarts.begun(p);
-            try {
-                ComposeRunner.Result down = compose.run(p, List.of("down"));
-                if (!down.ok()) {
-                    return failed(describe("down", down), start);
-                }
-                ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
-                if (!up.ok()) {
-                    return failed(describe("down", down) + "; " + describe("up -d", up), start);
-                }
-                projectRestartedAt.put(p.name(), System.nanoTime());
-                return ok("project " + p.name() + " restarted in " + p.workingDir() + ": " + describe("down", down)
-                        + "; " + describe("up -d", up), start);
-            } finally {
-                restarts.ended(p.name());
+        Optional<String> ownService = current.or(() -> lastSeen)
+                .map(c -> c.labels().get(ComposeProject.SERVICE_LABEL))
+                .or(() -> target instanceof ServiceTarget s ? Optional.of(s.service()) : Optional.empty());
+        return withLock("project:" + p.name(), start, progress, () -> {
+            if (restartedSince(p.name(), start)) {
+                // Another target of the project restarted it while this action waited: one incident, one restart.
+                return ok("skipped: project " + p.name() + " was restarted while this action waited", start);
             }
-        }));
+            restartingProjects.add(p.name());
+            try {
+                return asOwnAction("project:" + p.name(), () -> downAndUp(p, ownService, start));
+            } finally {
+                restartingProjects.remove(p.name());
+            }
+        });
+    }
+
+    /**
+     * Takes down and brings up the services of {@code p} that run now, plus the target's own service: what an
+     * operator stopped (or removed) is left as it is. When every container of the project is one of those,
+     * {@code down} (which also renews the project's network); else {@code rm -s -f} of just those services.
+     * {@code up -d --no-deps} names them, so that neither a stopped dependency nor a service without a
+     * container is started; naming a service also brings up its compose profile.
+     */
+    private ActionOutcome downAndUp(ComposeProject p, Optional<String> ownService, long start) {
+        ProjectRestartLog.Note previous = takenDown.get(p.name());
+        Set<String> running = new TreeSet<>();
+        Set<String> others = new TreeSet<>();
+        try {
+            for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
+                String service = c.labels().get(ComposeProject.SERVICE_LABEL);
+                if (service != null) {
+                    (c.running() || c.restarting() ? running : others).add(service);
+                }
+            }
+        } catch (DockerUnavailableException e) {
+            return failed("Docker unreachable while listing project " + p.name() + ": " + e.getMessage(), start);
+        }
+        if (previous != null) {
+            // An earlier down of medic's whose up failed: what was running then is what comes back now.
+            running.addAll(previous.services());
+        }
+        ownService.ifPresent(running::add);
+        others.removeAll(running);
+        if (running.isEmpty() && !others.isEmpty()) {
+            // Nothing runs and the target's own service is unknown: a whole-project up would start what was stopped.
+            return failed("nothing of project " + p.name() + " runs and the failing service is unknown; not starting "
+                    + String.join(", ", others) + ", which " + (others.size() == 1 ? "was" : "were") + " stopped", start);
+        }
+        List<String> services = List.copyOf(running);
+        ProjectRestartLog.Note note = new ProjectRestartLog.Note(p, services);
+        restarts.begun(note);
+        takenDown.put(p.name(), note);
+        List<String> downArgs = new ArrayList<>();
+        if (others.isEmpty()) {
+            downArgs.add("down");
+        } else {
+            downArgs.addAll(List.of("rm", "-s", "-f"));
+            downArgs.addAll(services);
+        }
+        ComposeRunner.Result down = compose.run(p, downArgs);
+        if (!down.ok()) {
+            return failed(describe(down), start);
+        }
+        ComposeRunner.Result up = compose.run(p, upArgs(services));
+        String downText = describe(down);
+        if (!up.ok()) {
+            // The note stays: the next attempt (or the next medic) brings these services back.
+            return failed(downText + "; " + describe(up), start);
+        }
+        broughtBack(p.name());
+        String left = others.isEmpty() ? "" : "; left as they were: " + String.join(", ", others);
+        return ok("project " + p.name() + " restarted in " + p.workingDir() + " (" + (services.isEmpty() ? "all services"
+                : String.join(", ", services)) + left + "): " + downText + "; " + describe(up), start);
+    }
+
+    private static List<String> upArgs(List<String> services) {
+        List<String> args = new ArrayList<>(List.of("up", "-d"));
+        if (!services.isEmpty()) {
+            args.add("--no-deps");
+            args.addAll(services);
+        }
+        return args;
+    }
+
+    private void broughtBack(String project) {
+        restarts.ended(project);
+        takenDown.remove(project);
+        projectRestartedAt.put(project, System.nanoTime());
     }
 
     /** The project restarts an earlier medic began and never finished (see {@link ProjectRestartLog}). */
     public List<ComposeProject> unfinishedProjectRestarts() {
-        return restarts.leftUnfinished();
+        return restarts.leftUnfinished().stream().map(ProjectRestartLog.Note::project).toList();
     }
 
     /**
-     * Finishes a project restart an earlier medic was cut off in: {@code up -d} only, since its {@code down}
-     * may have run (the containers are gone) or not (then {@code up -d} changes nothing).
+     * Finishes a project restart an earlier medic was cut off in (or whose {@code up} failed): {@code up -d}
+     * only, since its {@code down} may have run (the containers are gone) or not, and only for the noted
+     * services that have no container now. A service that has one was brought back by someone since, and
+     * whether it runs is theirs to say.
      */
     public ActionOutcome finishProjectRestart(ComposeProject p) {
         long start = System.nanoTime();
         try {
-            return withLock("project:" + p.name(), start, () -> asOwnAction("project:" + p.name(), () -> {
+            return withLock("project:" + p.name(), start, Progress.NONE, () -> asOwnAction("project:" + p.name(), () -> {
                 if (!Files.isDirectory(p.workingDir())) {
                     // The project was moved or deleted since: nothing left to bring up, and no reason to try again.
                     restarts.ended(p.name());
+                    takenDown.remove(p.name());
                     return failed("its directory " + p.workingDir() + " is gone", start);
                 }
-                ComposeRunner.Result up = compose.run(p, List.of("up", "-d"));
+                ProjectRestartLog.Note note = takenDown.getOrDefault(p.name(), new ProjectRestartLog.Note(p, List.of()));
+                List<String> services = new ArrayList<>(note.services());
+                if (!services.isEmpty()) {
+                    try {
+                        for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
+                            services.remove(c.labels().get(ComposeProject.SERVICE_LABEL));
+                        }
+                    } catch (DockerUnavailableException e) {
+                        return failed("Docker unreachable while listing project " + p.name() + ": " + e.getMessage(),
+                                start);
+                    }
+                    if (services.isEmpty()) {
+                        broughtBack(p.name());
+                        return ok("project " + p.name() + ": every service medic took down has a container again;"
+                                + " nothing to bring up", start);
+                    }
+                }
+                ComposeRunner.Result up = compose.run(p, upArgs(services));
                 if (!up.ok()) {
                     // Kept noted: the next start tries again.
-                    return failed(describe("up -d", up), start);
+                    return failed(describe(up), start);
                 }
-                restarts.ended(p.name());
-                projectRestartedAt.put(p.name(), System.nanoTime());
-                return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + describe("up -d", up),
-                        start);
+                broughtBack(p.name());
+                return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + describe(up), start);
             }));
         } finally {
             awaitingFinish.remove(p.name());
@@ -256,12 +446,13 @@ public final class Healer {
                     .or(() -> container.map(c -> c.labels().get(ComposeProject.PROJECT_LABEL)))
                     .or(() -> target instanceof ServiceTarget s ? Optional.of(s.composeProject()) : Optional.empty())
                     .orElse(override.directory().getFileName().toString());
-            return Optional.of(new ComposeProject(name, override.directory(), override.files()));
+            return Optional.of(new ComposeProject(name, override.directory(), override.files(),
+                    fromLabels.map(ComposeProject::envFiles).orElse(List.of())));
         }
         return fromLabels;
     }
 
-    private static String describe(String step, ComposeRunner.Result r) {
+    private static String describe(ComposeRunner.Result r) {
         String status = r.timedOut() ? "timed out" : "exit " + r.exitCode();
         return String.join(" ", r.command()) + " → " + status + " in " + r.took().toMillis() + " ms"
                 + (r.output().isBlank() ? "" : ": " + r.output().replaceAll("\\s+", " "));
@@ -271,18 +462,30 @@ public final class Healer {
         ActionOutcome run();
     }
 
-    private ActionOutcome withLock(String key, long start, LockedAction body) {
+    private ActionOutcome withLock(String key, long start, Progress progress, LockedAction body) {
         ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+        boolean waited = false;
         try {
-            if (!lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                return failed("another action on " + key + " is still running after " + lockWait.toSeconds() + "s",
-                        start);
+            if (!lock.tryLock()) {
+                waited = true;
+                progress.waiting();
+                if (!lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    progress.acting();
+                    return failed("another action on " + key + " is still running after " + lockWait.toSeconds()
+                            + "s", start);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (waited) {
+                progress.acting();
+            }
             return failed("interrupted while waiting for " + key, start);
         }
         try {
+            if (waited) {
+                progress.acting();
+            }
             return body.run();
         } finally {
             lock.unlock();

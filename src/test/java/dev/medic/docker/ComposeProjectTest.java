@@ -24,6 +24,18 @@ class ComposeProjectTest {
     }
 
     @Test
+    void readsTheEnvFilesComposeV2RecordedResolvedAgainstTheWorkingDirectory() {
+        ComposeProject p = ComposeProject.fromLabels(Map.of(
+                ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.WORKING_DIR_LABEL, "/srv/shop",
+                ComposeProject.ENV_FILE_LABEL, "prod.env,/etc/shop/secrets.env"))
+                .orElseThrow();
+        assertEquals(List.of(Path.of("/srv/shop/prod.env"), Path.of("/etc/shop/secrets.env")), p.envFiles());
+        assertEquals(List.of(), ComposeProject.fromLabels(Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.WORKING_DIR_LABEL, "/srv/shop")).orElseThrow().envFiles(), "v1 records none");
+    }
+
+    @Test
     void aContainerWithoutComposeLabelsHasNoProject() {
         assertTrue(ComposeProject.fromLabels(Map.of("medic.enable", "true")).isEmpty());
         assertTrue(ComposeProject.fromLabels(Map.of(ComposeProject.PROJECT_LABEL, "shop")).isEmpty(),

@@ -92,10 +92,24 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         return found;
     }
 
+    /** When set, a restart throws it after being recorded: e.g. a call that timed out while Docker goes on. */
+    public volatile dev.medic.docker.DockerActionException failRestartWith;
+    /** When set, runs inside every restart (after it is recorded), e.g. to block it or to change a container. */
+    public volatile Consumer<String> duringRestart;
+
     @Override
-    public void restart(String id, Duration stopTimeout) throws DockerUnavailableException {
+    public void restart(String id, Duration stopTimeout) throws DockerUnavailableException,
+            dev.medic.docker.DockerActionException {
         checkReachable();
         restarted.add(id);
+        Consumer<String> during = duringRestart;
+        if (during != null) {
+            during.accept(id);
+        }
+        dev.medic.docker.DockerActionException fail = failRestartWith;
+        if (fail != null) {
+            throw fail;
+        }
     }
 
     /** Log lines the fake's containers "wrote", by id. */

@@ -74,8 +74,159 @@ class HealerTest {
 
         assertTrue(out.ok(), out.detail());
         String compose = dir.resolve("docker-compose.yml").toString();
-        assertEquals(List.of("-p shop -f " + compose + " down", dir.toString(), "-p shop -f " + compose + " up -d",
-                dir.toString()), Files.readAllLines(dir.resolve("calls.log")));
+        assertEquals(List.of("-p shop -f " + compose + " down", dir.toString(),
+                "-p shop -f " + compose + " up -d --no-deps api", dir.toString()),
+                Files.readAllLines(dir.resolve("calls.log")));
+    }
+
+    private Map<String, String> composeLabels(String service) {
+        Map<String, String> labels = new java.util.HashMap<>(composeLabels());
+        labels.put(ComposeProject.SERVICE_LABEL, service);
+        return labels;
+    }
+
+    private static dev.medic.docker.ContainerInfo stopped(String id, String name, Map<String, String> labels) {
+        return new dev.medic.docker.ContainerInfo(id, name, "exited", false, false, false, 0, Optional.empty(), "",
+                "t0", labels);
+    }
+
+    @Test
+    void aProjectRestartBringsBackOnlyWhatRanAndLeavesAServiceTheOperatorStoppedAlone() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", composeLabels("worker"), null));
+        docker.put(stopped("b1", "shop_bot_1", composeLabels("bot")));
+        Healer healer = healer(fakeCompose(""));
+
+        ActionOutcome out = healer.execute(new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r"),
+                target("shop_api_1"), Optional.empty());
+
+        assertTrue(out.ok(), out.detail());
+        assertTrue(out.detail().contains("left as they were: bot"), out.detail());
+        String compose = dir.resolve("docker-compose.yml").toString();
+        assertEquals(List.of("-p shop -f " + compose + " rm -s -f api worker",
+                "-p shop -f " + compose + " up -d --no-deps api worker"), Files.readAllLines(dir.resolve("calls.log")));
+    }
+
+    @Test
+    void aProjectRestartUsesTheEnvFileTheProjectWasStartedWith() throws Exception {
+        Map<String, String> labels = new java.util.HashMap<>(composeLabels("api"));
+        labels.put(ComposeProject.ENV_FILE_LABEL, "prod.env");
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", labels, null));
+
+        assertTrue(healer(fakeCompose("")).execute(new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1,
+                "r"), target("shop_api_1"), Optional.empty()).ok());
+
+        String args = "-p shop -f " + dir.resolve("docker-compose.yml") + " --env-file " + dir.resolve("prod.env");
+        assertEquals(List.of(args + " down", args + " up -d --no-deps api"), Files.readAllLines(dir.resolve("calls.log")));
+    }
+
+    @Test
+    void aSecondTargetOfTheProjectThatWaitedForItsRestartSkipsInsteadOfRestartingItAgain() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", composeLabels("worker"), null));
+        Healer healer = healer(fakeCompose("sleep 1"));
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<ActionOutcome> first = CompletableFuture.supplyAsync(() -> healer.execute(
+                new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r"), target("shop_api_1"),
+                Optional.empty()));
+        while (!healer.isProjectBusy("shop")) {
+            Thread.onSpinWait();
+        }
+
+        ActionOutcome second = healer.execute(new HealingAction("worker", HealingActionKind.RESTART_PROJECT, 2, 1, "r"),
+                target("shop_worker_1"), Optional.empty(), new Healer.Progress() {
+                    @Override
+                    public void waiting() {
+                        progress.add("waiting");
+                    }
+
+                    @Override
+                    public void acting() {
+                        progress.add("acting");
+                    }
+                });
+
+        assertTrue(first.get().ok());
+        assertTrue(second.ok(), second.detail());
+        assertEquals("skipped: project shop was restarted while this action waited", second.detail());
+        assertEquals(2, Files.readAllLines(dir.resolve("calls.log")).size(), "one down and one up for both targets");
+        assertEquals(List.of("waiting", "acting"), progress, "the wait is said, so that it is not taken for a wedge");
+    }
+
+    @Test
+    void aProjectWhoseUpFailedStaysTakenDownAndIsRetriedFromTheContainerLastSeen() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        Path stateDir = dir.resolve("state");
+        Path flag = dir.resolve("up-fails");
+        Files.writeString(flag, "");
+        Healer healer = healer(fakeCompose("case \"$*\" in *up*) [ -f " + flag + " ] && exit 1;; esac; exit 0"),
+                ProjectRestartFile.in(stateDir));
+        dev.medic.docker.ContainerInfo seen = docker.inspect("a1").orElseThrow();
+        HealingAction restart = new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r");
+
+        assertFalse(healer.execute(restart, target("shop_api_1"), Optional.of(seen)).ok());
+        docker.remove("a1"); // compose down removed it and the up never recreated it
+        assertTrue(healer.tookDown("shop"), "medic's own doing: its targets are not dropped");
+        assertEquals(List.of("api"), ProjectRestartFile.in(stateDir).leftUnfinished().get(0).services(),
+                "the note is kept for the next medic");
+
+        Files.delete(flag);
+        ActionOutcome again = healer.execute(restart, target("shop_api_1"), Optional.of(seen));
+
+        assertTrue(again.ok(), again.detail());
+        assertTrue(Files.readAllLines(dir.resolve("calls.log")).get(3).endsWith("up -d --no-deps api"));
+        assertFalse(healer.tookDown("shop"));
+        assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished());
+    }
+
+    @Test
+    void aContainerRestartMakesOnlyThatContainersEventsMedicsOwn() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", composeLabels("worker"), null));
+        Healer healer = healer(fakeCompose(""));
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        docker.duringRestart = id -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        CompletableFuture<ActionOutcome> restart = CompletableFuture.supplyAsync(() -> healer.execute(
+                new HealingAction("api", HealingActionKind.RESTART_CONTAINER, 1, 1, "r"), target("shop_api_1"),
+                Optional.empty()));
+        inside.await();
+
+        assertTrue(healer.isOwnAction("a1", Optional.of("shop")));
+        assertFalse(healer.isOwnAction("w1", Optional.of("shop")),
+                "an operator's compose stop of the other services meanwhile is the operator's");
+        assertFalse(healer.isProjectBusy("shop"), "a sibling's container restart does not hold the project's checks");
+        release.countDown();
+        assertTrue(restart.get().ok());
+    }
+
+    @Test
+    void aRestartSlowerThanItsDockerCallLastsUntilTheContainerRunsAgain() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        docker.failRestartWith = new dev.medic.docker.DockerActionException("restart a1: still running after 2000 ms",
+                null, true);
+        Healer healer = healer(fakeCompose(""));
+        CompletableFuture<ActionOutcome> restart = CompletableFuture.supplyAsync(() -> healer.execute(
+                new HealingAction("api", HealingActionKind.RESTART_CONTAINER, 1, 1, "r"), target("shop_api_1"),
+                Optional.empty()));
+
+        Thread.sleep(Healer.OWN_EVENT_GRACE.toMillis() + 500);
+        assertFalse(restart.isDone(), "Docker is still restarting it");
+        assertTrue(healer.isOwnAction("a1", Optional.of("shop")), "its late stop event is medic's own");
+        docker.put(new dev.medic.docker.ContainerInfo("a1", "shop_api_1", "running", true, false, false, 0,
+                Optional.empty(), "", "t1", composeLabels("api")));
+
+        ActionOutcome out = restart.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(out.ok(), out.detail());
+        assertTrue(out.detail().contains("longer than its call timeout"), out.detail());
+        assertTrue(healer.isOwnAction("a1", Optional.of("shop")), "and for the grace after it");
     }
 
     @Test
@@ -193,19 +344,22 @@ class HealerTest {
         assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished(),
                 "cleared after up: " + Files.readString(note));
 
-        // medic dies between begun and ended: the next one finds the project and runs up -d only.
+        // medic dies between begun and ended: the next one finds the project and runs up -d only, for the
+        // services that were running and have no container now (worker was brought back by someone since).
         ComposeProject shop = new ComposeProject("shop", dir, List.of(dir.resolve("docker-compose.yml")));
-        ProjectRestartFile.in(stateDir).begun(shop);
+        ProjectRestartFile.in(stateDir).begun(new ProjectRestartLog.Note(shop, List.of("api", "worker")));
         ProjectRestartFile next = ProjectRestartFile.in(stateDir);
-        assertEquals(List.of(shop), next.leftUnfinished());
+        assertEquals(List.of(new ProjectRestartLog.Note(shop, List.of("api", "worker"))), next.leftUnfinished());
         Files.delete(dir.resolve("calls.log"));
+        docker.remove("a1");
+        docker.put(stopped("w2", "shop_worker_1", composeLabels("worker")));
         Healer after = healer(fakeCompose(""), next);
 
         assertEquals(List.of(shop), after.unfinishedProjectRestarts());
         ActionOutcome out = after.finishProjectRestart(shop);
 
         assertTrue(out.ok(), out.detail());
-        assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " up -d"),
+        assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " up -d --no-deps api"),
                 Files.readAllLines(dir.resolve("calls.log")));
         assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished());
         assertTrue(after.isOwnAction("other", Optional.of("shop")), "its events are medic's own");
@@ -218,20 +372,21 @@ class HealerTest {
         assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished());
 
         ComposeProject shop = new ComposeProject("shop", dir, List.of());
-        ProjectRestartFile.in(stateDir).begun(shop);
+        ProjectRestartLog.Note shopNote = new ProjectRestartLog.Note(shop, List.of());
+        ProjectRestartFile.in(stateDir).begun(shopNote);
         ProjectRestartFile log = ProjectRestartFile.in(stateDir);
         Healer healer = healer(fakeCompose("exit 1"), log);
 
         assertFalse(healer.finishProjectRestart(shop).ok());
-        assertEquals(List.of(shop), ProjectRestartFile.in(stateDir).leftUnfinished());
+        assertEquals(List.of(shopNote), ProjectRestartFile.in(stateDir).leftUnfinished());
 
         ComposeProject gone = new ComposeProject("gone", dir.resolve("no-such-dir"), List.of());
-        ProjectRestartFile.in(stateDir).begun(gone);
+        ProjectRestartFile.in(stateDir).begun(new ProjectRestartLog.Note(gone, List.of()));
         ProjectRestartFile again = ProjectRestartFile.in(stateDir);
         ActionOutcome out = healer(fakeCompose(""), again).finishProjectRestart(gone);
         assertFalse(out.ok());
         assertTrue(out.detail().contains("no-such-dir is gone"), out.detail());
-        assertEquals(List.of(shop), ProjectRestartFile.in(stateDir).leftUnfinished(),
+        assertEquals(List.of(shopNote), ProjectRestartFile.in(stateDir).leftUnfinished(),
                 "a project whose directory is gone is not tried again");
     }
 }

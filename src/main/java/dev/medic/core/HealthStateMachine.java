@@ -13,6 +13,10 @@ import java.util.Optional;
  * a dependency imposes (PAUSED, STOPPED, BLOCKED). It never performs I/O or reads a clock; every call
  * receives {@code now}, so a whole incident can be replayed from a table of ticks.
  *
+ * <p>medic never fights the operator: while an operator's stop stands
+ * ({@link TargetState#stoppedByOperator()}) no decision carries a {@link HealingAction}, whatever order
+ * stops, pauses, resumes and pause expiries come in; only the container running again ends the stop.
+ *
  * <p>Immutable and thread-safe; the caller owns the {@link TargetState} and must feed one target's
  * results in order.
  */
@@ -53,7 +57,12 @@ public final class HealthStateMachine {
         TargetState s = noteDisagreement(state, result, now, events);
         if (s.phase() == Phase.PAUSED) {
             if (s.pausedAt(now)) {
-                return decide(countWhilePaused(s, result), Optional.empty(), events, now);
+                if (s.stoppedByOperator() && result.containerDown()) {
+                    // Down is what the operator asked for, not a failure to count against the target.
+                    return decide(s, Optional.empty(), events, now);
+                }
+                // A running container ends the operator's stop: they started it again, so its checks count.
+                return decide(countWhilePaused(s.withStoppedAt(null), result), Optional.empty(), events, now);
             }
             s = resume(s, now, "the pause ended", events);
         }
@@ -62,30 +71,37 @@ public final class HealthStateMachine {
                 return decide(s, Optional.empty(), events, now);
             }
             // The operator (or something) runs it again: watch it as if it had just started.
-            s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownSince(null);
+            s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()), null).withCounts(0, 0)
+                    .withDownSince(null);
         }
         return result.verdict() == Verdict.PASS
                 ? onPass(s, result, now, events)
                 : onFail(s, result, now, conditions, events);
     }
 
-    /** Decides what follows a finished healing action: the start-period, whatever the outcome. */
+    /**
+     * Decides what follows a finished healing action: the start-period, whatever the outcome; or STOPPED
+     * when an operator stopped the container while the action ran, as their stop wins over the heal.
+     */
     public Decision onActionFinished(TargetState state, HealingAction action, ActionOutcome outcome, Instant now) {
         if (state.phase() != Phase.HEALING) {
             throw new IllegalStateException("no action is running for " + target + " (phase " + state.phase() + ")");
         }
-        TargetState next = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
-                .withCounts(0, 0)
-                .withDownSince(null)
-                .withActionFinished(now);
+        TargetState next = state.stoppedByOperator()
+                ? stopped(state, Phase.STOPPED, state.stoppedAt(), now).withActionFinished(now)
+                : state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
+                        .withCounts(0, 0)
+                        .withDownSince(null)
+                        .withActionFinished(now);
         if (next.pausedAt(now)) {
             next = next.moveTo(Phase.PAUSED, now, null);
         }
         Map<String, String> fields = MedicEvent.fields("action", action.kind().configName(),
                 "step", Integer.toString(action.step()), "attempt", Integer.toString(action.attempt()),
                 "outcome", outcome.outcomeName(), "took_ms", Long.toString(outcome.took().toMillis()));
-        MedicEvent event = new MedicEvent(EventType.HEAL_FINISHED, outcome.ok() ? Severity.NOTICE : Severity.ERR,
-                target, fields, action.kind().configName() + " " + outcome.outcomeName() + ": " + outcome.detail(), now);
+        Severity severity = outcome.ok() || outcome.cancelled() ? Severity.NOTICE : Severity.ERR;
+        MedicEvent event = new MedicEvent(EventType.HEAL_FINISHED, severity, target, fields,
+                action.kind().configName() + " " + outcome.outcomeName() + ": " + outcome.detail(), now);
         // Look again soon: most restarted containers answer within a second, and a pass ends the incident
         // (and its back-off) at once instead of a retry-interval later.
         Duration verify = next.phase() == Phase.STARTING && policy.retryInterval().compareTo(VERIFY_AFTER_ACTION) > 0
@@ -112,7 +128,8 @@ public final class HealthStateMachine {
 
     /**
      * Maintenance begins: checks go on and count, nothing is healed until {@code until}
-     * ({@link TargetState#PAUSED_FOREVER} until resumed). A running action finishes first.
+     * ({@link TargetState#PAUSED_FOREVER} until resumed). A running action finishes first. An operator's
+     * stop is kept under the pause and outlasts it.
      */
     public Decision onPause(TargetState state, Instant until, String reason, Instant now) {
         TargetState s = state.withPause(until, reason);
@@ -127,30 +144,41 @@ public final class HealthStateMachine {
         return decide(s, Optional.empty(), new ArrayList<>(List.of(event)), now);
     }
 
-    /** Maintenance ends before its deadline; a target that is not paused is left as it is. */
+    /**
+     * Maintenance ends before its deadline; a target that is not paused is left as it is. A target the
+     * operator stopped goes back to STOPPED; any other to the phase its checks during the pause say.
+     */
     public Decision onResume(TargetState state, String why, Instant now) {
         if (state.pausedUntil() == null) {
             return decide(state, Optional.empty(), new ArrayList<>(), now);
         }
         List<MedicEvent> events = new ArrayList<>();
-        TargetState s = state.phase() == Phase.PAUSED ? resume(state, now, why, events)
-                : state.withPause(null, null);
-        if (state.phase() != Phase.PAUSED) {
-            events.add(resumedEvent(why, now));
+        TargetState s;
+        if (state.phase() == Phase.PAUSED) {
+            s = resume(state, now, why, events);
+        } else {
+            s = state.withPause(null, null);
+            events.add(resumedEvent(why, state.stoppedByOperator(), now));
         }
         return decide(s, Optional.empty(), events, now);
     }
 
     /**
      * An operator stopped or removed the container through Docker ({@code how}: stop, destroy). medic
-     * never starts it again; the target waits in STOPPED until its container runs.
+     * never starts it again: the stop is remembered in every phase and lasts until the container runs.
+     * The target shows STOPPED, or stays PAUSED under a pause, or stays HEALING until the running action
+     * ends (then STOPPED). The stop ends the incident: counts, ladder and back-off start over.
      */
     public Decision onOperatorStopped(TargetState state, String how, Instant now) {
-        if (state.phase() == Phase.STOPPED || state.phase() == Phase.HEALING || state.phase() == Phase.PAUSED) {
+        if (state.stoppedByOperator()) {
             return decide(state, Optional.empty(), new ArrayList<>(), now);
         }
-        TargetState s = state.moveTo(Phase.STOPPED, now, null).withCounts(0, 0).withDownSince(null)
-                .withLadder(0, 0, state.actions()).withIncidentOver();
+        TargetState s = switch (state.phase()) {
+            // The action's own bookkeeping happens when it finishes; only the stop is noted now.
+            case HEALING -> state.withStoppedAt(now);
+            case PAUSED -> stopped(state, Phase.PAUSED, now, now);
+            default -> stopped(state, Phase.STOPPED, now, now);
+        };
         MedicEvent event = MedicEvent.of(EventType.OPERATOR_STOPPED, target, MedicEvent.fields("by", how),
                 "the container was stopped through Docker (" + how + "); medic leaves it alone until it runs again",
                 now);
@@ -158,33 +186,49 @@ public final class HealthStateMachine {
     }
 
     /**
-     * A state read back from the state file after medic restarted. An action that was running when medic
-     * died has an unknown outcome, so the target gets its start-period at the same ladder position; a
+     * A state read back from the state file after medic restarted. Whatever the checks said before medic's
+     * downtime, they do not add up with new ones: a target that may be healed gets its start-period with
+     * counts reset, at the same ladder position (an incident in progress continues). An action that was
+     * running when medic died has an unknown outcome and gets the same; if the operator stopped the
+     * container during it, the stop wins. GAVE_UP keeps its cooldown, PAUSED its pause, STOPPED stays. A
      * ladder position the configuration no longer has starts the ladder over.
      */
     public TargetState restored(TargetState saved, Instant now) {
         TargetState s = saved.withDownSince(null);
-        if (s.phase() == Phase.HEALING) {
-            s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0);
-        }
-        List<LadderStep> ladder = policy.ladder();
-        boolean offLadder = s.step() > ladder.size()
-                || (s.step() > 0 && s.attempt() > ladder.get(s.step() - 1).attempts());
-        if (offLadder) {
-            s = s.withLadder(0, 0, s.actions());
-        }
-        return s;
+        s = switch (s.phase()) {
+            case HEALING -> s.stoppedByOperator()
+                    ? stoppedAfterAction(stopped(s, Phase.STOPPED, s.stoppedAt(), now), now)
+                    : startPeriod(s, now);
+            case HEALTHY, FAILING, STARTING, BLOCKED -> startPeriod(s, now);
+            case GAVE_UP, PAUSED -> s.withCounts(0, 0);
+            case STOPPED -> s;
+        };
+        return withLadderStillConfigured(s);
     }
 
     /**
-     * The stop that put the target in STOPPED came from dockerd shutting down, not from an operator: watch
-     * the container again (with a start-period) so that it is healed if it does not come back.
+     * The state of a target whose configuration changed on reload, carried to a new worker as it is: no
+     * start-period, no counts reset, the phase kept (HEALING too: the old worker's action still runs and
+     * the new worker applies its outcome). Only a ladder position the new configuration no longer has
+     * starts over. {@code now} is taken for symmetry with {@link #restored}; nothing here depends on it.
+     */
+    public TargetState carriedOver(TargetState state, Instant now) {
+        return withLadderStillConfigured(state);
+    }
+
+    /**
+     * The stop taken for an operator's came from dockerd shutting down: the operator's stop no longer
+     * stands. A STOPPED target is watched again (with a start-period) so that it is healed if it does not
+     * come back; a PAUSED or HEALING one keeps its phase.
      */
     public Decision onStopWasTheDaemon(TargetState state, Instant now) {
-        if (state.phase() != Phase.STOPPED) {
+        if (!state.stoppedByOperator()) {
             return decide(state, Optional.empty(), new ArrayList<>(), now);
         }
-        TargetState s = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0);
+        TargetState s = state.phase() == Phase.STOPPED
+                ? state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()), null).withCounts(0, 0)
+                        .withDownSince(null)
+                : state.withStoppedAt(null);
         return decide(s, Optional.empty(), new ArrayList<>(), now);
     }
 
@@ -224,15 +268,75 @@ public final class HealthStateMachine {
                 : s.withCounts(s.failures() + (result.containerDown() ? policy.failureThreshold() : 1), 0);
     }
 
-    /** Leaves PAUSED for the phase the counts kept during the pause say. */
-    private TargetState resume(TargetState s, Instant now, String why, List<MedicEvent> events) {
-        events.add(resumedEvent(why, now));
-        Phase back = s.failures() > 0 ? Phase.FAILING : Phase.HEALTHY;
-        return s.withPause(null, null).moveTo(back, now, null);
+    /**
+     * Leaves PAUSED: for STOPPED when the operator's stop stands, else for the phase the counts kept
+     * during the pause say. Enough passes and no failure during the pause end an incident, as they would
+     * have outside it.
+     */
+    private TargetState resume(TargetState paused, Instant now, String why, List<MedicEvent> events) {
+        events.add(resumedEvent(why, paused.stoppedByOperator(), now));
+        TargetState s = paused.withPause(null, null);
+        if (s.stoppedByOperator()) {
+            return s.moveTo(Phase.STOPPED, now, null);
+        }
+        if (s.failures() > 0) {
+            return s.moveTo(Phase.FAILING, now, null);
+        }
+        if (s.passes() >= policy.successThreshold() && incidentOpen(s)) {
+            return recover(s, s.passes(), "the checks passed during the pause", now, events);
+        }
+        return s.moveTo(Phase.HEALTHY, now, null);
     }
 
-    private MedicEvent resumedEvent(String why, Instant now) {
-        return MedicEvent.of(EventType.RESUMED, target, Map.of(), "resumed: " + why + "; healing again", now);
+    private MedicEvent resumedEvent(String why, boolean stoppedByOperator, Instant now) {
+        return MedicEvent.of(EventType.RESUMED, target, Map.of(), "resumed: " + why + (stoppedByOperator
+                ? "; the container stays stopped as the operator left it" : "; healing again"), now);
+    }
+
+    /**
+     * {@code s} with the operator's stop recorded (at {@code stoppedAt}) and shown as {@code phase}: the
+     * stop ends the incident, so counts, ladder and back-off start over.
+     */
+    private static TargetState stopped(TargetState s, Phase phase, Instant stoppedAt, Instant now) {
+        return s.moveTo(phase, now, null, stoppedAt).withCounts(0, 0).withDownSince(null)
+                .withLadder(0, 0, s.actions()).withIncidentOver();
+    }
+
+    /** A stopped target that was healing shows PAUSED instead of STOPPED while a pause is in force. */
+    private static TargetState stoppedAfterAction(TargetState s, Instant now) {
+        return s.pausedAt(now) ? s.moveTo(Phase.PAUSED, now, null) : s;
+    }
+
+    /** {@code s} in its start-period from {@code now}, counts reset, at the same ladder position. */
+    private TargetState startPeriod(TargetState s, Instant now) {
+        return s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownSince(null);
+    }
+
+    /** {@code s}, with its ladder started over if the policy's ladder no longer has its position. */
+    private TargetState withLadderStillConfigured(TargetState s) {
+        List<LadderStep> ladder = policy.ladder();
+        boolean offLadder = s.step() > ladder.size()
+                || (s.step() > 0 && s.attempt() > ladder.get(s.step() - 1).attempts());
+        return offLadder ? s.withLadder(0, 0, s.actions()) : s;
+    }
+
+    /**
+     * Whether a pass has an incident to end: the ladder ran, the target gave up or was blocked, or a
+     * back-off is still counted from earlier actions.
+     */
+    private static boolean incidentOpen(TargetState s) {
+        return s.inIncident() || s.incidentActions() > 0;
+    }
+
+    /** Ends the incident: HEALTHY, ladder and back-off reset; {@code recovered} if there was one to end. */
+    private TargetState recover(TargetState s, int passes, String detail, Instant now, List<MedicEvent> events) {
+        if (s.inIncident() || s.phase() == Phase.FAILING) {
+            Map<String, String> fields = MedicEvent.fields("actions", Integer.toString(s.actions()),
+                    "step", Integer.toString(s.step()), "attempt", Integer.toString(s.attempt()));
+            events.add(MedicEvent.of(EventType.RECOVERED, target, fields, "healthy again: " + detail, now));
+        }
+        return s.moveTo(Phase.HEALTHY, now, null).withCounts(0, passes).withLadder(0, 0, s.actions())
+                .withIncidentOver();
     }
 
     private TargetState noteDisagreement(TargetState state, CheckResult result, Instant now, List<MedicEvent> events) {
@@ -249,7 +353,9 @@ public final class HealthStateMachine {
     private Decision onPass(TargetState state, CheckResult result, Instant now, List<MedicEvent> events) {
         TargetState s = state.withDownSince(null);
         int passes = s.passes() + 1;
-        if (s.phase() == Phase.HEALTHY) {
+        // A HEALTHY target can still hold an incident (resumed from a pause before enough passes): its
+        // passes must end it like anywhere else, or the next incident starts half-way up the ladder.
+        if (s.phase() == Phase.HEALTHY && !incidentOpen(s)) {
             // Capped: a healthy target's state stays the same check after check, so nothing needs saving.
             s = s.withCounts(0, Math.min(passes, policy.successThreshold()));
             return decide(s, Optional.empty(), events, now);
@@ -258,14 +364,7 @@ public final class HealthStateMachine {
             s = s.withCounts(0, passes);
             return decide(s, Optional.empty(), events, now);
         }
-        boolean wasFailing = s.inIncident() || s.phase() == Phase.FAILING;
-        if (wasFailing) {
-            Map<String, String> fields = MedicEvent.fields("actions", Integer.toString(s.actions()),
-                    "step", Integer.toString(s.step()), "attempt", Integer.toString(s.attempt()));
-            events.add(MedicEvent.of(EventType.RECOVERED, target, fields,
-                    "healthy again: " + result.detail(), now));
-        }
-        s = s.moveTo(Phase.HEALTHY, now, null).withCounts(0, passes).withLadder(0, 0, s.actions()).withIncidentOver();
+        s = recover(s, passes, result.detail(), now, events);
         return decide(s, Optional.empty(), events, now);
     }
 

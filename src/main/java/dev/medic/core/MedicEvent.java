@@ -33,6 +33,11 @@ public record MedicEvent(EventType type, Severity severity, String target, Map<S
         this(type, severity, target, fields, message, at, Optional.empty());
     }
 
+    /** This event as of {@code when}, with {@code shownFields} instead of its fields (same order of keys). */
+    public MedicEvent at(Instant when, Map<String, String> shownFields) {
+        return new MedicEvent(type, severity, target, shownFields, message, when, evidence);
+    }
+
     /** This event with {@code evidence} attached. */
     public MedicEvent withEvidence(Evidence evidence) {
         return new MedicEvent(type, severity, target, fields, message, at, Optional.of(evidence));

@@ -22,9 +22,15 @@ public enum Phase {
     HEALING,
     /** The ladder or the max-actions budget is exhausted; no action until the deadline. */
     GAVE_UP,
-    /** Maintenance: checks go on and count, nothing is healed until the pause ends or is resumed. */
+    /**
+     * Maintenance: checks go on and count, nothing is healed until the pause ends or is resumed. Shown
+     * even over an operator's stop ({@link TargetState#stoppedByOperator()}), which outlasts the pause.
+     */
     PAUSED,
-    /** An operator stopped or removed the container; nothing happens until it runs again. */
+    /**
+     * An operator stopped or removed the container and no pause is in force; nothing happens until it
+     * runs again.
+     */
     STOPPED,
     /** It would be healed, but a target it depends on is not healthy: that one is healed first. */
     BLOCKED;
@@ -33,7 +39,8 @@ public enum Phase {
         return switch (this) {
             case STARTING, HEALTHY, FAILING -> EnumSet.of(STARTING, HEALTHY, FAILING, HEALING, GAVE_UP, PAUSED,
                     STOPPED, BLOCKED);
-            case HEALING -> EnumSet.of(STARTING, PAUSED);
+            // STOPPED: an operator's stop that came while the action ran wins once it ends.
+            case HEALING -> EnumSet.of(STARTING, PAUSED, STOPPED);
             case GAVE_UP -> EnumSet.of(HEALTHY, FAILING, HEALING, STARTING, PAUSED, STOPPED, BLOCKED);
             case PAUSED -> EnumSet.of(STARTING, HEALTHY, FAILING, HEALING, GAVE_UP, STOPPED, BLOCKED);
             case STOPPED -> EnumSet.of(STARTING, PAUSED);

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The state file (DESIGN.md §2): every target's {@link TargetState} (phase, counts, ladder position,
- * budgets, deadlines, pause and STOPPED) and the host budget's recent actions, as JSON.
+ * budgets, deadlines, pause and the operator's stop) and the host budget's recent actions, as JSON.
+ * Fields added since format 1 are optional, so an older file still loads: one without {@code stoppedAt}
+ * gives a STOPPED target the operator's stop since it entered STOPPED, any other none.
  *
  * <p>Written whole on every change: to a temporary file in the same directory, fsync'd, renamed over
  * the old one, and the directory fsync'd, so a crash at any moment leaves either the old file or the
@@ -48,20 +50,26 @@ public final class StateStore {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record TargetJson(String phase, int failures, int passes, int step, int attempt, int actions, String phaseSince,
                       String deadline, boolean disagreement, String pausedUntil, String pauseReason,
-                      String blockedBy, int incidentActions, String lastActionAt, List<String> recentActions) {
+                      String blockedBy, int incidentActions, String lastActionAt, List<String> recentActions,
+                      String stoppedAt) {
 
         static TargetJson of(TargetState s) {
             return new TargetJson(s.phase().name(), s.failures(), s.passes(), s.step(), s.attempt(), s.actions(),
                     text(s.phaseSince()), text(s.deadline()), s.disagreement(), text(s.pausedUntil()),
                     s.pauseReason(), s.blockedBy(), s.incidentActions(), text(s.lastActionAt()),
-                    s.recentActions().stream().map(Instant::toString).toList());
+                    s.recentActions().stream().map(Instant::toString).toList(), text(s.stoppedAt()));
         }
 
         TargetState toState() {
-            return new TargetState(Phase.valueOf(phase), failures, passes, step, attempt, actions,
-                    Instant.parse(phaseSince), instant(deadline), null, disagreement, instant(pausedUntil),
-                    pauseReason, blockedBy, incidentActions, instant(lastActionAt),
-                    recentActions == null ? List.of() : recentActions.stream().map(Instant::parse).toList());
+            Phase p = Phase.valueOf(phase);
+            Instant since = Instant.parse(phaseSince);
+            // Files written before stoppedAt existed knew the stop only as the STOPPED phase.
+            Instant stopped = stoppedAt == null && p == Phase.STOPPED ? since : instant(stoppedAt);
+            return new TargetState(p, failures, passes, step, attempt, actions, since, instant(deadline), null,
+                    disagreement, instant(pausedUntil), pauseReason, blockedBy, incidentActions,
+                    instant(lastActionAt),
+                    recentActions == null ? List.of() : recentActions.stream().map(Instant::parse).toList(),
+                    stopped);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.medic.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -468,7 +469,7 @@ class HealthStateMachineTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1} is illegal")
-    @CsvSource({"STOPPED, HEALING", "STOPPED, HEALTHY", "HEALING, STOPPED", "BLOCKED, HEALING", "HEALING, BLOCKED"})
+    @CsvSource({"STOPPED, HEALING", "STOPPED, HEALTHY", "STOPPED, FAILING", "BLOCKED, HEALING", "HEALING, BLOCKED"})
     void theNewPhasesRefuseIllegalMoves(Phase from, Phase to) {
         assertThrows(IllegalPhaseTransitionException.class, () -> from.checkTransition(to));
     }
@@ -486,7 +487,10 @@ class HealthStateMachineTest {
         assertEquals(2, back.step());
         assertEquals(1, back.attempt());
         TargetState gaveUp = state(Phase.GAVE_UP, 3, 2, 1, T0.plusSeconds(1800));
-        assertEquals(gaveUp, machine.restored(gaveUp, later), "a running cooldown is kept as it was");
+        TargetState gaveUpBack = machine.restored(gaveUp, later);
+        assertEquals(Phase.GAVE_UP, gaveUpBack.phase());
+        assertEquals(T0.plusSeconds(1800), gaveUpBack.deadline(), "a running cooldown is kept as it was");
+        assertEquals(0, gaveUpBack.failures(), "failures from before medic's downtime do not add up with new ones");
     }
 
     @Test
@@ -531,5 +535,412 @@ class HealthStateMachineTest {
         r.advance(1).pass();
         assertEquals(Phase.HEALTHY, r.state.phase());
         assertEquals(1, r.count(EventType.RECOVERED));
+    }
+
+    // ---- medic never fights the operator: stop and pause in any order ---------------------------
+
+    /**
+     * Plays the operator's moves on a healthy target, in the order given, with the checks Docker would
+     * answer between them (the container down from a stop until a start, across more than its grace).
+     * stop: docker stop; pause: pause until resumed; pause-for: pause for 60 s; resume; expiry: the 60 s
+     * pause runs out; start: the operator runs the container again.
+     */
+    private static Replay playOperator(String moves) {
+        Replay r = new Replay(POLICY).advance(31).pass();
+        boolean running = true;
+        for (String move : moves.split(" ")) {
+            switch (move) {
+                case "stop" -> {
+                    r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now));
+                    running = false;
+                }
+                case "pause" -> r.apply(r.machine.onPause(r.state, TargetState.PAUSED_FOREVER, "api", r.now));
+                case "pause-for" -> r.apply(r.machine.onPause(r.state, r.now.plusSeconds(60), "api", r.now));
+                case "resume" -> r.apply(r.machine.onResume(r.state, "resumed by the operator", r.now));
+                case "expiry" -> r.now = r.state.pausedUntil() == null ? r.now.plusSeconds(60) : r.state.pausedUntil();
+                case "start" -> running = true;
+                default -> throw new IllegalArgumentException(move);
+            }
+            for (long gap : new long[] {1, 3, 10}) {
+                r.advance(gap).check(running ? CheckResult.pass("http 200") : CheckResult.down("container api is exited"));
+                if (!running) {
+                    assertTrue(r.state.stoppedByOperator(), "the stop stands after " + move + " in " + moves);
+                    assertTrue(r.state.phase() == Phase.STOPPED || r.state.phase() == Phase.PAUSED,
+                            r.state.phase() + " after " + move + " in " + moves);
+                }
+            }
+            assertEquals(List.of(), r.actions, "healed after " + move + " in " + moves);
+        }
+        return r;
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}, still stopped: {2}")
+    @CsvSource({
+        // every order of stop, pause and its end by resume
+        "stop pause resume,             STOPPED, true",
+        "stop resume pause,             PAUSED,  true",
+        "pause stop resume,             STOPPED, true",
+        "pause resume stop,             STOPPED, true",
+        "resume stop pause,             PAUSED,  true",
+        "resume pause stop,             PAUSED,  true",
+        // every order of stop, pause --for and its expiry
+        "stop pause-for expiry,         STOPPED, true",
+        "stop expiry pause-for,         PAUSED,  true",
+        "pause-for stop expiry,         STOPPED, true",
+        "pause-for expiry stop,         STOPPED, true",
+        "expiry stop pause-for,         PAUSED,  true",
+        "expiry pause-for stop,         PAUSED,  true",
+        // the operator starts the container again, before, during or after the pause
+        "stop start pause resume,       HEALTHY, false",
+        "stop pause start resume,       HEALTHY, false",
+        "stop pause resume start,       HEALTHY, false",
+        "pause stop start resume,       HEALTHY, false",
+        "pause stop resume start,       HEALTHY, false",
+        "pause resume stop start,       HEALTHY, false",
+        "stop resume start pause,       PAUSED,  false",
+        "stop pause-for start expiry,   HEALTHY, false",
+        "stop pause-for expiry start,   HEALTHY, false",
+        "pause-for stop start expiry,   HEALTHY, false",
+        "pause-for stop expiry start,   HEALTHY, false",
+        "expiry pause-for stop start,   PAUSED,  false",
+        "expiry pause-for stop start expiry, HEALTHY, false",
+        // repeated moves
+        "stop pause stop resume,        STOPPED, true",
+        "pause stop resume pause resume, STOPPED, true",
+        "stop pause start stop resume,  STOPPED, true",
+    })
+    void pauseAndStopInAnyOrderEndWhereTheOperatorLeftThem(String moves, Phase expected, boolean stillStopped) {
+        Replay r = playOperator(moves);
+
+        assertEquals(expected, r.state.phase());
+        assertEquals(stillStopped, r.state.stoppedByOperator());
+        assertEquals(List.of(), r.actions, "a container the operator stopped is never started by medic");
+    }
+
+    @Test
+    void aResumeOrExpiryOfAStoppedTargetSaysTheContainerStaysStopped() {
+        Replay r = playOperator("stop pause resume");
+
+        MedicEvent resumed = r.events.stream().filter(e -> e.type() == EventType.RESUMED).findFirst().orElseThrow();
+        assertEquals("resumed: resumed by the operator; the container stays stopped as the operator left it",
+                resumed.message());
+        assertEquals(0, r.state.failures());
+    }
+
+    @Test
+    void aStopDuringAPauseIsSaidOnceAndEndsTheIncident() {
+        Replay r = new Replay(POLICY).failTimes(3).failTimes(3);
+        assertEquals(2, r.state.attempt());
+        r.apply(r.machine.onPause(r.state, TargetState.PAUSED_FOREVER, "api", r.now));
+        r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now));
+        r.apply(r.machine.onOperatorStopped(r.state, "destroy", r.now.plusSeconds(1)));
+
+        assertEquals(1, r.count(EventType.OPERATOR_STOPPED));
+        assertEquals(Phase.PAUSED, r.state.phase());
+        assertEquals(r.now, r.state.stoppedAt());
+        assertEquals(0, r.state.step(), "the operator's stop ends the incident, as it does outside a pause");
+        assertEquals(0, r.state.incidentActions());
+    }
+
+    @Test
+    void theOperatorStartingTheContainerDuringAPauseMakesItsChecksCountAgain() {
+        Replay r = playOperator("pause stop");
+        r.advance(10).check(CheckResult.fail("http 503"));
+
+        assertEquals(Phase.PAUSED, r.state.phase());
+        assertFalse(r.state.stoppedByOperator(), "running again: the operator's stop is over");
+        assertEquals(1, r.state.failures(), "a running container that fails counts while paused, as always");
+        r.apply(r.machine.onResume(r.state, "resumed by the operator", r.now));
+        assertEquals(Phase.FAILING, r.state.phase());
+    }
+
+    /** A target whose check just started {@code restart-container} (in {@code actions}); it still runs. */
+    private static Replay healing() {
+        Replay r = new Replay(POLICY).failTimes(2);
+        Decision d = r.machine.onCheck(r.state, CheckResult.fail("http 500"), r.now);
+        r.apply(d);
+        r.actions.add(d.action().orElseThrow());
+        assertEquals(Phase.HEALING, r.state.phase());
+        return r;
+    }
+
+    private static Decision finish(Replay r) {
+        return r.machine.onActionFinished(r.state, r.actions.get(0), new ActionOutcome(true, "restarted",
+                Duration.ofSeconds(2)), r.now.plusSeconds(2));
+    }
+
+    @Test
+    void anOperatorsStopDuringAHealWinsOnceTheActionEnds() {
+        Replay r = healing();
+        r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now.plusSeconds(1)));
+        assertEquals(Phase.HEALING, r.state.phase(), "the running action finishes first");
+        assertTrue(r.state.stoppedByOperator());
+        assertEquals(1, r.count(EventType.OPERATOR_STOPPED));
+
+        r.apply(finish(r)).advance(2);
+
+        assertEquals(Phase.STOPPED, r.state.phase(), "not STARTING: the operator's stop wins over the heal");
+        assertEquals(0, r.state.step());
+        assertEquals(1, r.state.actions());
+        assertEquals(EventType.HEAL_FINISHED, r.last.events().get(0).type());
+        for (int i = 0; i < 5; i++) {
+            r.advance(10).down();
+        }
+        assertEquals(1, r.actions.size(), "only the heal that was already running");
+        assertEquals(Phase.STOPPED, r.state.phase());
+    }
+
+    @Test
+    void anOperatorsStopDuringAHealUnderAPauseShowsPausedAndOutlastsThePause() {
+        Replay r = healing();
+        r.apply(r.machine.onPause(r.state, TargetState.PAUSED_FOREVER, "api", r.now));
+        r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now.plusSeconds(1)));
+        r.apply(finish(r)).advance(2);
+        assertEquals(Phase.PAUSED, r.state.phase());
+        assertTrue(r.state.stoppedByOperator());
+
+        r.apply(r.machine.onResume(r.state, "resumed by the operator", r.now));
+
+        assertEquals(Phase.STOPPED, r.state.phase());
+        r.advance(10).down().advance(10).down();
+        assertEquals(1, r.actions.size(), "only the heal that was already running");
+    }
+
+    @Test
+    void aDaemonShutdownTakenForAStopDuringAHealLetsTheHealEndAsUsual() {
+        Replay r = healing();
+        r.apply(r.machine.onOperatorStopped(r.state, "stop", r.now.plusSeconds(1)));
+        r.apply(r.machine.onStopWasTheDaemon(r.state, r.now.plusSeconds(1)));
+        assertEquals(Phase.HEALING, r.state.phase());
+
+        r.apply(finish(r));
+
+        assertEquals(Phase.STARTING, r.state.phase());
+        assertEquals(1, r.state.step(), "the incident goes on");
+    }
+
+    @Test
+    void aStopThatWasDockerdShuttingDownDuringAPauseIsHealedAfterItsGraceOnceThePauseEnds() {
+        Replay r = playOperator("pause-for stop");
+        r.apply(r.machine.onStopWasTheDaemon(r.state, r.now));
+        assertEquals(Phase.PAUSED, r.state.phase());
+        assertFalse(r.state.stoppedByOperator());
+
+        r.advance(1).down();
+        assertTrue(r.actions.isEmpty(), "still paused: counted, not healed");
+        r.now = r.state.pausedUntil();
+        r.down();
+        assertTrue(r.actions.isEmpty(), "Docker's restart policy gets its grace first");
+        r.advance(2).down();
+
+        assertEquals(1, r.actions.size(), "the pause ended and the container is still down");
+    }
+
+    @Test
+    void aStoppedTargetMustKnowWhenItWasStoppedAndOnlyStoppedPausedOrHealingMayCarryAStop() {
+        assertThrows(IllegalArgumentException.class, () -> new TargetState(Phase.STOPPED, 0, 0, 0, 0, 0, T0, null, null,
+                false, null, null, null, 0, null, List.of(), null));
+        assertThrows(IllegalArgumentException.class, () -> new TargetState(Phase.HEALTHY, 0, 0, 0, 0, 0, T0, null, null,
+                false, null, null, null, 0, null, List.of(), T0));
+        assertEquals(T0, state(Phase.STOPPED, 0, 0, 0, null).stoppedAt(),
+                "a STOPPED state built without a stop time was stopped when it entered STOPPED");
+        assertNull(state(Phase.PAUSED, 0, 0, 0, null).stoppedAt());
+        assertTrue(Phase.HEALING.canMoveTo(Phase.STOPPED));
+    }
+
+    // ---- after medic starts, every restored target gets its start-period ------------------------
+
+    @ParameterizedTest(name = "saved {0} -> {1}")
+    @CsvSource({
+        "HEALTHY,  STARTING",
+        "FAILING,  STARTING",
+        "STARTING, STARTING",
+        "BLOCKED,  STARTING",
+        "HEALING,  STARTING",
+        "GAVE_UP,  GAVE_UP",
+        "PAUSED,   PAUSED",
+        "STOPPED,  STOPPED",
+    })
+    void aRestoredTargetStartsCountingAfreshAtItsLadderPosition(Phase saved, Phase expected) {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        Instant later = T0.plusSeconds(600);
+        TargetState before = new TargetState(saved, 2, 1, 1, 2, 2, T0, saved == Phase.GAVE_UP ? T0.plusSeconds(1800)
+                : saved == Phase.STARTING ? T0.plusSeconds(30) : null, T0, false,
+                saved == Phase.PAUSED ? T0.plusSeconds(3600) : null, saved == Phase.PAUSED ? "api" : null,
+                saved == Phase.BLOCKED ? "db" : null, 2, T0, List.of(T0));
+
+        TargetState back = machine.restored(before, later);
+
+        assertEquals(expected, back.phase());
+        if (expected == Phase.STARTING) {
+            assertEquals(later.plusSeconds(30), back.deadline());
+        } else {
+            assertEquals(before.deadline(), back.deadline());
+        }
+        if (expected != Phase.STOPPED) {
+            assertEquals(0, back.failures(), "failures from before medic's downtime do not add up with new ones");
+            assertEquals(0, back.passes());
+        }
+        assertNull(back.downSince());
+        assertEquals(1, back.step(), "an incident in progress continues");
+        assertEquals(2, back.attempt());
+        assertEquals(2, back.incidentActions());
+        assertEquals(before.pausedUntil(), back.pausedUntil());
+    }
+
+    @Test
+    void aTargetSavedFailingIsNotHealedByTheFirstFailureAfterMedicRestartsButByFailuresAfterTheStartPeriod() {
+        Replay r = new Replay(POLICY);
+        r.now = T0.plusSeconds(600);
+        r.state = r.machine.restored(state(Phase.FAILING, 2, 0, 0, null), r.now);
+
+        r.advance(5).fail();
+        assertTrue(r.actions.isEmpty(), "2 of 3 before the restart plus 1 after is not 3 in a row");
+        assertEquals(Phase.STARTING, r.state.phase());
+        r.advance(10).fail().advance(10).fail();
+        assertTrue(r.actions.isEmpty(), "inside the start-period");
+
+        r.advance(10).fail().advance(10).fail();
+        assertTrue(r.actions.isEmpty(), "2 of 3 after the start-period");
+        r.advance(10).fail();
+        assertEquals(1, r.actions.size());
+        assertEquals(1, r.actions.get(0).attempt());
+    }
+
+    @Test
+    void aRestoredTargetWhoseContainerIsDownIsHealedAfterTheGraceNotAfterTheStartPeriod() {
+        Replay r = new Replay(POLICY);
+        r.now = T0.plusSeconds(600);
+        r.state = r.machine.restored(state(Phase.FAILING, 2, 0, 0, null), r.now);
+
+        r.advance(1).down();
+        assertTrue(r.actions.isEmpty(), "Docker's restart policy gets its grace first");
+        r.advance(2).down();
+
+        assertEquals(1, r.actions.size(), "3 s after the restart, well inside the 30 s start-period");
+    }
+
+    @Test
+    void aHealRunningWhenMedicDiedAfterTheOperatorStoppedTheContainerIsRestoredStopped() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState healing = new TargetState(Phase.HEALING, 3, 0, 1, 1, 1, T0, null, null, false, null, null, null, 1,
+                null, List.of(T0), T0.plusSeconds(1));
+
+        TargetState back = machine.restored(healing, T0.plusSeconds(600));
+
+        assertEquals(Phase.STOPPED, back.phase());
+        assertEquals(T0.plusSeconds(1), back.stoppedAt());
+        assertEquals(0, back.step());
+    }
+
+    // ---- a pass that ends an incident ends it in every phase -----------------------------------
+
+    /** The ladder at restart-project (step 2), its action done: the target in its start-period. */
+    private static Replay atProjectRestart() {
+        Replay r = new Replay(POLICY);
+        for (int i = 0; i < 4; i++) {
+            r.failTimes(3);
+        }
+        assertEquals(2, r.state.step());
+        assertEquals(HealingActionKind.RESTART_PROJECT, r.actions.get(3).kind());
+        return r;
+    }
+
+    @ParameterizedTest(name = "ended by {0}")
+    @CsvSource({"resume", "expiry"})
+    void aPauseWithPassingChecksEndsTheIncidentAndTheNextOneStartsAtTheFirstRung(String end) {
+        Replay r = atProjectRestart();
+        Instant until = end.equals("resume") ? TargetState.PAUSED_FOREVER : r.now.plusSeconds(60);
+        r.apply(r.machine.onPause(r.state, until, "api", r.now));
+        r.advance(1).pass().advance(30).pass();
+        if (end.equals("resume")) {
+            r.apply(r.machine.onResume(r.state, "resumed by the operator", r.now));
+        } else {
+            r.now = until;
+            r.pass();
+        }
+
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(1, r.count(EventType.RECOVERED));
+        assertEquals(0, r.state.step());
+        assertEquals(0, r.state.attempt());
+        assertEquals(0, r.state.incidentActions(), "no back-off carried into the next incident");
+        r.failTimes(3);
+        assertEquals(5, r.actions.size());
+        HealingAction next = r.actions.get(4);
+        assertEquals(HealingActionKind.RESTART_CONTAINER, next.kind());
+        assertEquals(1, next.step());
+        assertEquals(1, next.attempt());
+        assertEquals(0, r.count(EventType.GAVE_UP), "the old ladder position is not exhausted at once");
+    }
+
+    @Test
+    void aTargetResumedHealthyWithoutPassesStillEndsItsIncidentWithItsNextPass() {
+        Replay r = atProjectRestart();
+        r.apply(r.machine.onPause(r.state, TargetState.PAUSED_FOREVER, "api", r.now));
+        r.apply(r.machine.onResume(r.state, "resumed by the operator", r.now));
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(0, r.count(EventType.RECOVERED), "no check has passed yet");
+
+        r.advance(60).pass();
+
+        assertEquals(1, r.count(EventType.RECOVERED));
+        assertEquals(0, r.state.step());
+        assertEquals(Phase.HEALTHY, r.state.phase());
+    }
+
+    @Test
+    void aHealthyTargetWithNoIncidentStaysTheSameCheckAfterCheck() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState healthy = machine.onCheck(state(Phase.HEALTHY, 0, 0, 0, null), CheckResult.pass("ok"), T0).next();
+
+        Decision again = machine.onCheck(healthy, CheckResult.pass("ok"), T0.plusSeconds(60));
+
+        assertEquals(healthy, again.next());
+        assertTrue(again.events().isEmpty());
+    }
+
+    // ---- reload: a changed configuration carries the state over as it is -----------------------
+
+    @ParameterizedTest
+    @EnumSource(Phase.class)
+    void aStateCarriedOverToANewConfigurationKeepsItsPhaseAndCounts(Phase phase) {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState before = new TargetState(phase, phase == Phase.FAILING ? 2 : 0, 0, 1, 2, 2, T0,
+                phase == Phase.STARTING || phase == Phase.GAVE_UP ? T0.plusSeconds(30) : null, T0, false,
+                phase == Phase.PAUSED ? TargetState.PAUSED_FOREVER : null, phase == Phase.PAUSED ? "api" : null,
+                phase == Phase.BLOCKED ? "db" : null, 2, T0, List.of(T0), phase == Phase.STOPPED ? T0 : null);
+
+        assertEquals(before, machine.carriedOver(before, T0.plusSeconds(5)));
+    }
+
+    @Test
+    void aHealCarriedOverIsFinishedByTheNewWorker() {
+        Replay r = healing();
+        HealthStateMachine reloaded = new HealthStateMachine("api", policy(ActionBudget.TARGET_DEFAULT,
+                Duration.ofSeconds(5)));
+
+        TargetState carried = reloaded.carriedOver(r.state, r.now.plusSeconds(1));
+        Decision finished = reloaded.onActionFinished(carried, r.actions.get(0),
+                new ActionOutcome(true, "restarted", Duration.ofSeconds(2)), r.now.plusSeconds(2));
+
+        assertEquals(Phase.HEALING, carried.phase());
+        assertEquals(Phase.STARTING, finished.next().phase());
+        assertEquals(1, finished.next().step());
+    }
+
+    @Test
+    void aLadderPositionTheNewConfigurationNoLongerHasStartsOverWhenCarriedOver() {
+        HealthPolicy shorter = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
+                Duration.ofSeconds(30), List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 1)),
+                Duration.ofMinutes(30), true);
+        TargetState failing = state(Phase.FAILING, 2, 1, 3, null);
+
+        TargetState carried = new HealthStateMachine("api", shorter).carriedOver(failing, T0);
+
+        assertEquals(Phase.FAILING, carried.phase());
+        assertEquals(2, carried.failures());
+        assertEquals(0, carried.step());
+        assertEquals(0, carried.attempt());
     }
 }

@@ -2,6 +2,7 @@ package dev.medic.state;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.core.HealthPolicy;
@@ -30,13 +31,21 @@ class StateStoreTest {
                 T0.plusSeconds(60), "api", "db", 4, T0.minusSeconds(5), List.of(T0.minusSeconds(90), T0.minusSeconds(5)));
     }
 
+    /** Paused by the API over a container the operator stopped earlier. */
+    private static TargetState pausedOverAStop() {
+        return new TargetState(Phase.PAUSED, 0, 0, 0, 0, 1, T0, null, null, false, TargetState.PAUSED_FOREVER, "api",
+                null, 0, T0.minusSeconds(600), List.of(), T0.minusSeconds(60));
+    }
+
     @Test
     void whatIsSavedIsReadBackExactly() throws IOException {
         Path file = dir.resolve("state.json");
         TargetState initial = TargetState.initial(T0, new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10),
                 3, 1, Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true));
-        StateStore.Snapshot saved = new StateStore.Snapshot(Map.of("api", midLadder(), "db", initial),
-                List.of(T0.minusSeconds(30)));
+        TargetState stopped = new TargetState(Phase.STOPPED, 0, 0, 0, 0, 2, T0, null, null, false, null, null, null, 0,
+                null, List.of(), T0.minusSeconds(5));
+        StateStore.Snapshot saved = new StateStore.Snapshot(Map.of("api", midLadder(), "db", initial,
+                "web", pausedOverAStop(), "worker", stopped), List.of(T0.minusSeconds(30)));
 
         assertTrue(StateStore.at(file).save(saved));
 
@@ -44,6 +53,38 @@ class StateStoreTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
         }
+    }
+
+    @Test
+    void theOperatorsStopIsSavedBesideThePhase() throws IOException {
+        Path file = dir.resolve("state.json");
+
+        StateStore.at(file).save(new StateStore.Snapshot(Map.of("web", pausedOverAStop()), List.of()));
+
+        assertTrue(Files.readString(file).contains("\"stoppedAt\" : \"" + T0.minusSeconds(60) + "\""),
+                Files.readString(file));
+    }
+
+    @Test
+    void aFileWrittenBeforeTheStopWasSavedGivesAStoppedTargetItsStopSinceItEnteredStopped() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, """
+                {"format": 1, "savedAt": "2026-01-01T00:00:00Z", "hostActions": [], "targets": {
+                  "worker": {"phase": "STOPPED", "failures": 0, "passes": 0, "step": 0, "attempt": 0, "actions": 2,
+                             "phaseSince": "2025-12-31T23:00:00Z", "deadline": null, "disagreement": false,
+                             "pausedUntil": null, "pauseReason": null, "blockedBy": null, "incidentActions": 0,
+                             "lastActionAt": null, "recentActions": []},
+                  "api": {"phase": "PAUSED", "failures": 0, "passes": 1, "step": 0, "attempt": 0, "actions": 0,
+                          "phaseSince": "2025-12-31T23:30:00Z", "pausedUntil": "9999-12-31T23:59:59Z",
+                          "pauseReason": "api"}
+                }}
+                """);
+
+        Map<String, TargetState> targets = StateStore.at(file).load().targets();
+
+        assertEquals(Instant.parse("2025-12-31T23:00:00Z"), targets.get("worker").stoppedAt());
+        assertEquals(Phase.PAUSED, targets.get("api").phase());
+        assertNull(targets.get("api").stoppedAt(), "a pause alone says nothing of a stop");
     }
 
     @Test

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds a target's container as it is now: by name or id, or for a compose service by its labels
+ * Finds a target's container as it is now: by exact name, id or long id prefix (see
+ * {@link ContainerTarget#matches}), or for a compose service by its labels
  * (preferring a running container, then the newest), so that a recreated container is still found.
  * Thread-safe.
  */
@@ -22,7 +23,9 @@ public final class ContainerLocator {
     /** The target's container with full details, or empty when it has none right now. */
     public Optional<ContainerInfo> locate(TargetSpec target) throws DockerUnavailableException {
         if (target instanceof ContainerTarget c) {
-            return runtime.inspect(c.container());
+            // dockerd's inspect falls back to an id-prefix match, so `container = db` would otherwise find
+            // whatever container's id starts with "db" and medic would restart a stranger.
+            return runtime.inspect(c.container()).filter(found -> c.matches(found.name(), found.id()));
         }
         if (target instanceof ServiceTarget s) {
             List<ContainerInfo> candidates = runtime.findByLabels(Map.of(

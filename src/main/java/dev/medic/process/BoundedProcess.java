@@ -6,18 +6,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * How medic runs another program (the compose CLI, systemctl, an exec-host command): a list of
  * arguments, never a shell; stdin from /dev/null; stdout and stderr together into a temporary file
  * (so a chatty program never blocks on a full pipe), of which the last part is kept; a time limit
- * after which the program is killed. Stateless and thread-safe.
+ * after which the program is killed together with every process it started. Stateless and thread-safe.
  */
 public final class BoundedProcess {
     private static final int MAX_OUTPUT = 8192;
+    private static final Duration KILL_WAIT = Duration.ofSeconds(5);
 
     private BoundedProcess() {
     }
@@ -34,7 +41,11 @@ public final class BoundedProcess {
         }
     }
 
-    /** Runs {@code command} in {@code dir} with {@code env} added to medic's environment, for at most {@code limit}. */
+    /**
+     * Runs {@code command} in {@code dir} with {@code env} added to medic's environment, for at most {@code limit}.
+     * When the limit passes or the calling thread is interrupted, the program and all its descendants are
+     * killed before this returns (waiting at most a few seconds for them to die).
+     */
     public static Result run(List<String> command, Path dir, Map<String, String> env, Duration limit) {
         long start = System.nanoTime();
         Path out = null;
@@ -47,10 +58,17 @@ public final class BoundedProcess {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             pb.environment().putAll(env);
             Process p = pb.start();
-            boolean finished = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            boolean finished;
+            try {
+                finished = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // medic is shutting down: a half-done compose down/up must not carry on without it.
+                killTree(p);
+                Thread.currentThread().interrupt();
+                return new Result(command, -1, false, "interrupted", Duration.ofNanos(System.nanoTime() - start));
+            }
             if (!finished) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
+                killTree(p);
             }
             String output = tail(out);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -59,9 +77,6 @@ public final class BoundedProcess {
         } catch (IOException e) {
             return new Result(command, -1, false, "could not run " + String.join(" ", command) + ": "
                     + e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(command, -1, false, "interrupted", Duration.ofNanos(System.nanoTime() - start));
         } finally {
             if (out != null) {
                 try {
@@ -70,6 +85,42 @@ public final class BoundedProcess {
                     // A leftover temp log is harmless; the result already holds the output.
                 }
             }
+        }
+    }
+
+    /**
+     * Kills the process and everything it started. {@code docker compose} runs the compose plugin as a child
+     * of {@code docker}, so killing only the direct child would leave the plugin bringing the project down or
+     * up after medic has moved on.
+     */
+    private static void killTree(Process p) {
+        // Collected while the parent lives: once it dies its children are reparented and are no longer
+        // its descendants, so they could not be found afterwards.
+        Set<ProcessHandle> doomed = new LinkedHashSet<>(p.descendants().toList());
+        p.destroyForcibly();
+        doomed.forEach(ProcessHandle::destroyForcibly);
+        // Something may have forked after the snapshot. Its child is found while its parent has not yet died
+        // of the SIGKILL (delivery is asynchronous); once the parent is gone the child is reparented and out
+        // of reach, which only a process group or cgroup could prevent.
+        List<ProcessHandle> late = new ArrayList<>();
+        for (ProcessHandle h : List.copyOf(doomed)) {
+            h.descendants().filter(doomed::add).forEach(late::add);
+        }
+        p.descendants().filter(doomed::add).forEach(late::add);
+        late.forEach(ProcessHandle::destroyForcibly);
+        doomed.add(p.toHandle());
+        awaitExit(doomed);
+    }
+
+    private static void awaitExit(Set<ProcessHandle> handles) {
+        CompletableFuture<?>[] exits = handles.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(exits).get(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            // SIGKILL cannot be refused; a process still there is stuck in the kernel (D state) and waiting
+            // longer would only hold up the caller's next step.
         }
     }
 

@@ -102,7 +102,7 @@ class TargetCheckerTest {
     void anOomKilledContainerSaysSo() {
         docker.put(new ContainerInfo("c1", "shop_api_1", "exited", false, false, true, 137, Optional.empty(), "", "",
                 Map.of()));
-        assertEquals("container shop_api_1 is exited: was OOM-killed",
+        assertEquals("container shop_api_1 is exited: OOM-killed (exit code 137, oom_killed=true)",
                 checker.check(target(DockerHealthMode.AUTO, false)).result().detail());
     }
 

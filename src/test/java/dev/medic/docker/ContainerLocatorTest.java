@@ -1,0 +1,117 @@
+package dev.medic.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.config.ContainerTarget;
+import dev.medic.config.DockerHealthMode;
+import dev.medic.core.HealthPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class ContainerLocatorTest {
+    private static final HealthPolicy POLICY = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
+            Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true);
+    private static final String CACHE_ID = "db3f0c2a9e815d7c4b6a5d7c4b6a5d7c4b6a5d7c4b6a5d7c4b6a5d7c4b6a1234";
+    private static final String DB_ID = "a1b2c3d4e5f60a1b2c3d0a1b2c3d0a1b2c3d0a1b2c3d0a1b2c3d0a1b2c3d5678";
+
+    /**
+     * Looks containers up as dockerd does (the shared fake matches exactly): the full id, else the exact
+     * name, else the one container whose id starts with what was asked.
+     */
+    private static final class DockerdLookup implements ContainerRuntime {
+        final List<ContainerInfo> containers = new ArrayList<>();
+
+        @Override
+        public Optional<ContainerInfo> inspect(String nameOrId) {
+            Optional<ContainerInfo> byId = containers.stream().filter(c -> c.id().equals(nameOrId)).findFirst();
+            if (byId.isPresent()) {
+                return byId;
+            }
+            Optional<ContainerInfo> byName = containers.stream().filter(c -> c.name().equals(nameOrId)).findFirst();
+            if (byName.isPresent()) {
+                return byName;
+            }
+            List<ContainerInfo> byPrefix = containers.stream().filter(c -> c.id().startsWith(nameOrId)).toList();
+            return byPrefix.size() == 1 ? Optional.of(byPrefix.get(0)) : Optional.empty();
+        }
+
+        @Override
+        public List<ContainerInfo> findByLabels(Map<String, String> labels) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void restart(String id, Duration stopTimeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ExecResult exec(String id, List<String> command, Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<Diagnostics> diagnose(String id) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<String> logTail(String id, int lines) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final DockerdLookup docker = new DockerdLookup();
+    private final ContainerLocator locator = new ContainerLocator(docker);
+
+    private static ContainerInfo running(String id, String name) {
+        return new ContainerInfo(id, name, "running", true, false, false, 0, Optional.empty(), "", "t0", Map.of());
+    }
+
+    private static ContainerTarget bound(String container) {
+        return new ContainerTarget("db", container, POLICY, Duration.ofSeconds(1), List.of(), DockerHealthMode.AUTO,
+                Optional.empty(), false);
+    }
+
+    private Optional<String> locatedId(String container) throws DockerUnavailableException {
+        return locator.locate(bound(container)).map(ContainerInfo::id);
+    }
+
+    @Test
+    void aShortNameIsNotBoundToAnotherContainerWhoseIdStartsWithIt() throws Exception {
+        docker.containers.add(running(CACHE_ID, "shop_cache_1"));
+        assertTrue(docker.inspect("db").isPresent(), "dockerd's prefix fallback must answer for this test to mean much");
+        assertEquals(Optional.empty(), locatedId("db"));
+        assertEquals(Optional.empty(), locatedId("db3f0c2a9e8"));
+    }
+
+    @Test
+    void theExactNameIsFoundEvenWhenAnotherIdStartsWithIt() throws Exception {
+        docker.containers.add(running(CACHE_ID, "shop_cache_1"));
+        docker.containers.add(running(DB_ID, "db"));
+        assertEquals(Optional.of(DB_ID), locatedId("db"));
+    }
+
+    @Test
+    void anIdPrefixOfTwelveCharactersOrMoreAndTheFullIdAreFound() throws Exception {
+        docker.containers.add(running(CACHE_ID, "shop_cache_1"));
+        assertEquals(Optional.of(CACHE_ID), locatedId(CACHE_ID.substring(0, 12)));
+        assertEquals(Optional.of(CACHE_ID), locatedId(CACHE_ID.substring(0, 20)));
+        assertEquals(Optional.of(CACHE_ID), locatedId(CACHE_ID));
+    }
+}

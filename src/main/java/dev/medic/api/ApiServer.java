@@ -161,7 +161,6 @@ public final class ApiServer implements AutoCloseable {
             worker.get().resume();
         } else {
             Optional<String> forParam = query(exchange, "for");
-            Instant until = TargetState.PAUSED_FOREVER;
             if (forParam.isPresent()) {
                 Optional<Duration> d = parseDuration(forParam.get());
                 if (d.isEmpty()) {
@@ -169,9 +168,11 @@ public final class ApiServer implements AutoCloseable {
                             + forParam.get() + "\""));
                     return;
                 }
-                until = Instant.now().plus(d.get());
+                // Measured by the worker's own clock, which a step of the wall clock does not move.
+                worker.get().pauseFor(d.get());
+            } else {
+                worker.get().pause(TargetState.PAUSED_FOREVER);
             }
-            worker.get().pause(until);
         }
         TargetStatus status = worker.get().status();
         Map<String, Object> body = new LinkedHashMap<>();

@@ -139,8 +139,8 @@ public final class Daemon implements AutoCloseable {
                 stateDir.<ProjectRestartLog>map(ProjectRestartFile::in).orElseGet(ProjectRestartLog::none));
         HostProbe hostProbe = new HostProbe(Path.of("/proc/meminfo"));
         EvidenceCollector evidence = new EvidenceCollector(runtime, () -> hostProbe.vitals(Path.of("/")), clock);
-        this.engine = new Engine(config, runtime, checker, healer, evidence, events, clock, scheduler, workerPool, new Random(),
-                store);
+        this.engine = new Engine(config, runtime, checker, healer, evidence, events, clock,
+                dev.medic.engine.MonotonicClock.anchoredTo(clock), scheduler, workerPool, new Random(), store);
     }
 
     /** Starts the API (if enabled) and the engine, and logs {@code started}. */

@@ -21,6 +21,11 @@ public enum EventType {
     GAVE_UP(Severity.ERR),
     HEALTH_DISAGREEMENT(Severity.WARNING),
     OPERATOR_STOPPED(Severity.NOTICE),
+    /**
+     * The kernel killed a process of the target's container for memory (Docker's {@code oom} event), said when
+     * it happens: Docker's OOMKilled flag outlives the death, so the running container is not judged by it.
+     */
+    OOM_KILLED(Severity.WARNING),
     BLOCKED(Severity.WARNING),
     PAUSED(Severity.NOTICE),
     RESUMED(Severity.NOTICE),

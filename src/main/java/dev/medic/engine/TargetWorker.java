@@ -43,7 +43,15 @@ import org.slf4j.LoggerFactory;
  * workers run in parallel on a shared pool, so a hung probe delays only its own target. A tick that
  * throws is logged and the schedule goes on.
  *
- * <p>Thread-safe: {@link #tick()} is serialised on the worker; the schedule is guarded by its own lock;
+ * <p>Probes and actions run without the state lock: an operator's pause, resume or stop (and a reload)
+ * changes the state at once, even while a probe hangs, and the decision to act is taken against the
+ * state as it is when the check has ended, then looked at once more right before the action runs. A
+ * stop or pause seen then cancels the action; a check that started before an operator's stop cannot
+ * take the target out of STOPPED. A worker replaced by a reload ({@link #handOver}) never acts again;
+ * an action it already runs finishes and its outcome goes to its successor.
+ *
+ * <p>Thread-safe: ticks are serialised on {@code tickLock}; every state change happens under
+ * {@code stateLock}, which is held only to decide (never across I/O); the schedule has its own lock;
  * status is published through a volatile snapshot.
  */
 public final class TargetWorker {
@@ -58,8 +66,13 @@ public final class TargetWorker {
     private final Context context;
 
     private final Object tickLock = new Object();
-    /** Written only under tickLock; volatile so the state file and status can read it without the lock. */
+    private final Object stateLock = new Object();
+    /** Written only under stateLock; volatile so the state file and status can read it without the lock. */
     private volatile TargetState state;
+    /** Set under stateLock when a reload replaced this worker: it decides and acts no more. */
+    private boolean retired;
+    /** The worker that took over while this one's action ran: the action's outcome is its to apply. */
+    private TargetWorker successor;
     private volatile TargetStatus.LastCheck lastCheck;
     private volatile TargetStatus.LastAction lastAction;
     private volatile TargetStatus status;
@@ -98,6 +111,14 @@ public final class TargetWorker {
 
         /** What medic sees of the target's container and the host now, before it acts. */
         Evidence evidence(String checkDetail, Optional<ContainerInfo> container);
+
+        /**
+         * An instant of the worker's clock as the wall clock says it, for what is shown (status, events). The
+         * worker's clock is monotonic in medic (see {@link MonotonicClock}); the identity when it is the wall clock.
+         */
+        default Instant shown(Instant at) {
+            return at;
+        }
     }
 
     /** The label that pauses a container's target for as long as the container carries it. */
@@ -118,9 +139,47 @@ public final class TargetWorker {
         publishStatus();
     }
 
+    /** A worker that carries on {@code carried} as it was (a reload), not as restored after a restart. */
+    private TargetWorker(TargetSpec spec, TargetChecker checker, Healer healer, EventPublisher events, Clock clock,
+                         Context context, TargetState carried, Optional<ContainerInfo> lastContainer) {
+        this.spec = spec;
+        this.machine = new HealthStateMachine(spec.name(), spec.policy());
+        this.checker = checker;
+        this.healer = healer;
+        this.events = events;
+        this.clock = clock;
+        this.context = context;
+        this.state = machine.carriedOver(carried, clock.instant());
+        this.lastContainer = lastContainer;
+        publishStatus();
+    }
+
+    /**
+     * Retires this worker for a reload and returns the worker for {@code next} that carries its state on.
+     * From here on this worker decides nothing; a check of it in flight is dropped; an action it runs now
+     * finishes and the successor applies its outcome (the successor stays HEALING until then, so the two
+     * never act for one target). The caller starts the successor.
+     */
+    TargetWorker handOver(TargetSpec next) {
+        synchronized (stateLock) {
+            retired = true;
+            stop();
+            TargetWorker w = new TargetWorker(next, checker, healer, events, clock, context, state, lastContainer);
+            if (state.phase() == dev.medic.core.Phase.HEALING) {
+                successor = w;
+            }
+            return w;
+        }
+    }
+
     /** The state as of the last check or action (for the state file). */
     public TargetState state() {
         return state;
+    }
+
+    /** The full id of the container last seen; empty before the first sighting. */
+    String lastContainerId() {
+        return lastContainer.map(ContainerInfo::id).orElse("");
     }
 
     /** The labels of the container last seen; empty before the first sighting. */
@@ -194,13 +253,14 @@ public final class TargetWorker {
         Instant elsewhere = restartedElsewhereAt;
         if (elsewhere != null) {
             restartedElsewhereAt = null;
-            apply(machine.onRestartedElsewhere(state, elsewhere));
+            decide(now -> machine.onRestartedElsewhere(state, elsewhere));
         }
         Optional<String> project = project();
         if (project.isPresent() && healer.isProjectBusy(project.get())) {
             // Its project is being restarted by another target's action: what we would see now is that restart.
             return spec.policy().retryInterval();
         }
+        Instant checkStarted = clock.instant();
         TargetChecker.Check check = checker.check(spec);
         if (check.container().isPresent()) {
             lastContainer = check.container();
@@ -213,17 +273,31 @@ public final class TargetWorker {
                 recentChecks.removeFirst();
             }
         }
-        followPauseLabel(check.container(), now);
+        followPauseLabel(check.container());
         Optional<String> dependency = context.unhealthyDependency(this);
-        TargetState before = state;
-        Decision decision = context.gate(now, suspended -> machine.onCheck(before, check.result(), now,
-                new Conditions(dependency, suspended)));
+        Decision decision;
+        boolean changed;
+        synchronized (stateLock) {
+            if (retired) {
+                return spec.policy().retryInterval();
+            }
+            TargetState before = state;
+            Instant stoppedAt = before.stoppedAt();
+            if (stoppedAt != null && !stoppedAt.isBefore(checkStarted)) {
+                // The operator stopped it while this check ran: what the check saw is from before the stop.
+                return machine.nextCheckIn(before, now);
+            }
+            decision = context.gate(now, suspended -> machine.onCheck(before, check.result(), now,
+                    new Conditions(dependency, suspended)));
+            changed = !decision.next().equals(before);
+            state = decision.next();
+        }
         if (decision.action().isPresent() || decision.events().stream().anyMatch(e -> e.type() == EventType.GAVE_UP)) {
             decision = withEvidence(decision, context.evidence(check.result().detail(), check.container()));
         }
-        Duration next = apply(decision);
+        Duration next = announce(decision, changed);
         if (decision.action().isPresent()) {
-            next = heal(decision.action().get(), check.container());
+            next = heal(decision.action().get());
         }
         return next;
     }
@@ -246,16 +320,20 @@ public final class TargetWorker {
     }
 
     /** A container labelled medic.pause=true pauses its target for as long as it carries the label. */
-    private void followPauseLabel(Optional<ContainerInfo> container, Instant now) {
+    private void followPauseLabel(Optional<ContainerInfo> container) {
         if (container.isEmpty()) {
             return;
         }
         boolean labelled = "true".equalsIgnoreCase(container.get().labels().get(PAUSE_LABEL));
-        if (labelled && state.pausedUntil() == null) {
-            apply(machine.onPause(state, TargetState.PAUSED_FOREVER, "label", now));
-        } else if (!labelled && "label".equals(state.pauseReason())) {
-            apply(machine.onResume(state, "the container no longer carries " + PAUSE_LABEL + "=true", now));
-        }
+        decide(now -> {
+            if (labelled && state.pausedUntil() == null) {
+                return machine.onPause(state, TargetState.PAUSED_FOREVER, "label", now);
+            }
+            if (!labelled && "label".equals(state.pauseReason())) {
+                return machine.onResume(state, "the container no longer carries " + PAUSE_LABEL + "=true", now);
+            }
+            return null;
+        });
     }
 
     /** Where the target is, why, and what medic does next, in words (see {@link Explainer}). */
@@ -273,43 +351,77 @@ public final class TargetWorker {
 
     /** Maintenance until {@code until} ({@link TargetState#PAUSED_FOREVER} until resumed), asked by an operator. */
     public void pause(Instant until) {
-        decideBetweenChecks(now -> machine.onPause(state, until, "api", now));
+        decide(now -> machine.onPause(state, until, "api", now));
+        checkNow();
+    }
+
+    /** Maintenance for {@code length} from now (on the worker's clock), asked by an operator. */
+    public void pauseFor(Duration length) {
+        decide(now -> machine.onPause(state, now.plus(length), "api", now));
         checkNow();
     }
 
     /** Ends a pause early; a target that is not paused is left as it is. */
     public void resume() {
-        decideBetweenChecks(now -> machine.onResume(state, "resumed by the operator", now));
+        decide(now -> machine.onResume(state, "resumed by the operator", now));
         checkNow();
     }
 
     /** The stop taken for an operator's came from dockerd shutting down: watch the container again. */
     void stopWasTheDaemon() {
-        decideBetweenChecks(now -> machine.onStopWasTheDaemon(state, now));
-    }
-
-    /** Applies a decision taken outside a check (pause, resume, a stop), never in the middle of one. */
-    private void decideBetweenChecks(Function<Instant, Decision> decide) {
-        synchronized (tickLock) {
-            apply(decide.apply(clock.instant()));
-        }
+        decide(now -> machine.onStopWasTheDaemon(state, now));
     }
 
     /** An operator stopped or removed the container through Docker (not medic). */
     void operatorStopped(String how) {
-        decideBetweenChecks(now -> machine.onOperatorStopped(state, how, now));
+        decide(now -> machine.onOperatorStopped(state, how, now));
     }
 
-    private Duration heal(HealingAction action, Optional<ContainerInfo> container) {
+    /**
+     * Takes a decision on the state as it is now, under the state lock but never waiting for a check, and
+     * publishes it; {@code decide} may return null for "nothing to change". A retired worker decides nothing.
+     */
+    private void decide(Function<Instant, Decision> decide) {
+        Decision decision;
+        boolean changed;
+        synchronized (stateLock) {
+            if (retired) {
+                return;
+            }
+            decision = decide.apply(clock.instant());
+            if (decision == null) {
+                return;
+            }
+            changed = !decision.next().equals(state);
+            state = decision.next();
+        }
+        announce(decision, changed);
+    }
+
+    /**
+     * Runs the action the state machine asked for, unless the operator stopped or paused the target (or a
+     * reload retired this worker) since the decision; its outcome, whatever happens inside the healer, ends
+     * the HEALING phase.
+     */
+    private Duration heal(HealingAction action) {
+        String cancel;
+        synchronized (stateLock) {
+            Instant now = clock.instant();
+            cancel = retired ? "a reload replaced the target's settings before it ran"
+                    : state.stoppedAt() != null ? "the operator stopped the container before it ran"
+                    : state.pausedAt(now) ? "the target was paused before it ran" : null;
+        }
         Optional<String> project = project();
-        ActionOutcome outcome = context.dryRun()
-                ? new ActionOutcome(true, "dry-run: would have run " + action.kind().configName()
-                        + "; nothing was changed", Duration.ZERO)
-                : healer.execute(action, spec, container);
-        Instant finished = clock.instant();
-        lastAction = new TargetStatus.LastAction(finished, action.kind().configName(), outcome.outcomeName(),
-                outcome.detail());
-        Duration next = apply(machine.onActionFinished(state, action, outcome, finished));
+        ActionOutcome outcome;
+        if (cancel != null) {
+            outcome = ActionOutcome.cancelled(cancel);
+        } else if (context.dryRun()) {
+            outcome = new ActionOutcome(true, "dry-run: would have run " + action.kind().configName()
+                    + "; nothing was changed", Duration.ZERO);
+        } else {
+            outcome = runAction(action);
+        }
+        Duration next = finishAction(action, outcome);
         if (action.kind() == HealingActionKind.RESTART_PROJECT && outcome.ok() && project.isPresent()
                 && !context.dryRun()) {
             context.projectRestarted(project.get(), this);
@@ -317,16 +429,81 @@ public final class TargetWorker {
         return next;
     }
 
-    private Duration apply(Decision decision) {
-        boolean changed = !decision.next().equals(state);
-        state = decision.next();
-        events.publishAll(context.dryRun() ? decision.events().stream().map(TargetWorker::asDryRun).toList()
-                : decision.events());
+    /** The healer's run of {@code action}; a throw inside medic is a failed action, never a target left HEALING. */
+    private ActionOutcome runAction(HealingAction action) {
+        long start = System.nanoTime();
+        try {
+            return healer.execute(action, spec, lastContainer, new Healer.Progress() {
+                @Override
+                public void waiting() {
+                    // Waiting for another target's action on the project is that action's time, not a wedge of ours.
+                    tickStartedAt = null;
+                }
+
+                @Override
+                public void acting() {
+                    tickStartedAt = clock.instant();
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.error("{} of target {} failed inside medic", action.kind().configName(), spec.name(), e);
+            return new ActionOutcome(false, "medic failed inside the action: " + e,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * Applies the outcome of this worker's action; when a reload handed the target over meanwhile, the
+     * successor applies it instead, since the state is now its.
+     */
+    private Duration finishAction(HealingAction action, ActionOutcome outcome) {
+        TargetWorker heir;
+        Decision decision = null;
+        synchronized (stateLock) {
+            heir = successor;
+            if (heir == null) {
+                Instant finished = clock.instant();
+                lastAction = new TargetStatus.LastAction(finished, action.kind().configName(), outcome.outcomeName(),
+                        outcome.detail());
+                decision = machine.onActionFinished(state, action, outcome, finished);
+                state = decision.next();
+            }
+        }
+        if (heir != null) {
+            Duration next = heir.finishAction(action, outcome);
+            heir.checkNow();
+            return next;
+        }
+        return announce(decision, true);
+    }
+
+    /**
+     * Publishes a decision already applied to the state: its events and the status, and the state file when
+     * the state {@code changed} (a healthy target's checks change nothing worth a write).
+     */
+    private Duration announce(Decision decision, boolean changed) {
+        events.publishAll(decision.events().stream().map(this::shown)
+                .map(e -> context.dryRun() ? asDryRun(e) : e).toList());
         publishStatus();
         if (changed) {
             context.stateChanged(this);
         }
         return decision.nextCheckIn();
+    }
+
+    /** An event as the wall clock tells its time and its {@code until}. */
+    private MedicEvent shown(MedicEvent e) {
+        String until = e.fields().get("until");
+        Map<String, String> fields = e.fields();
+        if (until != null) {
+            try {
+                fields = new LinkedHashMap<>(fields);
+                fields.put("until", context.shown(Instant.parse(until)).toString());
+            } catch (java.time.format.DateTimeParseException notAnInstant) {
+                fields = e.fields();
+            }
+        }
+        return e.at(context.shown(e.at()), fields);
     }
 
     /** In dry-run, an action is said as what medic would do. */
@@ -344,8 +521,14 @@ public final class TargetWorker {
 
     private void publishStatus() {
         TargetState s = state;
+        TargetStatus.LastCheck check = lastCheck;
+        TargetStatus.LastAction action = lastAction;
         status = new TargetStatus(spec.name(), s.phase(), s.failures(), s.step(), s.attempt(), s.actions(),
-                lastCheck, lastAction, reasonOf(s), untilOf(s));
+                check == null ? null : new TargetStatus.LastCheck(context.shown(check.at()), check.result(),
+                        check.detail()),
+                action == null ? null : new TargetStatus.LastAction(context.shown(action.at()), action.action(),
+                        action.outcome(), action.detail()),
+                reasonOf(s), context.shown(untilOf(s)));
     }
 
     /** Why the target is where it is, for the phases an operator asks about. */
@@ -380,7 +563,8 @@ public final class TargetWorker {
             return true;
         }
         if (spec instanceof ContainerTarget c) {
-            return c.container().equals(event.containerName()) || event.containerId().startsWith(c.container());
+            // Exact name or id (or a long id prefix): "db" must not catch a container whose id starts with db.
+            return c.matches(event.containerName(), event.containerId());
         }
         if (spec instanceof ServiceTarget s) {
             return s.composeProject().equals(event.attributes().get(ComposeProject.PROJECT_LABEL))
@@ -400,10 +584,13 @@ public final class TargetWorker {
         }
     }
 
-    /** Checks as soon as possible; if a tick is running, once more right after it. */
+    /** Checks as soon as possible; if a tick is queued or running, once more right after it. */
     public void checkNow() {
         synchronized (scheduleLock) {
-            if (scheduler != null) {
+            if (running) {
+                // Said here, not by a timer: the running tick's own schedule would replace the timer.
+                rerun = true;
+            } else if (scheduler != null) {
                 schedule(Duration.ZERO);
             }
         }

@@ -58,6 +58,12 @@ class EngineTest {
     }
 
     private Engine engine(String config, Clock clock) throws Exception {
+        return engine(config, clock, clock);
+    }
+
+    /** An engine that shows time on {@code wall} and measures it on {@code timing}, as medic runs. */
+    private Engine engine(String config, Clock wall, Clock timing) throws Exception {
+        Clock clock = wall;
         MedicConfig c = config(config);
         ContainerLocator locator = new ContainerLocator(docker);
         TargetChecker checker = new TargetChecker(new ContainerProbe(locator), new ProbeRegistry(List.of()));
@@ -68,9 +74,100 @@ class EngineTest {
                 "unix:///nowhere"), Duration.ZERO, Duration.ofSeconds(5));
         engine = new Engine(c, docker, checker, healer,
                 new dev.medic.heal.EvidenceCollector(docker, () -> java.util.Map.of("disk_used", "42%"), clock),
-                new EventPublisher(List.of(published::add)), clock, scheduler,
+                new EventPublisher(List.of(published::add)), wall, timing, scheduler,
                 pool, new Random(1), dev.medic.state.StateStore.inMemory());
         return engine;
+    }
+
+    @Test
+    void anOomKillIsSaidWhenDockerReportsItAndTheContainerRunningAgainIsLeftAlone() throws Exception {
+        docker.put(new dev.medic.docker.ContainerInfo("a1", "api_1", "running", true, false, true, 0,
+                java.util.Optional.empty(), "", "t1", Map.of()));
+        Engine e = engine("""
+                start-period = 0s
+                discovery.enabled = false
+                targets.api { container = api_1 }
+                """);
+        e.start();
+        TargetWorker api = e.worker("api").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.status().phase() == Phase.HEALTHY);
+
+        docker.emit(new ContainerEvent("oom", "a1", Map.of("name", "api_1")));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> published.stream()
+                .anyMatch(ev -> ev.type() == dev.medic.core.EventType.OOM_KILLED));
+        dev.medic.core.MedicEvent oom = published.stream()
+                .filter(ev -> ev.type() == dev.medic.core.EventType.OOM_KILLED).findFirst().orElseThrow();
+        assertEquals("api", oom.target());
+        assertEquals("true", oom.fields().get("oom_killed"));
+        Thread.sleep(500);
+        assertEquals(Phase.HEALTHY, api.status().phase(), "Docker's policy started it again: it runs, it passes");
+        assertEquals(List.of(), docker.restarted);
+    }
+
+    @Test
+    void aWallClockStepBackOfAnHourDoesNotDelayTheHealOfADeadContainer() throws Exception {
+        MutableClock wall = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        docker.put(FakeContainerRuntime.running("a1", "api_1", Map.of(), null));
+        Engine e = engine("""
+                interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.api { container = api_1 }
+                """, wall, MonotonicClock.anchoredTo(wall));
+        e.start();
+        TargetWorker api = e.worker("api").orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> api.status().phase() == Phase.HEALTHY);
+
+        docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
+        long died = System.nanoTime();
+        docker.emit(new ContainerEvent("die", "a1", Map.of("name", "api_1")));
+        await().atMost(Duration.ofSeconds(1)).until(() -> api.state().downSince() != null);
+        wall.advance(Duration.ofHours(-1));  // NTP steps the clock back inside the 2 s grace
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("a1"));
+        long tookMs = (System.nanoTime() - died) / 1_000_000;
+        assertTrue(tookMs <= dev.medic.core.HealthStateMachine.CONTAINER_DOWN_GRACE.toMillis() + 1000,
+                "healed " + tookMs + " ms after its death");
+        assertEquals(wall.instant().getEpochSecond(), api.status().lastAction().at().getEpochSecond(), 1.0,
+                "what is shown is the wall clock's time");
+    }
+
+    @Test
+    void aWallClockStepForwardEndsNeitherAPauseNorAGiveUpCooldown() throws Exception {
+        MutableClock wall = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        docker.put(FakeContainerRuntime.running("p1", "paused_1", Map.of(), null));
+        docker.put(FakeContainerRuntime.exited("g1", "gaveup_1", 1));
+        Engine e = engine("""
+                start-period = 0s
+                discovery.enabled = false
+                escalation = [ { action = restart-container, attempts = 1 } ]
+                targets.paused { container = paused_1 }
+                targets.gaveup { container = gaveup_1, failure-threshold = 1, backoff.initial = 0s }
+                """, wall, MonotonicClock.anchoredTo(wall));
+        TargetWorker paused = e.worker("paused").orElseThrow();
+        TargetWorker gaveUp = e.worker("gaveup").orElseThrow();
+        paused.tick();
+        paused.pauseFor(Duration.ofHours(1));
+        for (int i = 0; i < 6 && gaveUp.status().phase() != Phase.GAVE_UP; i++) {
+            gaveUp.tick();
+            Thread.sleep(2100);  // the dead container's grace, on the real monotonic clock
+        }
+        assertEquals(Phase.GAVE_UP, gaveUp.status().phase());
+        int restarts = docker.restarted.size();
+
+        wall.advance(Duration.ofHours(2));
+        docker.put(FakeContainerRuntime.exited("p1", "paused_1", 137));
+        paused.tick();
+        Thread.sleep(2100);
+        paused.tick();
+        gaveUp.tick();
+
+        assertEquals(Phase.PAUSED, paused.status().phase(), "an hour's pause is not over after a few seconds");
+        assertEquals(Phase.GAVE_UP, gaveUp.status().phase(), "nor a 30 min cooldown");
+        assertEquals(restarts, docker.restarted.size());
+        assertTrue(paused.status().until().isAfter(wall.instant().plus(Duration.ofMinutes(59))),
+                "the pause's end is shown on the wall clock: " + paused.status().until());
     }
 
     @AfterEach

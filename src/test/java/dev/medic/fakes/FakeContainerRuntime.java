@@ -26,6 +26,8 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     private volatile Consumer<ContainerEvent> listener = e -> { };
     private volatile Consumer<Throwable> streamClosed = t -> { };
     public final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many inspects were asked for: how many checks of a container target ran. */
+    public final java.util.concurrent.atomic.AtomicInteger inspects = new java.util.concurrent.atomic.AtomicInteger();
 
     public static ContainerInfo running(String id, String name, Map<String, String> labels, String health) {
         return new ContainerInfo(id, name, "running", true, false, false, 0, Optional.ofNullable(health), "", "t0",
@@ -62,6 +64,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
 
     @Override
     public Optional<ContainerInfo> inspect(String nameOrId) throws DockerUnavailableException {
+        inspects.incrementAndGet();
         checkReachable();
         java.util.concurrent.CountDownLatch wedge = wedgeInspect;
         if (wedge != null) {

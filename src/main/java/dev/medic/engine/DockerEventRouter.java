@@ -1,0 +1,195 @@
+package dev.medic.engine;
+
+import dev.medic.config.MedicConfig;
+import dev.medic.core.EventType;
+import dev.medic.core.MedicEvent;
+import dev.medic.docker.ComposeProject;
+import dev.medic.docker.ContainerEvent;
+import dev.medic.docker.ContainerRuntime;
+import dev.medic.event.EventPublisher;
+import dev.medic.heal.Healer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a Docker event goes. Subscribes to Docker's event stream once some target needs Docker, and routes
+ * each container event: the targets it concerns are checked at once (a crash is not left for the next
+ * interval); a stop or destroy that medic did not cause is an operator's decision, which those targets
+ * respect; a start of a container carrying a discovery label triggers {@link Discovery}. When the stream
+ * drops it is reconnected with doubling back-off (1 s up to 30 s, reset by the next event), every container
+ * target is checked again for the events missed meanwhile, and stops seen just before the drop are
+ * recognised as dockerd shutting down rather than an operator.
+ *
+ * <p>Invariants: subscribed at most once (the reconnects re-subscribe); nothing is (re)subscribed once
+ * closing.
+ *
+ * <p>Thread-safe: the stream and its back-off are guarded by {@code streamLock}; the recent stops are a
+ * concurrent map; {@link #subscribeIfNeeded()} is called only under the engine's lock (start, reload).
+ * Events arrive on Docker's callback thread; the work they cause runs on the pool.
+ */
+final class DockerEventRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEventRouter.class);
+    private static final Duration MAX_STREAM_BACKOFF = Duration.ofSeconds(30);
+    /** A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. */
+    private static final Duration DAEMON_SHUTDOWN_WINDOW = Duration.ofSeconds(5);
+
+    private final Workers workers;
+    private final Discovery discovery;
+    private final ContainerRuntime runtime;
+    private final Healer healer;
+    private final Supplier<MedicConfig> config;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService pool;
+
+    /** When each target was last put in STOPPED by a stop event: dockerd's own shutdown looks the same at first. */
+    private final Map<String, Instant> recentOperatorStops = new ConcurrentHashMap<>();
+    /** Guarded by the engine's lock (see {@link #subscribeIfNeeded()}). */
+    private boolean subscribed;
+    private final Object streamLock = new Object();
+    private AutoCloseable stream;
+    private Duration streamBackoff = Duration.ofSeconds(1);
+    private volatile boolean closing;
+    private final AtomicLong streamReconnects = new AtomicLong();
+
+    private final EventPublisher events;
+    private final Clock wall;
+
+    /**
+     * @param clock medic's timing clock (the dockerd-shutdown window)
+     * @param wall the time the events medic says itself carry
+     */
+    DockerEventRouter(Workers workers, Discovery discovery, ContainerRuntime runtime, Healer healer,
+                      Supplier<MedicConfig> config, Clock clock, ScheduledExecutorService scheduler,
+                      ExecutorService pool, EventPublisher events, Clock wall) {
+        this.events = events;
+        this.wall = wall;
+        this.workers = workers;
+        this.discovery = discovery;
+        this.runtime = runtime;
+        this.healer = healer;
+        this.config = config;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.pool = pool;
+    }
+
+    /** Subscribes to the event stream the first time discovery is on or a target watches a container. */
+    void subscribeIfNeeded() {
+        boolean needsDocker = config.get().discovery().enabled()
+                || workers.all().stream().anyMatch(w -> w.spec().hasContainer());
+        if (needsDocker && !subscribed) {
+            subscribed = true;
+            subscribe();
+        }
+    }
+
+    private void subscribe() {
+        synchronized (streamLock) {
+            if (closing) {
+                return;
+            }
+            try {
+                stream = runtime.subscribe(this::onDockerEvent, this::onStreamClosed);
+            } catch (RuntimeException e) {
+                onStreamClosed(e);
+            }
+        }
+    }
+
+    private void onStreamClosed(Throwable cause) {
+        if (closing) {
+            return;
+        }
+        Instant now = clock.instant();
+        recentOperatorStops.forEach((name, at) -> workers.get(name).ifPresent(w -> {
+            if (Duration.between(at, now).compareTo(DAEMON_SHUTDOWN_WINDOW) <= 0) {
+                LOG.info("the stop of {} came from dockerd shutting down, not from an operator; watching it again",
+                        name);
+                pool.execute(w::stopWasTheDaemon);
+            }
+        }));
+        recentOperatorStops.clear();
+        Duration wait;
+        synchronized (streamLock) {
+            wait = streamBackoff;
+            streamBackoff = streamBackoff.multipliedBy(2).compareTo(MAX_STREAM_BACKOFF) > 0
+                    ? MAX_STREAM_BACKOFF : streamBackoff.multipliedBy(2);
+        }
+        LOG.warn("Docker event stream ended ({}); reconnecting in {} s; polling continues meanwhile",
+                cause == null ? "closed" : cause.toString(), wait.toSeconds());
+        try {
+            scheduler.schedule(() -> {
+                streamReconnects.incrementAndGet();
+                subscribe();
+                // Events may have been missed while the stream was down: look at every container target again.
+                workers.all().stream().filter(w -> w.spec().hasContainer()).forEach(TargetWorker::checkNow);
+            }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            LOG.debug("not reconnecting the event stream: {}", e.toString());
+        }
+    }
+
+    /** Routes one container event: checks the targets it concerns at once; new labelled containers are discovered. */
+    void onDockerEvent(ContainerEvent event) {
+        synchronized (streamLock) {
+            streamBackoff = Duration.ofSeconds(1);
+        }
+        boolean stopped = event.action().equals("stop") || event.action().equals("destroy");
+        boolean ours = stopped && healer.isOwnAction(event.containerId(),
+                Optional.ofNullable(event.attributes().get(ComposeProject.PROJECT_LABEL)));
+        for (TargetWorker w : workers.all()) {
+            if (w.concerns(event)) {
+                if (event.action().equals("oom")) {
+                    events.publish(MedicEvent.of(EventType.OOM_KILLED, w.name(), MedicEvent.fields("container",
+                            event.containerName(), "oom_killed", "true"), "the kernel killed a process of container "
+                            + event.containerName() + " for lack of memory", wall.instant()));
+                }
+                if (stopped && !ours) {
+                    // docker stop, compose stop/down/rm: an operator's decision, which medic never fights.
+                    recentOperatorStops.put(w.name(), clock.instant());
+                    pool.execute(() -> w.operatorStopped(event.action()));
+                }
+                w.checkNow();
+            }
+        }
+        if (config.get().discovery().enabled() && event.action().equals("start")
+                && discovery.matches(event.attributes())) {
+            pool.execute(discovery::discoverSafely);
+        }
+    }
+
+    /** How many times the event stream has been reconnected since start. */
+    long streamReconnects() {
+        return streamReconnects.get();
+    }
+
+    /** From now on a dropped stream is not reconnected, nor a new one opened. */
+    void markClosing() {
+        closing = true;
+    }
+
+    /** Closes the event stream, if one is open. */
+    void closeStream() {
+        synchronized (streamLock) {
+            if (stream != null) {
+                try {
+                    stream.close();
+                } catch (Exception e) {
+                    LOG.debug("closing the event stream: {}", e.toString());
+                }
+            }
+        }
+    }
+}

@@ -180,6 +180,14 @@ public final class Healer {
         } catch (DockerUnavailableException e) {
             return failed("Docker unreachable: " + e.getMessage(), start);
         }
+        if (action.kind() == HealingActionKind.RESTART_CONTAINER && lastSeen.filter(ContainerInfo::running).isPresent()
+                && current.filter(c -> c.id().equals(lastSeen.get().id()) && !c.running()).isPresent()) {
+            // It stopped between the check that found it failing and now: an operator's stop (whose event may
+            // still be on its way) or a crash looks the same here. The next check sees it down and gives Docker's
+            // events their grace; restarting now could undo the operator.
+            return ActionOutcome.cancelled("container " + current.get().name() + " stopped after the check that"
+                    + " found it failing; it is looked at again before anything is restarted");
+        }
         return switch (action.kind()) {
             case RESTART_CONTAINER -> restartContainer(target, current, start, progress);
             case RESTART_PROJECT -> restartProject(target, current, lastSeen, start, progress);

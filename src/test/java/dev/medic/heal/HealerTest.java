@@ -180,6 +180,18 @@ class HealerTest {
     }
 
     @Test
+    void aContainerThatStoppedSinceTheFailingCheckIsNotRestartedOnThatChecksWord() throws Exception {
+        dev.medic.docker.ContainerInfo seen = FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null);
+        docker.put(stopped("a1", "shop_api_1", composeLabels("api")));  // docker stop, its event still on its way
+
+        ActionOutcome out = healer(fakeCompose("")).execute(new HealingAction("api", HealingActionKind.RESTART_CONTAINER,
+                1, 1, "r"), target("shop_api_1"), Optional.of(seen));
+
+        assertTrue(out.cancelled(), out.detail());
+        assertEquals(List.of(), docker.restarted);
+    }
+
+    @Test
     void aContainerRestartMakesOnlyThatContainersEventsMedicsOwn() throws Exception {
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
         docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", composeLabels("worker"), null));

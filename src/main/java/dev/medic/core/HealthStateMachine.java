@@ -87,6 +87,9 @@ public final class HealthStateMachine {
         if (state.phase() != Phase.HEALING) {
             throw new IllegalStateException("no action is running for " + target + " (phase " + state.phase() + ")");
         }
+        if (outcome.cancelled()) {
+            return onActionCancelled(state, action, outcome, now);
+        }
         TargetState next = state.stoppedByOperator()
                 ? stopped(state, Phase.STOPPED, state.stoppedAt(), now).withActionFinished(now)
                 : state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
@@ -99,7 +102,7 @@ public final class HealthStateMachine {
         Map<String, String> fields = MedicEvent.fields("action", action.kind().configName(),
                 "step", Integer.toString(action.step()), "attempt", Integer.toString(action.attempt()),
                 "outcome", outcome.outcomeName(), "took_ms", Long.toString(outcome.took().toMillis()));
-        Severity severity = outcome.ok() || outcome.cancelled() ? Severity.NOTICE : Severity.ERR;
+        Severity severity = outcome.ok() ? Severity.NOTICE : Severity.ERR;
         MedicEvent event = new MedicEvent(EventType.HEAL_FINISHED, severity, target, fields,
                 action.kind().configName() + " " + outcome.outcomeName() + ": " + outcome.detail(), now);
         // Look again soon: most restarted containers answer within a second, and a pass ends the incident
@@ -107,6 +110,35 @@ public final class HealthStateMachine {
         Duration verify = next.phase() == Phase.STARTING && policy.retryInterval().compareTo(VERIFY_AFTER_ACTION) > 0
                 ? VERIFY_AFTER_ACTION : nextCheckIn(next, now);
         return new Decision(next, Optional.empty(), List.of(event), verify);
+    }
+
+    /**
+     * The action was called off before it ran: the ladder, the back-off and the max-actions window are as if it
+     * had never been decided, and the target is where the operator left it (STOPPED, PAUSED) or one failure
+     * short of the threshold, so that the next failed check decides again on what is true then.
+     */
+    private Decision onActionCancelled(TargetState state, HealingAction action, ActionOutcome outcome, Instant now) {
+        int step = action.step();
+        int attempt = action.attempt() - 1;
+        if (attempt == 0) {
+            step--;
+            attempt = step == 0 ? 0 : policy.ladder().get(step - 1).attempts();
+        }
+        TargetState s = state.withLadder(step, attempt, Math.max(0, state.actions() - 1)).withActionUnbooked();
+        TargetState next;
+        if (s.stoppedByOperator()) {
+            next = stopped(s, Phase.STOPPED, s.stoppedAt(), now);
+        } else if (s.pausedAt(now)) {
+            next = s.moveTo(Phase.PAUSED, now, null);
+        } else {
+            next = s.moveTo(Phase.FAILING, now, null).withCounts(policy.failureThreshold() - 1, 0).withDownSince(null);
+        }
+        Map<String, String> fields = MedicEvent.fields("action", action.kind().configName(),
+                "step", Integer.toString(action.step()), "attempt", Integer.toString(action.attempt()),
+                "outcome", outcome.outcomeName(), "took_ms", "0");
+        MedicEvent event = new MedicEvent(EventType.HEAL_FINISHED, Severity.NOTICE, target, fields,
+                action.kind().configName() + " " + outcome.outcomeName() + ": " + outcome.detail(), now);
+        return new Decision(next, Optional.empty(), List.of(event), nextCheckIn(next, now));
     }
 
     /**
@@ -199,7 +231,9 @@ public final class HealthStateMachine {
             case HEALING -> s.stoppedByOperator()
                     ? stoppedAfterAction(stopped(s, Phase.STOPPED, s.stoppedAt(), now), now)
                     : startPeriod(s, now);
-            case HEALTHY, FAILING, STARTING, BLOCKED -> startPeriod(s, now);
+            case HEALTHY, STARTING, BLOCKED -> startPeriod(s, now);
+            // Still FAILING (so that a pass says recovered and ends what check_failed began), with a start-period.
+            case FAILING -> s.moveTo(Phase.FAILING, now, now.plus(policy.startPeriod())).withCounts(0, 0);
             case GAVE_UP, PAUSED -> s.withCounts(0, 0);
             case STOPPED -> s;
         };
@@ -375,6 +409,12 @@ public final class HealthStateMachine {
             case STARTING -> {
                 // The start-period forgives a slow start, not a dead container: that one counts (after its grace).
                 if (now.isBefore(s.deadline()) && !result.containerDown()) {
+                    return decide(s.withDownSince(null), Optional.empty(), events, now);
+                }
+            }
+            case FAILING -> {
+                // A target restored while failing has the start-period of a medic that just started.
+                if (s.deadline() != null && now.isBefore(s.deadline()) && !result.containerDown()) {
                     return decide(s.withDownSince(null), Optional.empty(), events, now);
                 }
             }

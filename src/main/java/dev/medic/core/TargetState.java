@@ -28,7 +28,8 @@ import java.util.Set;
  * @param attempt how many attempts of {@code step} have run; 0 when none ran
  * @param actions healing actions run for this target since medic started watching it
  * @param phaseSince when the target entered {@code phase}
- * @param deadline end of the start-period (STARTING) or of the give-up cooldown (GAVE_UP); else null
+ * @param deadline end of the start-period (STARTING, and FAILING restored after medic restarted) or of the
+ *                 give-up cooldown (GAVE_UP); else null
  * @param downSince when the container was first seen not running, while its grace runs; else null
  * @param disagreement Docker's health says unhealthy while medic's own probes pass (last known)
  * @param pausedUntil end of a maintenance pause ({@link #PAUSED_FOREVER} until resumed); else null
@@ -201,6 +202,17 @@ public record TargetState(
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions + 1, lastActionAt, recent,
                 stoppedAt);
+    }
+
+    /** The action booked last never ran: it counts neither for the back-off nor in the max-actions window. */
+    TargetState withActionUnbooked() {
+        List<Instant> recent = new ArrayList<>(recentActions);
+        if (!recent.isEmpty()) {
+            recent.remove(recent.size() - 1);
+        }
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, blockedBy, Math.max(0, incidentActions - 1), lastActionAt,
+                recent, stoppedAt);
     }
 
     TargetState withActionFinished(Instant now) {

@@ -528,6 +528,45 @@ class HealthStateMachineTest {
     }
 
     @Test
+    void anActionCalledOffBeforeItRanCostsNoAttemptNoBudgetAndNoBackOff() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState failing = new TargetState(Phase.FAILING, 2, 0, 0, 0, 0, T0, null, null, false, null, null, null,
+                0, null, List.of());
+        Decision decided = machine.onCheck(failing, CheckResult.fail("http 500"), T0.plusSeconds(1));
+        HealingAction action = decided.action().orElseThrow();
+
+        Decision cancelled = machine.onActionFinished(decided.next(), action,
+                ActionOutcome.cancelled("the container stopped after the check"), T0.plusSeconds(2));
+
+        TargetState after = cancelled.next();
+        assertEquals(Phase.FAILING, after.phase());
+        assertEquals(List.of(0, 0, 0, 0, 2), List.of(after.step(), after.attempt(), after.actions(),
+                after.incidentActions(), after.failures()));
+        assertEquals(List.of(), after.recentActions());
+        MedicEvent finished = cancelled.events().get(0);
+        assertEquals("cancelled", finished.fields().get("outcome"));
+        assertEquals(Severity.NOTICE, finished.severity());
+        Decision again = machine.onCheck(after, CheckResult.fail("http 500"), T0.plusSeconds(3));
+        assertEquals(1, again.action().orElseThrow().step(), "the next failure decides again, at the same rung");
+        assertEquals(1, again.action().orElseThrow().attempt());
+    }
+
+    @Test
+    void anActionCalledOffByAnOperatorsStopLeavesTheTargetStopped() {
+        HealthStateMachine machine = new HealthStateMachine("api", POLICY);
+        TargetState failing = new TargetState(Phase.FAILING, 2, 0, 1, 1, 1, T0, null, null, false, null, null, null,
+                1, T0, List.of(T0));
+        Decision decided = machine.onCheck(failing, CheckResult.fail("http 500"), T0.plusSeconds(20));
+        TargetState stopped = machine.onOperatorStopped(decided.next(), "stop", T0.plusSeconds(21)).next();
+
+        TargetState after = machine.onActionFinished(stopped, decided.action().orElseThrow(),
+                ActionOutcome.cancelled("the operator stopped the container before it ran"), T0.plusSeconds(21)).next();
+
+        assertEquals(Phase.STOPPED, after.phase());
+        assertEquals(List.of(T0), after.recentActions(), "only the action that ran stays booked");
+    }
+
+    @Test
     void theFirstCheckAfterAnActionComesWithinASecondAndAPassThenEndsTheIncident() {
         Replay r = new Replay(POLICY).failTimes(3);
 
@@ -753,7 +792,7 @@ class HealthStateMachineTest {
     @ParameterizedTest(name = "saved {0} -> {1}")
     @CsvSource({
         "HEALTHY,  STARTING",
-        "FAILING,  STARTING",
+        "FAILING,  FAILING",
         "STARTING, STARTING",
         "BLOCKED,  STARTING",
         "HEALING,  STARTING",
@@ -772,7 +811,7 @@ class HealthStateMachineTest {
         TargetState back = machine.restored(before, later);
 
         assertEquals(expected, back.phase());
-        if (expected == Phase.STARTING) {
+        if (expected == Phase.STARTING || saved == Phase.FAILING) {
             assertEquals(later.plusSeconds(30), back.deadline());
         } else {
             assertEquals(before.deadline(), back.deadline());
@@ -796,7 +835,8 @@ class HealthStateMachineTest {
 
         r.advance(5).fail();
         assertTrue(r.actions.isEmpty(), "2 of 3 before the restart plus 1 after is not 3 in a row");
-        assertEquals(Phase.STARTING, r.state.phase());
+        assertEquals(Phase.FAILING, r.state.phase());
+        assertEquals(0, r.state.failures());
         r.advance(10).fail().advance(10).fail();
         assertTrue(r.actions.isEmpty(), "inside the start-period");
 
@@ -805,6 +845,18 @@ class HealthStateMachineTest {
         r.advance(10).fail();
         assertEquals(1, r.actions.size());
         assertEquals(1, r.actions.get(0).attempt());
+    }
+
+    @Test
+    void aTargetSavedFailingThatPassesAfterMedicRestartsIsReportedRecovered() {
+        Replay r = new Replay(POLICY);
+        r.now = T0.plusSeconds(600);
+        r.state = r.machine.restored(state(Phase.FAILING, 2, 0, 0, null), r.now);
+
+        r.advance(5).pass();
+
+        assertEquals(Phase.HEALTHY, r.state.phase());
+        assertEquals(1, r.count(EventType.RECOVERED), "what check_failed began before the restart ends in recovered");
     }
 
     @Test

@@ -72,6 +72,8 @@ public final class Healer {
     private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
     /** Until when (System.nanoTime) Docker events about a container or project are medic's own doing. */
     private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
+    /** Set by compose on the containers of {@code compose run}. */
+    static final String ONEOFF_LABEL = "com.docker.compose.oneoff";
     /** Projects medic is taking down and bringing up right now. */
     private final Set<String> restartingProjects = ConcurrentHashMap.newKeySet();
     /**
@@ -180,7 +182,9 @@ public final class Healer {
         } catch (DockerUnavailableException e) {
             return failed("Docker unreachable: " + e.getMessage(), start);
         }
-        if (action.kind() == HealingActionKind.RESTART_CONTAINER && lastSeen.filter(ContainerInfo::running).isPresent()
+        boolean restart = action.kind() == HealingActionKind.RESTART_CONTAINER
+                || action.kind() == HealingActionKind.RESTART_PROJECT;
+        if (restart && lastSeen.filter(ContainerInfo::running).isPresent()
                 && current.filter(c -> c.id().equals(lastSeen.get().id()) && !c.running()).isPresent()) {
             // It stopped between the check that found it failing and now: an operator's stop (whose event may
             // still be on its way) or a crash looks the same here. The next check sees it down and gives Docker's
@@ -322,10 +326,11 @@ public final class Healer {
 
     /**
      * Takes down and brings up the services of {@code p} that run now, plus the target's own service: what an
-     * operator stopped (or removed) is left as it is. When every container of the project is one of those,
-     * {@code down} (which also renews the project's network); else {@code rm -s -f} of just those services.
-     * {@code up -d --no-deps} names them, so that neither a stopped dependency nor a service without a
-     * container is started; naming a service also brings up its compose profile.
+     * operator stopped (or removed) is left as it is. {@code rm -s -f} and {@code up -d --no-deps} name them,
+     * so that neither a stopped dependency nor a service without a container is started. Naming a service
+     * brings it up whatever its compose profile; a whole-project {@code down} would not do: compose v2's
+     * {@code down} leaves the containers of services outside the active profiles, and {@code up} then finds
+     * them up to date (compose issues 11793 and 11884).
      */
     private ActionOutcome downAndUp(ComposeProject p, Optional<String> ownService, long start) {
         ProjectRestartLog.Note previous = takenDown.get(p.name());
@@ -334,15 +339,17 @@ public final class Healer {
         try {
             for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
                 String service = c.labels().get(ComposeProject.SERVICE_LABEL);
-                if (service != null) {
+                // A one-off container (compose run) is not the service running.
+                if (service != null && !"true".equalsIgnoreCase(c.labels().get(ONEOFF_LABEL))) {
                     (c.running() || c.restarting() ? running : others).add(service);
                 }
             }
         } catch (DockerUnavailableException e) {
             return failed("Docker unreachable while listing project " + p.name() + ": " + e.getMessage(), start);
         }
-        if (previous != null) {
-            // An earlier down of medic's whose up failed: what was running then is what comes back now.
+        if (previous != null && !running.containsAll(previous.services())) {
+            // An earlier down of medic's whose up failed: what was running then is what comes back now. Once all of
+            // it runs again (someone brought it up), the note says nothing more.
             running.addAll(previous.services());
         }
         ownService.ifPresent(running::add);
@@ -356,19 +363,17 @@ public final class Healer {
         ProjectRestartLog.Note note = new ProjectRestartLog.Note(p, services);
         restarts.begun(note);
         takenDown.put(p.name(), note);
-        List<String> downArgs = new ArrayList<>();
-        if (others.isEmpty()) {
-            downArgs.add("down");
-        } else {
-            downArgs.addAll(List.of("rm", "-s", "-f"));
-            downArgs.addAll(services);
-        }
-        ComposeRunner.Result down = compose.run(p, downArgs);
-        if (!down.ok()) {
-            return failed(describe(down), start);
+        ComposeRunner.Result down = null;
+        if (!services.isEmpty()) {
+            List<String> rm = new ArrayList<>(List.of("rm", "-s", "-f"));
+            rm.addAll(services);
+            down = compose.run(p, rm);
+            if (!down.ok()) {
+                return failed(describe(down), start);
+            }
         }
         ComposeRunner.Result up = compose.run(p, upArgs(services));
-        String downText = describe(down);
+        String downText = down == null ? "no container to take down" : describe(down);
         if (!up.ok()) {
             // The note stays: the next attempt (or the next medic) brings these services back.
             return failed(downText + "; " + describe(up), start);
@@ -394,16 +399,27 @@ public final class Healer {
         projectRestartedAt.put(project, System.nanoTime());
     }
 
+    /**
+     * Gives up finishing an earlier medic's restart of {@code project} in this run (dry-run changes nothing):
+     * the project's targets are checked again and its events are no longer medic's own. The note stays.
+     */
+    public void abandonFinish(String project) {
+        awaitingFinish.remove(project);
+    }
+
     /** The project restarts an earlier medic began and never finished (see {@link ProjectRestartLog}). */
     public List<ComposeProject> unfinishedProjectRestarts() {
         return restarts.leftUnfinished().stream().map(ProjectRestartLog.Note::project).toList();
     }
 
     /**
-     * Finishes a project restart an earlier medic was cut off in (or whose {@code up} failed): {@code up -d}
-     * only, since its {@code down} may have run (the containers are gone) or not, and only for the noted
-     * services that have no container now. A service that has one was brought back by someone since, and
-     * whether it runs is theirs to say.
+     * Finishes a project restart an earlier medic was cut off in (or whose {@code up} failed): the noted
+     * services, which were running when medic began to take them down, are taken down again and brought up.
+     * The take-down is done again because the dead medic's compose may still be at it (a container that takes
+     * its stop grace, then is removed): {@code rm -s -f} waits for that, and only then does {@code up} create
+     * them anew; an {@code up} alone would find a container still stopping up to date. A failed take-down does
+     * not stop the {@code up} (the other compose may have removed a container first). A note of an older medic
+     * names no services: then the whole project is brought up.
      */
     public ActionOutcome finishProjectRestart(ComposeProject p) {
         long start = System.nanoTime();
@@ -415,30 +431,22 @@ public final class Healer {
                     takenDown.remove(p.name());
                     return failed("its directory " + p.workingDir() + " is gone", start);
                 }
-                ProjectRestartLog.Note note = takenDown.getOrDefault(p.name(), new ProjectRestartLog.Note(p, List.of()));
-                List<String> services = new ArrayList<>(note.services());
+                List<String> services = takenDown.getOrDefault(p.name(), new ProjectRestartLog.Note(p, List.of()))
+                        .services();
+                String downText = "";
                 if (!services.isEmpty()) {
-                    try {
-                        for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
-                            services.remove(c.labels().get(ComposeProject.SERVICE_LABEL));
-                        }
-                    } catch (DockerUnavailableException e) {
-                        return failed("Docker unreachable while listing project " + p.name() + ": " + e.getMessage(),
-                                start);
-                    }
-                    if (services.isEmpty()) {
-                        broughtBack(p.name());
-                        return ok("project " + p.name() + ": every service medic took down has a container again;"
-                                + " nothing to bring up", start);
-                    }
+                    List<String> rm = new ArrayList<>(List.of("rm", "-s", "-f"));
+                    rm.addAll(services);
+                    downText = describe(compose.run(p, rm)) + "; ";
                 }
                 ComposeRunner.Result up = compose.run(p, upArgs(services));
                 if (!up.ok()) {
                     // Kept noted: the next start tries again.
-                    return failed(describe(up), start);
+                    return failed(downText + describe(up), start);
                 }
                 broughtBack(p.name());
-                return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + describe(up), start);
+                return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + downText + describe(up),
+                        start);
             }));
         } finally {
             awaitingFinish.remove(p.name());

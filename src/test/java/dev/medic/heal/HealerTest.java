@@ -65,7 +65,7 @@ class HealerTest {
     }
 
     @Test
-    void restartProjectRunsDownThenUpInTheProjectDirectoryWithItsFiles() throws Exception {
+    void restartProjectRemovesThenBringsUpItsServicesInTheProjectDirectoryWithItsFiles() throws Exception {
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
         Healer healer = healer(fakeCompose("pwd >> " + dir.resolve("calls.log")));
 
@@ -74,7 +74,7 @@ class HealerTest {
 
         assertTrue(out.ok(), out.detail());
         String compose = dir.resolve("docker-compose.yml").toString();
-        assertEquals(List.of("-p shop -f " + compose + " down", dir.toString(),
+        assertEquals(List.of("-p shop -f " + compose + " rm -s -f api", dir.toString(),
                 "-p shop -f " + compose + " up -d --no-deps api", dir.toString()),
                 Files.readAllLines(dir.resolve("calls.log")));
     }
@@ -117,7 +117,8 @@ class HealerTest {
                 "r"), target("shop_api_1"), Optional.empty()).ok());
 
         String args = "-p shop -f " + dir.resolve("docker-compose.yml") + " --env-file " + dir.resolve("prod.env");
-        assertEquals(List.of(args + " down", args + " up -d --no-deps api"), Files.readAllLines(dir.resolve("calls.log")));
+        assertEquals(List.of(args + " rm -s -f api", args + " up -d --no-deps api"),
+                Files.readAllLines(dir.resolve("calls.log")));
     }
 
     @Test
@@ -242,7 +243,7 @@ class HealerTest {
     }
 
     @Test
-    void aFailingComposeDownStopsTheActionAndCarriesTheOutput() throws Exception {
+    void aFailingTakeDownStopsTheActionAndCarriesTheOutput() throws Exception {
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
         Healer healer = healer(fakeCompose("echo 'no such service' ; exit 3"));
 
@@ -250,7 +251,7 @@ class HealerTest {
                 target("shop_api_1"), Optional.empty());
 
         assertFalse(out.ok());
-        assertTrue(out.detail().contains("down → exit 3 in"), out.detail());
+        assertTrue(out.detail().contains("rm -s -f api → exit 3 in"), out.detail());
         assertTrue(out.detail().endsWith(": no such service"), out.detail());
         assertEquals(1, Files.readAllLines(dir.resolve("calls.log")).size(), "no up after a failed down");
     }
@@ -340,7 +341,7 @@ class HealerTest {
     }
 
     @Test
-    void aProjectRestartIsNotedOnDiskUntilItsUpAndOneCutShortIsFinishedWithUpOnly() throws Exception {
+    void aProjectRestartIsNotedOnDiskUntilItsUpAndOneCutShortIsFinishedForTheNotedServices() throws Exception {
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
         Path stateDir = dir.resolve("state");
         Path note = stateDir.resolve("project-restarts.json");
@@ -351,27 +352,29 @@ class HealerTest {
                 target("shop_api_1"), Optional.empty()).ok());
 
         List<String> calls = Files.readAllLines(dir.resolve("calls.log"));
-        assertTrue(calls.get(0).endsWith(" down") && calls.get(1).contains("\"name\":\"shop\""),
+        assertTrue(calls.get(0).endsWith(" rm -s -f api") && calls.get(1).contains("\"name\":\"shop\""),
                 "the note is on disk before down runs: " + calls);
         assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished(),
                 "cleared after up: " + Files.readString(note));
 
-        // medic dies between begun and ended: the next one finds the project and runs up -d only, for the
-        // services that were running and have no container now (worker was brought back by someone since).
+        // medic dies between begun and ended: the next one takes the noted services down again (the dead medic's
+        // compose may still be stopping them) and brings them up; bot was never noted.
         ComposeProject shop = new ComposeProject("shop", dir, List.of(dir.resolve("docker-compose.yml")));
         ProjectRestartFile.in(stateDir).begun(new ProjectRestartLog.Note(shop, List.of("api", "worker")));
         ProjectRestartFile next = ProjectRestartFile.in(stateDir);
         assertEquals(List.of(new ProjectRestartLog.Note(shop, List.of("api", "worker"))), next.leftUnfinished());
         Files.delete(dir.resolve("calls.log"));
-        docker.remove("a1");
-        docker.put(stopped("w2", "shop_worker_1", composeLabels("worker")));
+        docker.put(stopped("a1", "shop_api_1", composeLabels("api")));  // its down stopped it, and was cut there
+        docker.put(FakeContainerRuntime.running("w2", "shop_worker_1", composeLabels("worker"), null));
+        docker.put(stopped("b1", "shop_bot_1", composeLabels("bot")));
         Healer after = healer(fakeCompose(""), next);
 
         assertEquals(List.of(shop), after.unfinishedProjectRestarts());
         ActionOutcome out = after.finishProjectRestart(shop);
 
         assertTrue(out.ok(), out.detail());
-        assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " up -d --no-deps api"),
+        assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " rm -s -f api worker",
+                "-p shop -f " + dir.resolve("docker-compose.yml") + " up -d --no-deps api worker"),
                 Files.readAllLines(dir.resolve("calls.log")));
         assertEquals(List.of(), ProjectRestartFile.in(stateDir).leftUnfinished());
         assertTrue(after.isOwnAction("other", Optional.of("shop")), "its events are medic's own");

@@ -43,6 +43,8 @@ final class DockerEventRouter {
     private static final Duration MAX_STREAM_BACKOFF = Duration.ofSeconds(30);
     /** A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. */
     private static final Duration DAEMON_SHUTDOWN_WINDOW = Duration.ofSeconds(5);
+    /** The events that say a container stopped running, besides an operator's stop. */
+    private static final java.util.Set<String> DEATHS = java.util.Set.of("die", "kill", "oom");
 
     private final Workers workers;
     private final Discovery discovery;
@@ -147,6 +149,7 @@ final class DockerEventRouter {
             streamBackoff = Duration.ofSeconds(1);
         }
         boolean stopped = event.action().equals("stop") || event.action().equals("destroy");
+        boolean wentDown = stopped || DEATHS.contains(event.action());
         boolean ours = stopped && healer.isOwnAction(event.containerId(),
                 Optional.ofNullable(event.attributes().get(ComposeProject.PROJECT_LABEL)));
         for (TargetWorker w : workers.all()) {
@@ -156,10 +159,14 @@ final class DockerEventRouter {
                             event.containerName(), "oom_killed", "true"), "the kernel killed a process of container "
                             + event.containerName() + " for lack of memory", wall.instant()));
                 }
+                if (wentDown) {
+                    w.containerWentDown();
+                }
                 if (stopped && !ours) {
-                    // docker stop, compose stop/down/rm: an operator's decision, which medic never fights.
+                    // docker stop, compose stop/down/rm: an operator's decision, which medic never fights. Applied
+                    // here, not on the pool: a check that ends meanwhile must already see it.
                     recentOperatorStops.put(w.name(), clock.instant());
-                    pool.execute(() -> w.operatorStopped(event.action()));
+                    w.operatorStopped(event.action());
                 }
                 w.checkNow();
             }

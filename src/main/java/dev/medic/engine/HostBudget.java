@@ -59,6 +59,11 @@ final class HostBudget {
         return new Decision(held.next(), held.action(), events, held.nextCheckIn());
     }
 
+    /** An action booked at {@code bookedAt} never ran: it no longer counts against the budget. */
+    synchronized void release(Instant bookedAt) {
+        actions.removeLastOccurrence(bookedAt);
+    }
+
     /** How many actions the budget allows now before a storm. */
     synchronized int left(Instant now) {
         trim(now);

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * and cooldown deadlines, budget windows): it reads the wall clock once, when it is made, and from then on
  * advances with a monotonic counter ({@link System#nanoTime()}), so that an NTP step or an operator's
  * {@code date -s} neither delays the heal of a dead container nor ends a pause early. Its instants drift
- * from the wall clock by exactly the steps the wall clock took; {@link #toWall} and {@link #fromWall}
+ * from the wall clock by exactly the steps the wall clock took; {@link #toWall} and {@link #offset}
  * translate at the edges where an instant is shown or persisted.
  *
  * <p>Immutable and thread-safe.
@@ -52,22 +52,30 @@ public final class MonotonicClock extends Clock {
     }
 
     /**
-     * An instant of {@code timing} as the wall clock says it: what the status, the journal and the state
-     * file show. The identity when both are one clock.
+     * How far {@code wall} is ahead of {@code timing} now. Below {@link #STEP} it is taken as zero: reading two
+     * clocks one after the other differs by microseconds, and an instant shown, saved and read back must stay
+     * the same instant; only a real step of the wall clock is worth translating.
      */
-    public static Instant toWall(Clock timing, Clock wall, Instant at) {
-        if (at == null || timing == wall || at.equals(TargetState.PAUSED_FOREVER)) {
-            return at;
+    public static Duration offset(Clock timing, Clock wall) {
+        if (timing == wall) {
+            return Duration.ZERO;
         }
-        return at.plus(Duration.between(timing.instant(), wall.instant()));
+        Duration d = Duration.between(timing.instant(), wall.instant());
+        return d.abs().compareTo(STEP) < 0 ? Duration.ZERO : d;
     }
 
-    /** A wall-clock instant (read from the state file) on {@code timing}'s time line. */
-    public static Instant fromWall(Clock timing, Clock wall, Instant at) {
-        if (at == null || timing == wall || at.equals(TargetState.PAUSED_FOREVER)) {
+    /** The least difference between the wall clock and medic's that counts as the wall clock having stepped. */
+    static final Duration STEP = Duration.ofSeconds(1);
+
+    /**
+     * An instant of {@code timing} as the wall clock says it: what the status, the journal and the state
+     * file show. The identity when both are one clock or the wall clock has not stepped.
+     */
+    public static Instant toWall(Clock timing, Clock wall, Instant at) {
+        if (at == null || at.equals(TargetState.PAUSED_FOREVER)) {
             return at;
         }
-        return at.minus(Duration.between(timing.instant(), wall.instant()));
+        return at.plus(offset(timing, wall));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.medic.docker.ComposeProject;
 import dev.medic.event.EventPublisher;
 import dev.medic.heal.Healer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,6 +65,8 @@ final class ProjectRestartResume {
             events.publish(MedicEvent.of(EventType.HEAL_RESUMED, null, MedicEvent.fields("project", p.name(),
                     "outcome", "skipped", "dry_run", "true"), "an earlier medic was cut off restarting project "
                     + p.name() + "; dry-run: would have run up -d in " + p.workingDir(), clock.instant()));
+            // Its targets are checked (and judged) as any other's; nothing in dry-run finishes the restart.
+            healer.abandonFinish(p.name());
             return;
         }
         ActionOutcome outcome = healer.finishProjectRestart(p);
@@ -81,10 +82,9 @@ final class ProjectRestartResume {
 
     /** Project {@code project} was just restarted (by {@code by}, or by a resume when null): its other targets wait. */
     void onProjectRestarted(String project, TargetWorker by) {
-        Instant at = clock.instant();
         for (TargetWorker w : workers.all()) {
             if (w != by && w.project().filter(project::equals).isPresent()) {
-                w.restartedElsewhere(at);
+                w.restartedElsewhere();
             }
         }
     }

@@ -40,7 +40,7 @@ final class StatePersistence {
     /** Writes every target's state and the host budget to the state file (serialised, newest wins). */
     void persist() {
         synchronized (persistLock) {
-            Duration toWall = offset(timing, wall);
+            Duration toWall = MonotonicClock.offset(timing, wall);
             Map<String, TargetState> states = new LinkedHashMap<>();
             for (TargetWorker w : workers.all()) {
                 states.put(w.name(), w.state().shiftedBy(toWall));
@@ -52,14 +52,9 @@ final class StatePersistence {
 
     /** A snapshot read from the file (wall-clock instants) put on {@code timing}'s time line. */
     static StateStore.Snapshot onTimeline(StateStore.Snapshot saved, Clock timing, Clock wall) {
-        Duration fromWall = offset(timing, wall).negated();
+        Duration fromWall = MonotonicClock.offset(timing, wall).negated();
         Map<String, TargetState> states = new LinkedHashMap<>();
         saved.targets().forEach((name, s) -> states.put(name, s.shiftedBy(fromWall)));
         return new StateStore.Snapshot(states, saved.hostActions().stream().map(t -> t.plus(fromWall)).toList());
-    }
-
-    /** How far the wall clock is ahead of the timing clock now: zero when they are one clock. */
-    private static Duration offset(Clock timing, Clock wall) {
-        return timing == wall ? Duration.ZERO : Duration.between(timing.instant(), wall.instant());
     }
 }

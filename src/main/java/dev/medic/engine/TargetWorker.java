@@ -77,7 +77,13 @@ public final class TargetWorker {
     private volatile TargetStatus.LastAction lastAction;
     private volatile TargetStatus status;
     private volatile Optional<ContainerInfo> lastContainer = Optional.empty();
-    private volatile Instant restartedElsewhereAt;
+    /** When another target's project restart renewed this target's container, until the next tick takes it. */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> restartedElsewhereAt =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** When Docker last said the container died or was stopped (die, kill, stop, destroy, oom). */
+    private volatile Instant lastDeathEventAt;
+    /** The worker that carries this target on after a reload retired this one; null until then. */
+    private volatile TargetWorker replacement;
     private volatile Instant tickStartedAt;
     /** The last few checks, newest last, for {@code medic explain}. */
     private final java.util.Deque<Explainer.CheckRecord> recentChecks = new java.util.ArrayDeque<>();
@@ -118,6 +124,10 @@ public final class TargetWorker {
          */
         default Instant shown(Instant at) {
             return at;
+        }
+
+        /** An action booked at {@code bookedAt} (through {@link #gate}) was called off before it ran. */
+        default void actionCancelled(Instant bookedAt) {
         }
     }
 
@@ -168,6 +178,8 @@ public final class TargetWorker {
             if (state.phase() == dev.medic.core.Phase.HEALING) {
                 successor = w;
             }
+            // What the operator does through this (retired) worker from here on is the new one's to apply.
+            replacement = w;
             return w;
         }
     }
@@ -250,10 +262,8 @@ public final class TargetWorker {
     }
 
     private Duration checkAndHeal() {
-        Instant elsewhere = restartedElsewhereAt;
-        if (elsewhere != null) {
-            restartedElsewhereAt = null;
-            decide(now -> machine.onRestartedElsewhere(state, elsewhere));
+        if (restartedElsewhereAt.getAndSet(null) != null) {
+            decide(now -> machine.onRestartedElsewhere(state, now));
         }
         Optional<String> project = project();
         if (project.isPresent() && healer.isProjectBusy(project.get())) {
@@ -292,12 +302,19 @@ public final class TargetWorker {
             changed = !decision.next().equals(before);
             state = decision.next();
         }
-        if (decision.action().isPresent() || decision.events().stream().anyMatch(e -> e.type() == EventType.GAVE_UP)) {
-            decision = withEvidence(decision, context.evidence(check.result().detail(), check.container()));
+        Duration next = spec.policy().retryInterval();
+        try {
+            if (decision.action().isPresent()
+                    || decision.events().stream().anyMatch(e -> e.type() == EventType.GAVE_UP)) {
+                decision = withEvidence(decision, context.evidence(check.result().detail(), check.container()));
+            }
+            next = announce(decision, changed);
+        } catch (RuntimeException e) {
+            // The target is HEALING now: whatever failed in telling about it, the action must run and end it.
+            LOG.error("publishing the decision for {} failed inside medic", spec.name(), e);
         }
-        Duration next = announce(decision, changed);
         if (decision.action().isPresent()) {
-            next = heal(decision.action().get());
+            next = heal(decision.action().get(), checkStarted, now);
         }
         return next;
     }
@@ -351,30 +368,67 @@ public final class TargetWorker {
 
     /** Maintenance until {@code until} ({@link TargetState#PAUSED_FOREVER} until resumed), asked by an operator. */
     public void pause(Instant until) {
+        TargetWorker r = replacement;
+        if (r != null) {
+            r.pause(until);
+            return;
+        }
         decide(now -> machine.onPause(state, until, "api", now));
         checkNow();
     }
 
     /** Maintenance for {@code length} from now (on the worker's clock), asked by an operator. */
     public void pauseFor(Duration length) {
+        TargetWorker r = replacement;
+        if (r != null) {
+            r.pauseFor(length);
+            return;
+        }
         decide(now -> machine.onPause(state, now.plus(length), "api", now));
         checkNow();
     }
 
     /** Ends a pause early; a target that is not paused is left as it is. */
     public void resume() {
+        TargetWorker r = replacement;
+        if (r != null) {
+            r.resume();
+            return;
+        }
         decide(now -> machine.onResume(state, "resumed by the operator", now));
         checkNow();
     }
 
     /** The stop taken for an operator's came from dockerd shutting down: watch the container again. */
     void stopWasTheDaemon() {
+        TargetWorker r = replacement;
+        if (r != null) {
+            r.stopWasTheDaemon();
+            return;
+        }
         decide(now -> machine.onStopWasTheDaemon(state, now));
     }
 
-    /** An operator stopped or removed the container through Docker (not medic). */
+    /**
+     * An operator stopped or removed the container through Docker (not medic). Quick (the state lock only), so
+     * the event stream applies it at once rather than behind checks queued on the pool.
+     */
     void operatorStopped(String how) {
+        TargetWorker r = replacement;
+        if (r != null) {
+            r.operatorStopped(how);
+            return;
+        }
         decide(now -> machine.onOperatorStopped(state, how, now));
+    }
+
+    /** Docker said the container died or was stopped ({@code die}, {@code kill}, {@code stop}, ...). */
+    void containerWentDown() {
+        lastDeathEventAt = clock.instant();
+        TargetWorker r = replacement;
+        if (r != null) {
+            r.containerWentDown();
+        }
     }
 
     /**
@@ -403,13 +457,19 @@ public final class TargetWorker {
      * reload retired this worker) since the decision; its outcome, whatever happens inside the healer, ends
      * the HEALING phase.
      */
-    private Duration heal(HealingAction action) {
+    private Duration heal(HealingAction action, Instant checkStarted, Instant decidedAt) {
         String cancel;
         synchronized (stateLock) {
             Instant now = clock.instant();
+            Instant died = lastDeathEventAt;
             cancel = retired ? "a reload replaced the target's settings before it ran"
                     : state.stoppedAt() != null ? "the operator stopped the container before it ran"
-                    : state.pausedAt(now) ? "the target was paused before it ran" : null;
+                    : state.pausedAt(now) ? "the target was paused before it ran"
+                    : restartedElsewhereAt.get() != null ? "another target's project restart renewed the container"
+                            + " while the check ran"
+                    : died != null && !died.isBefore(checkStarted) ? "Docker said the container died or was stopped"
+                            + " while the check ran; it is looked at again (an operator's stop is left alone)"
+                    : null;
         }
         Optional<String> project = project();
         ActionOutcome outcome;
@@ -420,6 +480,9 @@ public final class TargetWorker {
                     + "; nothing was changed", Duration.ZERO);
         } else {
             outcome = runAction(action);
+        }
+        if (outcome.cancelled()) {
+            context.actionCancelled(decidedAt);
         }
         Duration next = finishAction(action, outcome);
         if (action.kind() == HealingActionKind.RESTART_PROJECT && outcome.ok() && project.isPresent()
@@ -445,7 +508,7 @@ public final class TargetWorker {
                     tickStartedAt = clock.instant();
                 }
             });
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("{} of target {} failed inside medic", action.kind().configName(), spec.name(), e);
             return new ActionOutcome(false, "medic failed inside the action: " + e,
                     Duration.ofNanos(System.nanoTime() - start));
@@ -493,6 +556,9 @@ public final class TargetWorker {
 
     /** An event as the wall clock tells its time and its {@code until}. */
     private MedicEvent shown(MedicEvent e) {
+        if (e.type() == EventType.EVIDENCE) {
+            return e;  // told by the wall clock already, when the evidence was collected
+        }
         String until = e.fields().get("until");
         Map<String, String> fields = e.fields();
         if (until != null) {
@@ -551,8 +617,8 @@ public final class TargetWorker {
     }
 
     /** Marks that another target's project restart restarted this target's container at {@code at}. */
-    void restartedElsewhere(Instant at) {
-        restartedElsewhereAt = at;
+    void restartedElsewhere() {
+        restartedElsewhereAt.set(clock.instant());
         checkNow();
     }
 

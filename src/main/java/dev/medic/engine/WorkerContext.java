@@ -68,6 +68,11 @@ final class WorkerContext implements TargetWorker.Context {
     }
 
     @Override
+    public void actionCancelled(Instant bookedAt) {
+        hostBudget.release(bookedAt);
+    }
+
+    @Override
     public Instant shown(Instant at) {
         return MonotonicClock.toWall(timing, wall, at);
     }

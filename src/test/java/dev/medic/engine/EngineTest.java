@@ -218,6 +218,26 @@ class EngineTest {
     }
 
     @Test
+    void aDiscoveredContainerOfAProjectWhoseUpFailedStaysWatchedToFailAndAlert() throws Exception {
+        Map<String, String> labels = Map.of("medic.enable", "true", ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "worker", ComposeProject.WORKING_DIR_LABEL, dir.toString());
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", labels, null));
+        Engine e = engine("");
+        Files.writeString(dir.resolve("slow-compose"), "#!/bin/sh\ncase \"$*\" in *up*) exit 1;; esac\n");
+        e.discover();
+        TargetWorker worker = e.worker("shop_worker_1").orElseThrow();
+        worker.tick();
+
+        var restart = healer.execute(new dev.medic.core.HealingAction("worker",
+                dev.medic.core.HealingActionKind.RESTART_PROJECT, 2, 1, "r"), worker.spec(), java.util.Optional.empty());
+        docker.remove("w1");  // compose down removed it and the failed up never recreated it
+        e.discover();
+
+        assertFalse(restart.ok());
+        assertTrue(e.worker("shop_worker_1").isPresent(), "medic took it down: its target stays to fail and alert");
+    }
+
+    @Test
     void aDieEventChecksTheAffectedTargetAtOnceDespiteALongInterval() throws Exception {
         Map<String, String> labels = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api");
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", labels, null));

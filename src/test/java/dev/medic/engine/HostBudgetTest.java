@@ -1,6 +1,7 @@
 package dev.medic.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.core.ActionBudget;
 import dev.medic.core.Decision;
@@ -31,6 +32,18 @@ class HostBudgetTest {
         Optional<HealingAction> action = suspended ? Optional.empty()
                 : Optional.of(new HealingAction("t", HealingActionKind.RESTART_CONTAINER, 1, 1, "r"));
         return new Decision(STATE, action, List.of(), Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anActionCalledOffBeforeItRanGivesItsPlaceInTheBudgetBack() {
+        HostBudget budget = new HostBudget(new ActionBudget(1, Duration.ofMinutes(10)), List.of());
+        assertTrue(budget.gate(T0, HostBudgetTest::wantsToHeal).action().isPresent());
+        assertEquals(0, budget.left(T0));
+
+        budget.release(T0);
+
+        assertEquals(1, budget.left(T0.plusSeconds(1)));
+        assertTrue(budget.gate(T0.plusSeconds(1), HostBudgetTest::wantsToHeal).action().isPresent());
     }
 
     @Test

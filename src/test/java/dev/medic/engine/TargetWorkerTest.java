@@ -195,6 +195,38 @@ class TargetWorkerTest {
     }
 
     @Test
+    void aDeathDockerReportsWhileTheCheckRunsCallsOffTheHealThatCheckDecided() throws Exception {
+        docker.put(new ContainerInfo("c1", "app_1", "restarting", false, true, false, 1, Optional.empty(), "", "t0",
+                Map.of()));
+        TargetWorker w = worker(target(POLICY));
+        CompletableFuture<Duration> tick = hangingTick(w);
+
+        w.containerWentDown();  // e.g. the die of an operator's docker stop, whose stop event is yet to come
+        docker.wedgeInspect.countDown();
+        tick.get(5, TimeUnit.SECONDS);
+
+        assertEquals(List.of(), docker.restarted);
+        MedicEvent finished = published.stream().filter(e -> e.type() == EventType.HEAL_FINISHED).findFirst()
+                .orElseThrow();
+        assertEquals("cancelled", finished.fields().get("outcome"));
+        assertEquals(Phase.FAILING, w.status().phase());
+        assertEquals(0, w.status().actions(), "an action that never ran is not counted");
+    }
+
+    @Test
+    void whatTheOperatorDoesThroughAWorkerAReloadRetiredReachesItsSuccessor() throws Exception {
+        docker.put(FakeContainerRuntime.running("c1", "app_1", Map.of(), null));
+        TargetWorker old = worker(target(POLICY));
+        old.tick();
+        TargetWorker successor = old.handOver(target(POLICY));
+
+        old.operatorStopped("stop");
+        assertEquals(Phase.STOPPED, successor.status().phase());
+        old.pause(TargetState.PAUSED_FOREVER);
+        assertEquals(Phase.PAUSED, successor.status().phase());
+    }
+
+    @Test
     void aThrowInsideTheActionEndsItAsFailedAndNeverLeavesTheTargetHealing() throws Exception {
         docker.put(FakeContainerRuntime.exited("c1", "app_1", 137));
         docker.duringRestart = id -> {

@@ -179,6 +179,19 @@ class OperatorInterleavingsIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> DockerFixture.running(name)
                     && "true".equals(DockerFixture.inspect(name, "{{.State.OOMKilled}}"))
                     && !"0".equals(DockerFixture.inspect(name, "{{.RestartCount}}")));
+            // Docker's policy may take more than one run to settle (a run that dies again at once): wait until the
+            // same run has been up for 3 s.
+            String[] seen = {DockerFixture.startedAt(name)};
+            long[] since = {System.nanoTime()};
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                String now = DockerFixture.startedAt(name);
+                if (!now.equals(seen[0])) {
+                    seen[0] = now;
+                    since[0] = System.nanoTime();
+                }
+                return DockerFixture.running(name) && System.nanoTime() - since[0] > 3_000_000_000L;
+            });
+            assertEquals("true", DockerFixture.inspect(name, "{{.State.OOMKilled}}"), "Docker's flag is stale");
             String started = DockerFixture.startedAt(name);
             try (MedicUnderTest medic = MedicUnderTest.start(QUICK + """
                     targets.app { container = "%s" }

@@ -135,23 +135,18 @@ public final class TargetWorker {
     public static final String PAUSE_LABEL = "medic.pause";
     static final String COMPOSE_DEPENDS_ON_LABEL = "com.docker.compose.depends_on";
 
+    /** A worker for {@code spec}, going on from the state the state file kept for it, if any. */
     public TargetWorker(TargetSpec spec, TargetChecker checker, Healer healer, EventPublisher events, Clock clock,
                         Context context, Optional<TargetState> restored) {
-        this.spec = spec;
-        this.machine = new HealthStateMachine(spec.name(), spec.policy());
-        this.checker = checker;
-        this.healer = healer;
-        this.events = events;
-        this.clock = clock;
-        this.context = context;
-        this.state = restored.map(saved -> machine.restored(saved, clock.instant()))
-                .orElseGet(() -> TargetState.initial(clock.instant(), spec.policy()));
-        publishStatus();
+        this(spec, checker, healer, events, clock, context, (machine, now) -> restored
+                .map(saved -> machine.restored(saved, now))
+                .orElseGet(() -> TargetState.initial(now, spec.policy())), Optional.empty());
     }
 
-    /** A worker that carries on {@code carried} as it was (a reload), not as restored after a restart. */
+    /** A worker whose first state {@code initial} makes from its state machine and the time now. */
     private TargetWorker(TargetSpec spec, TargetChecker checker, Healer healer, EventPublisher events, Clock clock,
-                         Context context, TargetState carried, Optional<ContainerInfo> lastContainer) {
+                         Context context, java.util.function.BiFunction<HealthStateMachine, Instant, TargetState> initial,
+                         Optional<ContainerInfo> lastContainer) {
         this.spec = spec;
         this.machine = new HealthStateMachine(spec.name(), spec.policy());
         this.checker = checker;
@@ -159,7 +154,7 @@ public final class TargetWorker {
         this.events = events;
         this.clock = clock;
         this.context = context;
-        this.state = machine.carriedOver(carried, clock.instant());
+        this.state = initial.apply(machine, clock.instant());
         this.lastContainer = lastContainer;
         publishStatus();
     }
@@ -174,7 +169,10 @@ public final class TargetWorker {
         synchronized (stateLock) {
             retired = true;
             stop();
-            TargetWorker w = new TargetWorker(next, checker, healer, events, clock, context, state, lastContainer);
+            TargetState carried = state;
+            // Carried on as it is (a reload), not as restored after a restart: an action in flight stays HEALING.
+            TargetWorker w = new TargetWorker(next, checker, healer, events, clock, context,
+                    (machine, now) -> machine.carriedOver(carried, now), lastContainer);
             if (state.phase() == dev.medic.core.Phase.HEALING) {
                 successor = w;
             }

@@ -163,14 +163,7 @@ class TargetWorkerTest {
         docker.put(FakeContainerRuntime.exited("c1", "app_1", 137));
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        docker.duringRestart = id -> {
-            inside.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        docker.holdRestarts(inside, release);
         TargetWorker old = worker(target(POLICY));
         old.tick();
         Thread.sleep(2100);

@@ -100,6 +100,18 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     /** When set, runs inside every restart (after it is recorded), e.g. to block it or to change a container. */
     public volatile Consumer<String> duringRestart;
 
+    /** Makes every restart count {@code inside} down, then wait until {@code release} is counted down. */
+    public void holdRestarts(java.util.concurrent.CountDownLatch inside, java.util.concurrent.CountDownLatch release) {
+        duringRestart = id -> {
+            inside.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     @Override
     public void restart(String id, Duration stopTimeout) throws DockerUnavailableException,
             dev.medic.docker.DockerActionException {

@@ -199,14 +199,7 @@ class HealerTest {
         Healer healer = healer(fakeCompose(""));
         java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        docker.duringRestart = id -> {
-            inside.countDown();
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        docker.holdRestarts(inside, release);
         CompletableFuture<ActionOutcome> restart = CompletableFuture.supplyAsync(() -> healer.execute(
                 new HealingAction("api", HealingActionKind.RESTART_CONTAINER, 1, 1, "r"), target("shop_api_1"),
                 Optional.empty()));

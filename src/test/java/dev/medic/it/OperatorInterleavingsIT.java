@@ -24,13 +24,7 @@ import org.junit.jupiter.api.Test;
  * containers (unique names, host networking, removed after).
  */
 class OperatorInterleavingsIT {
-    private static final String QUICK = """
-            interval = 2s
-            retry-interval = 1s
-            timeout = 1s
-            start-period = 1s
-            docker.stop-timeout = 1s
-            """;
+    private static final String QUICK = SafeHealingIT.QUICK;
 
     @Test
     void aProjectRestartLeavesTheServiceTheOperatorStoppedStoppedAndItsTargetStopped() throws Exception {

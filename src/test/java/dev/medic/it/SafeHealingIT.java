@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SafeHealingIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Timings that fit a test: a check every 2 s (1 s while failing), 1 s to start, 1 s to stop. */
-    private static final String QUICK = """
+    static final String QUICK = """
             interval = 2s
             retry-interval = 1s
             timeout = 1s

@@ -63,6 +63,10 @@ class EngineTest {
 
     /** An engine that shows time on {@code wall} and measures it on {@code timing}, as medic runs. */
     private Engine engine(String config, Clock wall, Clock timing) throws Exception {
+        return engine(config, wall, timing, dev.medic.state.StateStore.inMemory());
+    }
+
+    private Engine engine(String config, Clock wall, Clock timing, dev.medic.state.StateStore store) throws Exception {
         Clock clock = wall;
         MedicConfig c = config(config);
         ContainerLocator locator = new ContainerLocator(docker);
@@ -75,8 +79,34 @@ class EngineTest {
         engine = new Engine(c, docker, checker, healer,
                 new dev.medic.heal.EvidenceCollector(docker, () -> java.util.Map.of("disk_used", "42%"), clock),
                 new EventPublisher(List.of(published::add)), wall, timing, scheduler,
-                pool, new Random(1), dev.medic.state.StateStore.inMemory());
+                pool, new Random(1), store);
         return engine;
+    }
+
+    @Test
+    void theStateFileHoldsWallClockTimesAndTheyAreReadBackOnMedicsOwnClock() throws Exception {
+        MutableClock wall = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        Path file = dir.resolve("state.json");
+        docker.put(FakeContainerRuntime.running("a1", "api_1", Map.of(), null));
+        String conf = """
+                discovery.enabled = false
+                targets.api { container = api_1 }
+                """;
+        Engine first = engine(conf, wall, MonotonicClock.anchoredTo(wall), dev.medic.state.StateStore.at(file));
+        wall.advance(Duration.ofHours(2));  // the wall clock steps; medic's own clock does not
+        first.worker("api").orElseThrow().pauseFor(Duration.ofHours(1));
+
+        java.time.Instant saved = dev.medic.state.StateStore.at(file).load().targets().get("api").pausedUntil();
+        assertEquals(wall.instant().plus(Duration.ofHours(1)).getEpochSecond(), saved.getEpochSecond(), 2.0,
+                "saved as the wall clock tells it");
+        first.close();
+
+        Engine second = engine(conf, wall, MonotonicClock.anchoredTo(wall), dev.medic.state.StateStore.at(file));
+        TargetWorker api = second.worker("api").orElseThrow();
+        assertEquals(Phase.PAUSED, api.status().phase());
+        assertEquals(saved.getEpochSecond(), api.status().until().getEpochSecond(), 2.0);
+        assertTrue(api.state().pausedAt(MonotonicClock.anchoredTo(wall).instant().plus(Duration.ofMinutes(59))),
+                "still an hour's pause on the new medic's own clock");
     }
 
     @Test

@@ -114,24 +114,28 @@ public final class HealthStateMachine {
 
     /**
      * The action was called off before it ran: the ladder, the back-off and the max-actions window are as if it
-     * had never been decided, and the target is where the operator left it (STOPPED, PAUSED) or one failure
-     * short of the threshold, so that the next failed check decides again on what is true then.
+     * had never been decided, and the target is where the operator left it (STOPPED, PAUSED) or in a
+     * start-period: what called it off (a death, another target's project restart, a reload) may have
+     * restarted the container, which is then given its time, while a container that stays down still counts
+     * after its grace. The ladder position is taken back from the state, which a reload may have put back to
+     * the start of a shorter ladder, never from the action.
      */
     private Decision onActionCancelled(TargetState state, HealingAction action, ActionOutcome outcome, Instant now) {
-        int step = action.step();
-        int attempt = action.attempt() - 1;
-        if (attempt == 0) {
+        int step = state.step();
+        int attempt = state.attempt() - 1;
+        if (step > 0 && attempt <= 0) {
             step--;
-            attempt = step == 0 ? 0 : policy.ladder().get(step - 1).attempts();
+            attempt = step == 0 || step > policy.ladder().size() ? 0 : policy.ladder().get(step - 1).attempts();
         }
-        TargetState s = state.withLadder(step, attempt, Math.max(0, state.actions() - 1)).withActionUnbooked();
+        TargetState s = withLadderStillConfigured(state.withLadder(step, step == 0 ? 0 : attempt,
+                Math.max(0, state.actions() - 1)).withActionUnbooked());
         TargetState next;
         if (s.stoppedByOperator()) {
             next = stopped(s, Phase.STOPPED, s.stoppedAt(), now);
         } else if (s.pausedAt(now)) {
             next = s.moveTo(Phase.PAUSED, now, null);
         } else {
-            next = s.moveTo(Phase.FAILING, now, null).withCounts(policy.failureThreshold() - 1, 0).withDownSince(null);
+            next = startPeriod(s, now);
         }
         Map<String, String> fields = MedicEvent.fields("action", action.kind().configName(),
                 "step", Integer.toString(action.step()), "attempt", Integer.toString(action.attempt()),

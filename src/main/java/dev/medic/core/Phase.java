@@ -40,7 +40,7 @@ public enum Phase {
             case STARTING, HEALTHY, FAILING -> EnumSet.of(STARTING, HEALTHY, FAILING, HEALING, GAVE_UP, PAUSED,
                     STOPPED, BLOCKED);
             // STOPPED: an operator's stop that came while the action ran wins once it ends.
-            case HEALING -> EnumSet.of(STARTING, FAILING, PAUSED, STOPPED);
+            case HEALING -> EnumSet.of(STARTING, PAUSED, STOPPED);
             case GAVE_UP -> EnumSet.of(HEALTHY, FAILING, HEALING, STARTING, PAUSED, STOPPED, BLOCKED);
             case PAUSED -> EnumSet.of(STARTING, HEALTHY, FAILING, HEALING, GAVE_UP, STOPPED, BLOCKED);
             case STOPPED -> EnumSet.of(STARTING, PAUSED);

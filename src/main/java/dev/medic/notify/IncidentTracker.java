@@ -99,7 +99,8 @@ public final class IncidentTracker {
             }
             case HEAL_FINISHED -> {
                 Open inc = open.get(t);
-                if (inc != null) {
+                // An action called off before it ran changed nothing: nothing to tell, nothing to count.
+                if (inc != null && !"cancelled".equals(e.fields().get("outcome"))) {
                     boolean ok = "ok".equals(e.fields().get("outcome"));
                     inc = ok ? inc : inc.worse("error");
                     open.put(t, inc);

@@ -539,16 +539,45 @@ class HealthStateMachineTest {
                 ActionOutcome.cancelled("the container stopped after the check"), T0.plusSeconds(2));
 
         TargetState after = cancelled.next();
-        assertEquals(Phase.FAILING, after.phase());
-        assertEquals(List.of(0, 0, 0, 0, 2), List.of(after.step(), after.attempt(), after.actions(),
+        assertEquals(Phase.STARTING, after.phase(), "what called it off may have restarted the container");
+        assertEquals(List.of(0, 0, 0, 0, 0), List.of(after.step(), after.attempt(), after.actions(),
                 after.incidentActions(), after.failures()));
         assertEquals(List.of(), after.recentActions());
         MedicEvent finished = cancelled.events().get(0);
         assertEquals("cancelled", finished.fields().get("outcome"));
         assertEquals(Severity.NOTICE, finished.severity());
-        Decision again = machine.onCheck(after, CheckResult.fail("http 500"), T0.plusSeconds(3));
-        assertEquals(1, again.action().orElseThrow().step(), "the next failure decides again, at the same rung");
+        TargetState s = after;
+        Decision again = null;
+        for (int i = 0; i < 3; i++) {
+            again = machine.onCheck(s, CheckResult.fail("http 500"), T0.plusSeconds(40 + 10 * i));
+            s = again.next();
+        }
+        assertEquals(1, again.action().orElseThrow().step(), "failures after its start-period decide again, at the"
+                + " same rung");
         assertEquals(1, again.action().orElseThrow().attempt());
+    }
+
+    @Test
+    void anActionCalledOffAfterAReloadShortenedTheLadderLeavesAPositionTheLadderHas() {
+        HealthPolicy oneStep = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
+                Duration.ofSeconds(30), List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 1)),
+                Duration.ofMinutes(30), true);
+        HealthStateMachine before = new HealthStateMachine("api", POLICY);
+        TargetState atStep2 = new TargetState(Phase.FAILING, 2, 0, 1, 3, 3, T0, null, null, false, null, null, null,
+                3, T0, List.of(T0));
+        Decision decided = before.onCheck(atStep2, CheckResult.fail("http 500"), T0.plusSeconds(700));
+        assertEquals(2, decided.action().orElseThrow().step());
+        HealthStateMachine after = new HealthStateMachine("api", oneStep);
+        TargetState carried = after.carriedOver(decided.next(), T0.plusSeconds(701));
+
+        TargetState back = after.onActionFinished(carried, decided.action().orElseThrow(),
+                ActionOutcome.cancelled("a reload replaced the target's settings before it ran"),
+                T0.plusSeconds(702)).next();
+
+        assertTrue(back.step() <= 1 && back.attempt() <= 1, "step " + back.step() + " attempt " + back.attempt());
+        Decision next = after.onCheck(back.withCounts(2, 0), CheckResult.fail("http 500"), T0.plusSeconds(800));
+        assertEquals(Phase.STARTING, back.phase());
+        assertTrue(next.next() != null, "no throw on the shorter ladder");
     }
 
     @Test

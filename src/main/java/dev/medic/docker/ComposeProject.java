@@ -18,6 +18,8 @@ public record ComposeProject(String name, Path workingDir, List<Path> files, Lis
     public static final String SERVICE_LABEL = "com.docker.compose.service";
     public static final String WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
     public static final String CONFIG_FILES_LABEL = "com.docker.compose.project.config_files";
+    /** Set by compose on the containers of {@code compose run}: one-offs, not the service itself. */
+    public static final String ONEOFF_LABEL = "com.docker.compose.oneoff";
     /** Compose v2: the env files ({@code --env-file}) the project was brought up with, comma-separated. */
     public static final String ENV_FILE_LABEL = "com.docker.compose.project.environment_file";
 

@@ -44,7 +44,14 @@ final class DockerEventRouter {
     /** A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. */
     private static final Duration DAEMON_SHUTDOWN_WINDOW = Duration.ofSeconds(5);
     /** The events that say a container stopped running, besides an operator's stop. */
-    private static final java.util.Set<String> DEATHS = java.util.Set.of("die", "kill", "oom");
+    private static final java.util.Set<String> DEATHS = java.util.Set.of("die", "oom");
+    /**
+     * The signals of a {@code kill} event that ask a container to stop (what {@code docker stop} sends first):
+     * it is being stopped until its die. SIGKILL is followed by the die at once; others (HUP, USR1) are not a
+     * stop at all.
+     */
+    private static final java.util.Set<String> STOP_SIGNALS = java.util.Set.of("15", "2", "3", "SIGTERM", "SIGINT",
+            "SIGQUIT");
 
     private final Workers workers;
     private final Discovery discovery;
@@ -148,8 +155,14 @@ final class DockerEventRouter {
         synchronized (streamLock) {
             streamBackoff = Duration.ofSeconds(1);
         }
+        if ("true".equalsIgnoreCase(event.attributes().get(ComposeProject.ONEOFF_LABEL))) {
+            // A compose run of the service (a cron'd one-off) is not the service: its end is neither a crash nor a stop.
+            return;
+        }
         boolean stopped = event.action().equals("stop") || event.action().equals("destroy");
         boolean wentDown = stopped || DEATHS.contains(event.action());
+        boolean beingStopped = event.action().equals("kill")
+                && STOP_SIGNALS.contains(event.attributes().getOrDefault("signal", ""));
         boolean ours = stopped && healer.isOwnAction(event.containerId(),
                 Optional.ofNullable(event.attributes().get(ComposeProject.PROJECT_LABEL)));
         for (TargetWorker w : workers.all()) {
@@ -161,6 +174,8 @@ final class DockerEventRouter {
                 }
                 if (wentDown) {
                     w.containerWentDown();
+                } else if (beingStopped) {
+                    w.containerBeingStopped();
                 }
                 if (stopped && !ours) {
                     // docker stop, compose stop/down/rm: an operator's decision, which medic never fights. Applied

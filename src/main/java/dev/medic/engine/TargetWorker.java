@@ -80,9 +80,13 @@ public final class TargetWorker {
     /** When another target's project restart renewed this target's container, until the next tick takes it. */
     private final java.util.concurrent.atomic.AtomicReference<Instant> restartedElsewhereAt =
             new java.util.concurrent.atomic.AtomicReference<>();
-    /** When Docker last said the container died or was stopped (die, kill, stop, destroy, oom). */
-    private volatile Instant lastDeathEventAt;
-    /** The worker that carries this target on after a reload retired this one; null until then. */
+    /** When Docker last said the container died or was removed (die, oom, stop, destroy). Under stateLock. */
+    private Instant lastDeathEventAt;
+    /** When Docker was last asked to stop the container (a kill with SIGTERM, ...), until it died. Under stateLock. */
+    private Instant stopRequestedAt;
+    /** How long a container asked to stop may take before medic judges it again: Docker's own stop waits are 10 s. */
+    static final Duration STOPPING_AT_MOST = Duration.ofMinutes(2);
+    /** The worker that carries this target on after a reload retired this one; set with {@code retired}. */
     private volatile TargetWorker replacement;
     private volatile Instant tickStartedAt;
     /** The last few checks, newest last, for {@code medic explain}. */
@@ -178,6 +182,8 @@ public final class TargetWorker {
             }
             // What the operator does through this (retired) worker from here on is the new one's to apply.
             replacement = w;
+            w.lastDeathEventAt = lastDeathEventAt;
+            w.stopRequestedAt = stopRequestedAt;
             return w;
         }
     }
@@ -295,6 +301,10 @@ public final class TargetWorker {
                 // The operator stopped it while this check ran: what the check saw is from before the stop.
                 return machine.nextCheckIn(before, now);
             }
+            if (stopRequestedAt != null && now.isBefore(stopRequestedAt.plus(STOPPING_AT_MOST))) {
+                // Being stopped (docker stop waits out the container's grace): its die and stop events decide.
+                return spec.policy().retryInterval();
+            }
             decision = context.gate(now, suspended -> machine.onCheck(before, check.result(), now,
                     new Conditions(dependency, suspended)));
             changed = !decision.next().equals(before);
@@ -366,45 +376,36 @@ public final class TargetWorker {
 
     /** Maintenance until {@code until} ({@link TargetState#PAUSED_FOREVER} until resumed), asked by an operator. */
     public void pause(Instant until) {
-        TargetWorker r = replacement;
-        if (r != null) {
-            r.pause(until);
-            return;
+        if (decide(now -> machine.onPause(state, until, "api", now))) {
+            checkNow();
+        } else {
+            replacement.pause(until);
         }
-        decide(now -> machine.onPause(state, until, "api", now));
-        checkNow();
     }
 
     /** Maintenance for {@code length} from now (on the worker's clock), asked by an operator. */
     public void pauseFor(Duration length) {
-        TargetWorker r = replacement;
-        if (r != null) {
-            r.pauseFor(length);
-            return;
+        if (decide(now -> machine.onPause(state, now.plus(length), "api", now))) {
+            checkNow();
+        } else {
+            replacement.pauseFor(length);
         }
-        decide(now -> machine.onPause(state, now.plus(length), "api", now));
-        checkNow();
     }
 
     /** Ends a pause early; a target that is not paused is left as it is. */
     public void resume() {
-        TargetWorker r = replacement;
-        if (r != null) {
-            r.resume();
-            return;
+        if (decide(now -> machine.onResume(state, "resumed by the operator", now))) {
+            checkNow();
+        } else {
+            replacement.resume();
         }
-        decide(now -> machine.onResume(state, "resumed by the operator", now));
-        checkNow();
     }
 
     /** The stop taken for an operator's came from dockerd shutting down: watch the container again. */
     void stopWasTheDaemon() {
-        TargetWorker r = replacement;
-        if (r != null) {
-            r.stopWasTheDaemon();
-            return;
+        if (!decide(now -> machine.onStopWasTheDaemon(state, now))) {
+            replacement.stopWasTheDaemon();
         }
-        decide(now -> machine.onStopWasTheDaemon(state, now));
     }
 
     /**
@@ -412,42 +413,68 @@ public final class TargetWorker {
      * the event stream applies it at once rather than behind checks queued on the pool.
      */
     void operatorStopped(String how) {
-        TargetWorker r = replacement;
-        if (r != null) {
-            r.operatorStopped(how);
-            return;
+        if (!decide(now -> machine.onOperatorStopped(state, how, now))) {
+            replacement.operatorStopped(how);
         }
-        decide(now -> machine.onOperatorStopped(state, how, now));
     }
 
-    /** Docker said the container died or was stopped ({@code die}, {@code kill}, {@code stop}, ...). */
+    /**
+     * Docker said the container died or was removed ({@code die}, {@code oom}, {@code stop}, {@code destroy}):
+     * a heal decided by a check that was running meanwhile is called off.
+     */
     void containerWentDown() {
-        lastDeathEventAt = clock.instant();
-        TargetWorker r = replacement;
+        TargetWorker r;
+        synchronized (stateLock) {
+            lastDeathEventAt = clock.instant();
+            stopRequestedAt = null;
+            r = replacement;
+        }
         if (r != null) {
             r.containerWentDown();
         }
     }
 
     /**
-     * Takes a decision on the state as it is now, under the state lock but never waiting for a check, and
-     * publishes it; {@code decide} may return null for "nothing to change". A retired worker decides nothing.
+     * Docker sent the container a signal that stops it ({@code docker stop} sends SIGTERM, then waits up to its
+     * stop timeout): until it has died, what its probes say is a container being stopped, and no heal is
+     * decided on it. An operator's stop then arrives as the {@code stop} event; medic's own is part of its
+     * action.
      */
-    private void decide(Function<Instant, Decision> decide) {
+    void containerBeingStopped() {
+        TargetWorker r;
+        synchronized (stateLock) {
+            stopRequestedAt = clock.instant();
+            r = replacement;
+        }
+        if (r != null) {
+            r.containerBeingStopped();
+        }
+    }
+
+    /**
+     * Takes a decision on the state as it is now, under the state lock but never waiting for a check, and
+     * publishes it; {@code decide} may return null for "nothing to change".
+     *
+     * @return false when a reload retired this worker: nothing was decided, and the caller hands the same
+     *     request to {@link #replacement}, whose state it is now (set with {@code retired} under the same lock,
+     *     so never null then)
+     */
+    private boolean decide(Function<Instant, Decision> decide) {
         Decision decision;
         boolean changed;
         synchronized (stateLock) {
             if (retired) {
-                return;
+                return false;
             }
             decision = decide.apply(clock.instant());
             if (decision == null) {
-                return;
+                return true;
             }
             changed = !decision.next().equals(state);
             state = decision.next();
         }
         announce(decision, changed);
+        return true;
     }
 
     /**
@@ -461,6 +488,8 @@ public final class TargetWorker {
             Instant now = clock.instant();
             Instant died = lastDeathEventAt;
             cancel = retired ? "a reload replaced the target's settings before it ran"
+                    : stopRequestedAt != null && now.isBefore(stopRequestedAt.plus(STOPPING_AT_MOST))
+                            ? "Docker was asked to stop the container before it ran"
                     : state.stoppedAt() != null ? "the operator stopped the container before it ran"
                     : state.pausedAt(now) ? "the target was paused before it ran"
                     : restartedElsewhereAt.get() != null ? "another target's project restart renewed the container"

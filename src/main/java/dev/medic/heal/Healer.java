@@ -72,8 +72,6 @@ public final class Healer {
     private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
     /** Until when (System.nanoTime) Docker events about a container or project are medic's own doing. */
     private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
-    /** Set by compose on the containers of {@code compose run}. */
-    static final String ONEOFF_LABEL = "com.docker.compose.oneoff";
     /** Projects medic is taking down and bringing up right now. */
     private final Set<String> restartingProjects = ConcurrentHashMap.newKeySet();
     /**
@@ -340,7 +338,7 @@ public final class Healer {
             for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
                 String service = c.labels().get(ComposeProject.SERVICE_LABEL);
                 // A one-off container (compose run) is not the service running.
-                if (service != null && !"true".equalsIgnoreCase(c.labels().get(ONEOFF_LABEL))) {
+                if (service != null && !"true".equalsIgnoreCase(c.labels().get(ComposeProject.ONEOFF_LABEL))) {
                     (c.running() || c.restarting() ? running : others).add(service);
                 }
             }

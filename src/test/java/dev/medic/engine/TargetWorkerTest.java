@@ -202,8 +202,25 @@ class TargetWorkerTest {
         MedicEvent finished = published.stream().filter(e -> e.type() == EventType.HEAL_FINISHED).findFirst()
                 .orElseThrow();
         assertEquals("cancelled", finished.fields().get("outcome"));
-        assertEquals(Phase.FAILING, w.status().phase());
+        assertEquals(Phase.STARTING, w.status().phase(), "the death may have been a restart: it gets its time");
         assertEquals(0, w.status().actions(), "an action that never ran is not counted");
+    }
+
+    @Test
+    void noHealIsDecidedWhileDockerStopsTheContainerAndItsStopEventThenLeavesItStopped() throws Exception {
+        docker.put(new ContainerInfo("c1", "app_1", "restarting", false, true, false, 1, Optional.empty(), "", "t0",
+                Map.of()));
+        TargetWorker w = worker(target(POLICY));
+
+        w.containerBeingStopped();  // docker stop sent SIGTERM; the container takes its grace
+        w.tick();
+        w.tick();
+        assertEquals(List.of(), docker.restarted);
+        assertEquals(0, count(EventType.HEAL_STARTED), "nothing decided on a container being stopped");
+
+        w.containerWentDown();
+        w.operatorStopped("stop");
+        assertEquals(Phase.STOPPED, w.status().phase());
     }
 
     @Test

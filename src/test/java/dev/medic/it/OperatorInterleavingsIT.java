@@ -158,6 +158,46 @@ class OperatorInterleavingsIT {
     }
 
     @Test
+    void aDockerStopThatWaitsOutTheContainersGraceIsNotUndoneByTheFailingChecksMeanwhile() throws Exception {
+        try (ComposeApp app = ComposeApp.up("", """
+                slow:
+                  image: IMAGE
+                  network_mode: host
+                  volumes: ["./www:/www"]
+                  command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
+                """);
+             MedicUnderTest medic = MedicUnderTest.start("""
+                     interval = 2s
+                     retry-interval = 1s
+                     timeout = 1s
+                     start-period = 1s
+                     docker.stop-timeout = 1s
+                     targets.slow {
+                       service { project = %s, name = slow }
+                       exec = ["sh", "-c", "test ! -f /www/flags/slow-fails"]
+                     }
+                     """.formatted(app.project))) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> medic.status("slow").phase() == Phase.HEALTHY);
+            String slow = app.containerId("slow");
+            app.setFlag("slow-fails");
+            await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("slow").failures() == 1);
+
+            // The operator stops it; it ignores SIGTERM, so docker stop waits its 6 s before SIGKILL. Meanwhile the
+            // container runs and its checks fail, past the threshold.
+            java.util.concurrent.CompletableFuture<Cli.Result> stop = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> Cli.run("docker", "stop", "-t", "6", slow));
+            assertEquals(0, stop.get(30, java.util.concurrent.TimeUnit.SECONDS).exitCode());
+            await().atMost(Duration.ofSeconds(10)).until(() -> medic.status("slow").phase() == Phase.STOPPED);
+            Thread.sleep(4000);
+
+            assertFalse(DockerFixture.running(slow), "medic did not restart what the operator was stopping");
+            assertEquals(0, medic.events.of(EventType.HEAL_FINISHED, "slow").stream()
+                    .filter(e -> !"cancelled".equals(e.fields().get("outcome"))).count());
+            app.clearFlag("slow-fails");
+        }
+    }
+
+    @Test
     void aContainerRunningAgainAfterAnOomKillIsNotRestartedForDockersStaleFlag() throws Exception {
         DockerFixture.requireDockerAndImage();
         String name = "medic-it-" + UUID.randomUUID().toString().substring(0, 8) + "-oom";

@@ -828,7 +828,8 @@ public final class Chaos {
             List<String> outcomes = new ArrayList<>();
             for (String line : allOutput()) {
                 Matcher m = PROJECT_RESTARTED.matcher(line);
-                if (m.find() && m.group(1).startsWith(p.name + "-")) {
+                // A restart called off before it ran (outcome=cancelled) is not a restart.
+                if (m.find() && m.group(1).startsWith(p.name + "-") && !m.group(2).equals("cancelled")) {
                     outcomes.add(m.group(2));
                 }
             }

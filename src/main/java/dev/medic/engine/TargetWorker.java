@@ -31,8 +31,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * an action it already runs finishes and its outcome goes to its successor.
  *
  * <p>Thread-safe: ticks are serialised on {@code tickLock}; every state change happens under
- * {@code stateLock}, which is held only to decide (never across I/O); the schedule has its own lock;
- * status is published through a volatile snapshot.
+ * {@code stateLock}, which is held only to decide (never across I/O); the schedule is a {@link TickSchedule}
+ * with its own lock, taken after {@code stateLock} and never the other way round; status is published
+ * through a volatile snapshot.
  */
 public final class TargetWorker {
     private static final Logger LOG = LoggerFactory.getLogger(TargetWorker.class);
@@ -91,16 +90,9 @@ public final class TargetWorker {
     private volatile Instant tickStartedAt;
     /** The last few checks, newest last, for {@code medic explain}. */
     private final java.util.Deque<Explainer.CheckRecord> recentChecks = new java.util.ArrayDeque<>();
-    private volatile Instant nextCheckAt;
     static final int RECENT_CHECKS = 5;
 
-    private final Object scheduleLock = new Object();
-    private ScheduledExecutorService scheduler;
-    private ExecutorService pool;
-    private ScheduledFuture<?> pending;
-    private boolean running;
-    private boolean rerun;
-    private boolean stopped;
+    private final TickSchedule schedule;
 
     /** What a worker needs from the engine: the rest of the host's say in its healing. Thread-safe. */
     interface Context {
@@ -160,6 +152,7 @@ public final class TargetWorker {
         this.context = context;
         this.state = initial.apply(machine, clock.instant());
         this.lastContainer = lastContainer;
+        this.schedule = new TickSchedule(spec.name(), spec.policy().retryInterval(), clock, this::tick);
         publishStatus();
     }
 
@@ -368,9 +361,9 @@ public final class TargetWorker {
             checks = List.copyOf(recentChecks);
         }
         Instant now = clock.instant();
-        Instant next = nextCheckAt;
+        Optional<Instant> next = schedule.nextCheckAt();
         return Explainer.explain(new Explainer.Input(spec.name(), state, spec.policy(), checks,
-                Optional.ofNullable(next).filter(n -> tickStartedAt == null), hostBudget, hostActionsLeft,
+                next.filter(n -> tickStartedAt == null), hostBudget, hostActionsLeft,
                 context.dryRun(), now));
     }
 
@@ -670,84 +663,15 @@ public final class TargetWorker {
 
     /** Starts the schedule: the first check after {@code initialDelay}. */
     void start(ScheduledExecutorService scheduler, ExecutorService pool, Duration initialDelay) {
-        synchronized (scheduleLock) {
-            this.scheduler = scheduler;
-            this.pool = pool;
-            schedule(initialDelay);
-        }
+        schedule.start(scheduler, pool, initialDelay);
     }
 
     /** Checks as soon as possible; if a tick is queued or running, once more right after it. */
     public void checkNow() {
-        synchronized (scheduleLock) {
-            if (running) {
-                // Said here, not by a timer: the running tick's own schedule would replace the timer.
-                rerun = true;
-            } else if (scheduler != null) {
-                schedule(Duration.ZERO);
-            }
-        }
+        schedule.checkNow();
     }
 
     void stop() {
-        synchronized (scheduleLock) {
-            stopped = true;
-            if (pending != null) {
-                pending.cancel(false);
-            }
-        }
-    }
-
-    private void schedule(Duration delay) {
-        synchronized (scheduleLock) {
-            if (stopped) {
-                return;
-            }
-            if (pending != null) {
-                pending.cancel(false);
-            }
-            pending = scheduler.schedule(this::dispatch, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
-            nextCheckAt = clock.instant().plus(delay.isNegative() ? Duration.ZERO : delay);
-        }
-    }
-
-    private void dispatch() {
-        synchronized (scheduleLock) {
-            if (stopped) {
-                return;
-            }
-            if (running) {
-                rerun = true;
-                return;
-            }
-            running = true;
-        }
-        try {
-            pool.execute(this::runTick);
-        } catch (RuntimeException e) {
-            synchronized (scheduleLock) {
-                running = false;
-            }
-            LOG.warn("could not run a check of {}: {}", spec.name(), e.toString());
-        }
-    }
-
-    private void runTick() {
-        Duration next = spec.policy().retryInterval();
-        try {
-            next = tick();
-        } catch (RuntimeException | Error e) {
-            LOG.error("check of target {} failed inside medic; retrying in {}", spec.name(), next, e);
-        } finally {
-            synchronized (scheduleLock) {
-                running = false;
-                if (rerun) {
-                    rerun = false;
-                    schedule(Duration.ZERO);
-                } else {
-                    schedule(next);
-                }
-            }
-        }
+        schedule.stop();
     }
 }

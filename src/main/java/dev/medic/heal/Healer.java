@@ -1,5 +1,8 @@
 package dev.medic.heal;
 
+import static dev.medic.heal.Outcomes.failed;
+import static dev.medic.heal.Outcomes.ok;
+
 import dev.medic.config.SystemdUnitTarget;
 import dev.medic.core.HealingActionKind;
 import dev.medic.systemd.SystemdUnits;
@@ -14,15 +17,10 @@ import dev.medic.docker.ContainerLocator;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerActionException;
 import dev.medic.docker.DockerUnavailableException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Docker events caused by an action are medic's own for the containers it acts on (one container for
  * a container restart, every container of the project for a project restart) until the action has
  * finished plus {@link #OWN_EVENT_GRACE}; other containers' events stay the operator's.
+ *
+ * <p>The Healer dispatches each action to its kind and holds the locks; a project restart's work and
+ * bookkeeping are the {@link ProjectRestarter}'s, the own-action windows the {@link OwnActions}'.
  * Thread-safe.
  */
 public final class Healer {
@@ -68,28 +69,15 @@ public final class Healer {
     private final Duration stopTimeout;
     private final Duration lockWait;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    /** System.nanoTime() at which each compose project last finished a restart by medic. */
-    private final ConcurrentHashMap<String, Long> projectRestartedAt = new ConcurrentHashMap<>();
-    /** Until when (System.nanoTime) Docker events about a container or project are medic's own doing. */
-    private final ConcurrentHashMap<String, Long> ownActions = new ConcurrentHashMap<>();
-    /** Projects medic is taking down and bringing up right now. */
-    private final Set<String> restartingProjects = ConcurrentHashMap.newKeySet();
-    /**
-     * How long after medic's own action its events may still arrive from the event stream. Short: an
-     * operator's `docker stop` a few seconds after a heal is the operator's (the chaos soak caught 15 s
-     * swallowing such stops, and medic restarting what the operator had just stopped).
-     */
-    static final Duration OWN_EVENT_GRACE = Duration.ofSeconds(2);
+    private final OwnActions ownActions = new OwnActions();
+    private final ProjectRestarter projects;
+    /** How long after medic's own action its events may still arrive; see {@link OwnActions#GRACE} for why so short. */
+    static final Duration OWN_EVENT_GRACE = OwnActions.GRACE;
     /** How often a restart that outlived its Docker call is looked at until the container runs again. */
     private static final Duration SETTLE_POLL = Duration.ofMillis(250);
     /** systemd's own default start and stop timeouts are 90 s each. */
     static final Duration UNIT_RESTART_TIMEOUT = Duration.ofMinutes(3);
     private final SystemdUnits units = new SystemdUnits();
-    private final ProjectRestartLog restarts;
-    /** Projects an earlier medic was cut off restarting, busy until {@link #finishProjectRestart} has run. */
-    private final Set<String> awaitingFinish = ConcurrentHashMap.newKeySet();
-    /** Projects medic took down whose services are not back yet (the restart note is open), with the note. */
-    private final ConcurrentHashMap<String, ProjectRestartLog.Note> takenDown = new ConcurrentHashMap<>();
 
     /**
      * @param stopTimeout how long a container gets to stop on restart
@@ -103,11 +91,7 @@ public final class Healer {
     /** As above, noting every project restart in {@code restarts} so that one cut short by a crash is resumed. */
     public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
                   Duration lockWait, ProjectRestartLog restarts) {
-        this.restarts = restarts;
-        for (ProjectRestartLog.Note n : restarts.leftUnfinished()) {
-            awaitingFinish.add(n.project().name());
-            takenDown.put(n.project().name(), n);
-        }
+        this.projects = new ProjectRestarter(runtime, compose, ownActions, restarts);
         this.runtime = runtime;
         this.locator = locator;
         this.compose = compose;
@@ -121,7 +105,7 @@ public final class Healer {
      * services does not make the project busy.
      */
     public boolean isProjectBusy(String project) {
-        return restartingProjects.contains(project) || awaitingFinish.contains(project);
+        return projects.isBusy(project);
     }
 
     /**
@@ -130,7 +114,7 @@ public final class Healer {
      * because they left.
      */
     public boolean tookDown(String project) {
-        return takenDown.containsKey(project) || isProjectBusy(project);
+        return projects.tookDown(project);
     }
 
     /**
@@ -140,23 +124,7 @@ public final class Healer {
      * make this one's events medic's.
      */
     public boolean isOwnAction(String containerId, Optional<String> project) {
-        long now = System.nanoTime();
-        return ownUntil(now, "container:" + containerId) || project.map(p -> ownUntil(now, "project:" + p)
-                || isProjectBusy(p)).orElse(false);
-    }
-
-    private boolean ownUntil(long now, String key) {
-        Long until = ownActions.get(key);
-        return until != null && until - now > 0;
-    }
-
-    private <T> T asOwnAction(String key, java.util.function.Supplier<T> body) {
-        ownActions.put(key, System.nanoTime() + Duration.ofDays(1).toNanos());
-        try {
-            return body.get();
-        } finally {
-            ownActions.put(key, System.nanoTime() + OWN_EVENT_GRACE.toNanos());
-        }
+        return ownActions.covers(containerId, project) || project.map(projects::isBusy).orElse(false);
     }
 
     /** Runs the action for {@code target}; see {@link #execute(HealingAction, TargetSpec, Optional, Progress)}. */
@@ -207,11 +175,11 @@ public final class Healer {
         Optional<String> project = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL));
         String lockKey = project.map(p -> "project:" + p).orElse("container:" + c.id());
         return withLock(lockKey, start, progress, () -> {
-            if (project.isPresent() && restartedSince(project.get(), start)) {
+            if (project.isPresent() && projects.restartedSince(project.get(), start)) {
                 // The whole project was restarted while this action waited for it: the container is fresh already.
                 return ok("skipped: project " + project.get() + " was restarted while this action waited", start);
             }
-            return asOwnAction("container:" + c.id(), () -> {
+            return ownActions.ofContainer(c.id(), () -> {
                 try {
                     runtime.restart(c.id(), stopTimeout);
                     return ok("restarted container " + c.name() + " (" + c.shortId() + ")", start);
@@ -255,12 +223,6 @@ public final class Healer {
             }
         }
         return failed("restart of " + before.name() + " did not finish in time (last seen: " + last + ")", start);
-    }
-
-    /** Whether {@code project} finished a restart by medic after {@code start} (System.nanoTime). */
-    private boolean restartedSince(String project, long start) {
-        Long restartedAt = projectRestartedAt.get(project);
-        return restartedAt != null && restartedAt - start > 0;
     }
 
     /** The command of the ladder step, run on the host (not in a container), bounded by the compose timeout. */
@@ -308,93 +270,7 @@ public final class Healer {
         Optional<String> ownService = current.or(() -> lastSeen)
                 .map(c -> c.labels().get(ComposeProject.SERVICE_LABEL))
                 .or(() -> target instanceof ServiceTarget s ? Optional.of(s.service()) : Optional.empty());
-        return withLock("project:" + p.name(), start, progress, () -> {
-            if (restartedSince(p.name(), start)) {
-                // Another target of the project restarted it while this action waited: one incident, one restart.
-                return ok("skipped: project " + p.name() + " was restarted while this action waited", start);
-            }
-            restartingProjects.add(p.name());
-            try {
-                return asOwnAction("project:" + p.name(), () -> downAndUp(p, ownService, start));
-            } finally {
-                restartingProjects.remove(p.name());
-            }
-        });
-    }
-
-    /**
-     * Takes down and brings up the services of {@code p} that run now, plus the target's own service: what an
-     * operator stopped (or removed) is left as it is. {@code rm -s -f} and {@code up -d --no-deps} name them,
-     * so that neither a stopped dependency nor a service without a container is started. Naming a service
-     * brings it up whatever its compose profile; a whole-project {@code down} would not do: compose v2's
-     * {@code down} leaves the containers of services outside the active profiles, and {@code up} then finds
-     * them up to date (compose issues 11793 and 11884).
-     */
-    private ActionOutcome downAndUp(ComposeProject p, Optional<String> ownService, long start) {
-        ProjectRestartLog.Note previous = takenDown.get(p.name());
-        Set<String> running = new TreeSet<>();
-        Set<String> others = new TreeSet<>();
-        try {
-            for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
-                String service = c.labels().get(ComposeProject.SERVICE_LABEL);
-                // A one-off container (compose run) is not the service running.
-                if (service != null && !"true".equalsIgnoreCase(c.labels().get(ComposeProject.ONEOFF_LABEL))) {
-                    (c.running() || c.restarting() ? running : others).add(service);
-                }
-            }
-        } catch (DockerUnavailableException e) {
-            return failed("Docker unreachable while listing project " + p.name() + ": " + e.getMessage(), start);
-        }
-        if (previous != null && !running.containsAll(previous.services())) {
-            // An earlier down of medic's whose up failed: what was running then is what comes back now. Once all of
-            // it runs again (someone brought it up), the note says nothing more.
-            running.addAll(previous.services());
-        }
-        ownService.ifPresent(running::add);
-        others.removeAll(running);
-        if (running.isEmpty() && !others.isEmpty()) {
-            // Nothing runs and the target's own service is unknown: a whole-project up would start what was stopped.
-            return failed("nothing of project " + p.name() + " runs and the failing service is unknown; not starting "
-                    + String.join(", ", others) + ", which " + (others.size() == 1 ? "was" : "were") + " stopped", start);
-        }
-        List<String> services = List.copyOf(running);
-        ProjectRestartLog.Note note = new ProjectRestartLog.Note(p, services);
-        restarts.begun(note);
-        takenDown.put(p.name(), note);
-        ComposeRunner.Result down = null;
-        if (!services.isEmpty()) {
-            List<String> rm = new ArrayList<>(List.of("rm", "-s", "-f"));
-            rm.addAll(services);
-            down = compose.run(p, rm);
-            if (!down.ok()) {
-                return failed(describe(down), start);
-            }
-        }
-        ComposeRunner.Result up = compose.run(p, upArgs(services));
-        String downText = down == null ? "no container to take down" : describe(down);
-        if (!up.ok()) {
-            // The note stays: the next attempt (or the next medic) brings these services back.
-            return failed(downText + "; " + describe(up), start);
-        }
-        broughtBack(p.name());
-        String left = others.isEmpty() ? "" : "; left as they were: " + String.join(", ", others);
-        return ok("project " + p.name() + " restarted in " + p.workingDir() + " (" + (services.isEmpty() ? "all services"
-                : String.join(", ", services)) + left + "): " + downText + "; " + describe(up), start);
-    }
-
-    private static List<String> upArgs(List<String> services) {
-        List<String> args = new ArrayList<>(List.of("up", "-d"));
-        if (!services.isEmpty()) {
-            args.add("--no-deps");
-            args.addAll(services);
-        }
-        return args;
-    }
-
-    private void broughtBack(String project) {
-        restarts.ended(project);
-        takenDown.remove(project);
-        projectRestartedAt.put(project, System.nanoTime());
+        return withLock("project:" + p.name(), start, progress, () -> projects.restart(p, ownService, start));
     }
 
     /**
@@ -402,12 +278,12 @@ public final class Healer {
      * the project's targets are checked again and its events are no longer medic's own. The note stays.
      */
     public void abandonFinish(String project) {
-        awaitingFinish.remove(project);
+        projects.endAwaitingFinish(project);
     }
 
     /** The project restarts an earlier medic began and never finished (see {@link ProjectRestartLog}). */
     public List<ComposeProject> unfinishedProjectRestarts() {
-        return restarts.leftUnfinished().stream().map(ProjectRestartLog.Note::project).toList();
+        return projects.unfinished();
     }
 
     /**
@@ -422,54 +298,16 @@ public final class Healer {
     public ActionOutcome finishProjectRestart(ComposeProject p) {
         long start = System.nanoTime();
         try {
-            return withLock("project:" + p.name(), start, Progress.NONE, () -> asOwnAction("project:" + p.name(), () -> {
-                if (!Files.isDirectory(p.workingDir())) {
-                    // The project was moved or deleted since: nothing left to bring up, and no reason to try again.
-                    restarts.ended(p.name());
-                    takenDown.remove(p.name());
-                    return failed("its directory " + p.workingDir() + " is gone", start);
-                }
-                List<String> services = takenDown.getOrDefault(p.name(), new ProjectRestartLog.Note(p, List.of()))
-                        .services();
-                String downText = "";
-                if (!services.isEmpty()) {
-                    List<String> rm = new ArrayList<>(List.of("rm", "-s", "-f"));
-                    rm.addAll(services);
-                    downText = describe(compose.run(p, rm)) + "; ";
-                }
-                ComposeRunner.Result up = compose.run(p, upArgs(services));
-                if (!up.ok()) {
-                    // Kept noted: the next start tries again.
-                    return failed(downText + describe(up), start);
-                }
-                broughtBack(p.name());
-                return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + downText + describe(up),
-                        start);
-            }));
+            return withLock("project:" + p.name(), start, Progress.NONE, () -> projects.finish(p, start));
         } finally {
-            awaitingFinish.remove(p.name());
+            // Whether it brought the project up, failed or never got the lock, the project's targets are checked again.
+            projects.endAwaitingFinish(p.name());
         }
     }
 
     /** The compose project of a target: the config override wins over the container's labels. */
     public static Optional<ComposeProject> projectOf(TargetSpec target, Optional<ContainerInfo> container) {
-        Optional<ComposeProject> fromLabels = container.flatMap(c -> ComposeProject.fromLabels(c.labels()));
-        if (target.project().isPresent()) {
-            var override = target.project().get();
-            String name = fromLabels.map(ComposeProject::name)
-                    .or(() -> container.map(c -> c.labels().get(ComposeProject.PROJECT_LABEL)))
-                    .or(() -> target instanceof ServiceTarget s ? Optional.of(s.composeProject()) : Optional.empty())
-                    .orElse(override.directory().getFileName().toString());
-            return Optional.of(new ComposeProject(name, override.directory(), override.files(),
-                    fromLabels.map(ComposeProject::envFiles).orElse(List.of())));
-        }
-        return fromLabels;
-    }
-
-    private static String describe(ComposeRunner.Result r) {
-        String status = r.timedOut() ? "timed out" : "exit " + r.exitCode();
-        return String.join(" ", r.command()) + " → " + status + " in " + r.took().toMillis() + " ms"
-                + (r.output().isBlank() ? "" : ": " + r.output().replaceAll("\\s+", " "));
+        return ProjectRestarter.projectOf(target, container);
     }
 
     private interface LockedAction {
@@ -504,13 +342,5 @@ public final class Healer {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static ActionOutcome ok(String detail, long start) {
-        return new ActionOutcome(true, detail, Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private static ActionOutcome failed(String detail, long start) {
-        return new ActionOutcome(false, detail, Duration.ofNanos(System.nanoTime() - start));
     }
 }

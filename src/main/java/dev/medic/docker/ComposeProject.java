@@ -23,6 +23,11 @@ public record ComposeProject(String name, Path workingDir, List<Path> files, Lis
     /** Compose v2: the env files ({@code --env-file}) the project was brought up with, comma-separated. */
     public static final String ENV_FILE_LABEL = "com.docker.compose.project.environment_file";
 
+    /** Whether a container with these labels is a one-off ({@code compose run}), not its service running. */
+    public static boolean isOneOff(Map<String, String> labels) {
+        return "true".equalsIgnoreCase(labels.get(ONEOFF_LABEL));
+    }
+
     public ComposeProject {
         files = List.copyOf(files);
         envFiles = List.copyOf(envFiles);

@@ -155,7 +155,7 @@ final class DockerEventRouter {
         synchronized (streamLock) {
             streamBackoff = Duration.ofSeconds(1);
         }
-        if ("true".equalsIgnoreCase(event.attributes().get(ComposeProject.ONEOFF_LABEL))) {
+        if (ComposeProject.isOneOff(event.attributes())) {
             // A compose run of the service (a cron'd one-off) is not the service: its end is neither a crash nor a stop.
             return;
         }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.function.LongSupplier;
 
 /**
  * The clock medic measures its own durations with (graces, retry delays, start-periods, back-off, pause
@@ -19,36 +18,22 @@ import java.util.function.LongSupplier;
  * <p>Immutable and thread-safe.
  */
 public final class MonotonicClock extends Clock {
-    private final Clock wall;
     private final Instant anchor;
     private final long anchorNanos;
-    private final LongSupplier nanos;
 
-    private MonotonicClock(Clock wall, LongSupplier nanos) {
-        this.wall = wall;
-        this.nanos = nanos;
-        this.anchorNanos = nanos.getAsLong();
-        this.anchor = wall.instant();
+    private MonotonicClock(Instant anchor) {
+        this.anchorNanos = System.nanoTime();
+        this.anchor = anchor;
     }
 
     /** A monotonic clock that starts at {@code wall}'s present instant. */
     public static MonotonicClock anchoredTo(Clock wall) {
-        return new MonotonicClock(wall, System::nanoTime);
-    }
-
-    /** As above, with the counter given (tests). */
-    static MonotonicClock anchoredTo(Clock wall, LongSupplier nanos) {
-        return new MonotonicClock(wall, nanos);
+        return new MonotonicClock(wall.instant());
     }
 
     @Override
     public Instant instant() {
-        return anchor.plusNanos(nanos.getAsLong() - anchorNanos);
-    }
-
-    /** The wall clock this one was anchored to. */
-    public Clock wall() {
-        return wall;
+        return anchor.plusNanos(System.nanoTime() - anchorNanos);
     }
 
     /**

@@ -68,10 +68,6 @@ public final class TargetWorker {
     private final Object stateLock = new Object();
     /** Written only under stateLock; volatile so the state file and status can read it without the lock. */
     private volatile TargetState state;
-    /** Set under stateLock when a reload replaced this worker: it decides and acts no more. */
-    private boolean retired;
-    /** The worker that took over while this one's action ran: the action's outcome is its to apply. */
-    private TargetWorker successor;
     private volatile TargetStatus.LastCheck lastCheck;
     private volatile TargetStatus.LastAction lastAction;
     private volatile TargetStatus status;
@@ -85,7 +81,10 @@ public final class TargetWorker {
     private Instant stopRequestedAt;
     /** How long a container asked to stop may take before medic judges it again: Docker's own stop waits are 10 s. */
     static final Duration STOPPING_AT_MOST = Duration.ofMinutes(2);
-    /** The worker that carries this target on after a reload retired this one; set with {@code retired}. */
+    /**
+     * The worker that carries this target on once a reload retired this one (set under stateLock); from then
+     * on this one decides and acts no more.
+     */
     private volatile TargetWorker replacement;
     private volatile Instant tickStartedAt;
     /** The last few checks, newest last, for {@code medic explain}. */
@@ -164,16 +163,13 @@ public final class TargetWorker {
      */
     TargetWorker handOver(TargetSpec next) {
         synchronized (stateLock) {
-            retired = true;
             stop();
             TargetState carried = state;
             // Carried on as it is (a reload), not as restored after a restart: an action in flight stays HEALING.
             TargetWorker w = new TargetWorker(next, checker, healer, events, clock, context,
                     (machine, now) -> machine.carriedOver(carried, now), lastContainer);
-            if (state.phase() == dev.medic.core.Phase.HEALING) {
-                successor = w;
-            }
-            // What the operator does through this (retired) worker from here on is the new one's to apply.
+            // What the operator does through this (retired) worker from here on is the new one's to apply, and so
+            // is the outcome of an action it is running now (it can decide none after this).
             replacement = w;
             w.lastDeathEventAt = lastDeathEventAt;
             w.stopRequestedAt = stopRequestedAt;
@@ -285,7 +281,7 @@ public final class TargetWorker {
         Decision decision;
         boolean changed;
         synchronized (stateLock) {
-            if (retired) {
+            if (replacement != null) {
                 return spec.policy().retryInterval();
             }
             TargetState before = state;
@@ -294,7 +290,7 @@ public final class TargetWorker {
                 // The operator stopped it while this check ran: what the check saw is from before the stop.
                 return machine.nextCheckIn(before, now);
             }
-            if (stopRequestedAt != null && now.isBefore(stopRequestedAt.plus(STOPPING_AT_MOST))) {
+            if (beingStopped(now)) {
                 // Being stopped (docker stop waits out the container's grace): its die and stop events decide.
                 return spec.policy().retryInterval();
             }
@@ -444,19 +440,23 @@ public final class TargetWorker {
         }
     }
 
+    /** Whether Docker was asked to stop the container and it has not died yet (bounded); under stateLock. */
+    private boolean beingStopped(Instant now) {
+        return stopRequestedAt != null && now.isBefore(stopRequestedAt.plus(STOPPING_AT_MOST));
+    }
+
     /**
      * Takes a decision on the state as it is now, under the state lock but never waiting for a check, and
      * publishes it; {@code decide} may return null for "nothing to change".
      *
      * @return false when a reload retired this worker: nothing was decided, and the caller hands the same
-     *     request to {@link #replacement}, whose state it is now (set with {@code retired} under the same lock,
-     *     so never null then)
+     *     request to {@link #replacement}, whose state it is now
      */
     private boolean decide(Function<Instant, Decision> decide) {
         Decision decision;
         boolean changed;
         synchronized (stateLock) {
-            if (retired) {
+            if (replacement != null) {
                 return false;
             }
             decision = decide.apply(clock.instant());
@@ -480,9 +480,8 @@ public final class TargetWorker {
         synchronized (stateLock) {
             Instant now = clock.instant();
             Instant died = lastDeathEventAt;
-            cancel = retired ? "a reload replaced the target's settings before it ran"
-                    : stopRequestedAt != null && now.isBefore(stopRequestedAt.plus(STOPPING_AT_MOST))
-                            ? "Docker was asked to stop the container before it ran"
+            cancel = replacement != null ? "a reload replaced the target's settings before it ran"
+                    : beingStopped(now) ? "Docker was asked to stop the container before it ran"
                     : state.stoppedAt() != null ? "the operator stopped the container before it ran"
                     : state.pausedAt(now) ? "the target was paused before it ran"
                     : restartedElsewhereAt.get() != null ? "another target's project restart renewed the container"
@@ -543,7 +542,7 @@ public final class TargetWorker {
         TargetWorker heir;
         Decision decision = null;
         synchronized (stateLock) {
-            heir = successor;
+            heir = replacement;
             if (heir == null) {
                 Instant finished = clock.instant();
                 lastAction = new TargetStatus.LastAction(finished, action.kind().configName(), outcome.outcomeName(),

@@ -316,28 +316,23 @@ public final class Healer {
 
     private ActionOutcome withLock(String key, long start, Progress progress, LockedAction body) {
         ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
-        boolean waited = false;
-        try {
-            if (!lock.tryLock()) {
-                waited = true;
-                progress.waiting();
-                if (!lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
-                    progress.acting();
-                    return failed("another action on " + key + " is still running after " + lockWait.toSeconds()
-                            + "s", start);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (waited) {
+        if (!lock.tryLock()) {
+            progress.waiting();
+            boolean acquired;
+            try {
+                acquired = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return failed("interrupted while waiting for " + key, start);
+            } finally {
                 progress.acting();
             }
-            return failed("interrupted while waiting for " + key, start);
+            if (!acquired) {
+                return failed("another action on " + key + " is still running after " + lockWait.toSeconds() + "s",
+                        start);
+            }
         }
         try {
-            if (waited) {
-                progress.acting();
-            }
             return body.run();
         } finally {
             lock.unlock();

@@ -113,7 +113,7 @@ final class ProjectRestarter {
             for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
                 String service = c.labels().get(ComposeProject.SERVICE_LABEL);
                 // A one-off container (compose run) is not the service running.
-                if (service != null && !"true".equalsIgnoreCase(c.labels().get(ComposeProject.ONEOFF_LABEL))) {
+                if (service != null && !ComposeProject.isOneOff(c.labels())) {
                     (c.running() || c.restarting() ? running : others).add(service);
                 }
             }
@@ -138,9 +138,7 @@ final class ProjectRestarter {
         takenDown.put(p.name(), note);
         ComposeRunner.Result down = null;
         if (!services.isEmpty()) {
-            List<String> rm = new ArrayList<>(List.of("rm", "-s", "-f"));
-            rm.addAll(services);
-            down = compose.run(p, rm);
+            down = compose.run(p, rmArgs(services));
             if (!down.ok()) {
                 return failed(describe(down), start);
             }
@@ -155,6 +153,13 @@ final class ProjectRestarter {
         String left = others.isEmpty() ? "" : "; left as they were: " + String.join(", ", others);
         return ok("project " + p.name() + " restarted in " + p.workingDir() + " (" + (services.isEmpty() ? "all services"
                 : String.join(", ", services)) + left + "): " + downText + "; " + describe(up), start);
+    }
+
+    /** Stops and removes the containers of {@code services} (never their volumes: no {@code -v}). */
+    private static List<String> rmArgs(List<String> services) {
+        List<String> args = new ArrayList<>(List.of("rm", "-s", "-f"));
+        args.addAll(services);
+        return args;
     }
 
     private static List<String> upArgs(List<String> services) {
@@ -201,9 +206,7 @@ final class ProjectRestarter {
                     .services();
             String downText = "";
             if (!services.isEmpty()) {
-                List<String> rm = new ArrayList<>(List.of("rm", "-s", "-f"));
-                rm.addAll(services);
-                downText = describe(compose.run(p, rm)) + "; ";
+                downText = describe(compose.run(p, rmArgs(services))) + "; ";
             }
             ComposeRunner.Result up = compose.run(p, upArgs(services));
             if (!up.ok()) {

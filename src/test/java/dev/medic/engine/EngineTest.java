@@ -83,6 +83,14 @@ class EngineTest {
         return engine;
     }
 
+    /** Starts {@code e} and waits until {@code target} has been seen healthy; returns its worker. */
+    private static TargetWorker startedHealthy(Engine e, String target) {
+        e.start();
+        TargetWorker w = e.worker(target).orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.HEALTHY);
+        return w;
+    }
+
     @Test
     void theStateFileHoldsWallClockTimesAndTheyAreReadBackOnMedicsOwnClock() throws Exception {
         MutableClock wall = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
@@ -118,9 +126,7 @@ class EngineTest {
                 discovery.enabled = false
                 targets.api { container = api_1 }
                 """);
-        e.start();
-        TargetWorker api = e.worker("api").orElseThrow();
-        await().atMost(Duration.ofSeconds(5)).until(() -> api.status().phase() == Phase.HEALTHY);
+        TargetWorker api = startedHealthy(e, "api");
 
         docker.emit(new ContainerEvent("oom", "a1", Map.of("name", "api_1")));
 
@@ -145,9 +151,7 @@ class EngineTest {
                 discovery.enabled = false
                 targets.api { container = api_1 }
                 """, wall, MonotonicClock.anchoredTo(wall));
-        e.start();
-        TargetWorker api = e.worker("api").orElseThrow();
-        await().atMost(Duration.ofSeconds(5)).until(() -> api.status().phase() == Phase.HEALTHY);
+        TargetWorker api = startedHealthy(e, "api");
 
         docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
         long died = System.nanoTime();
@@ -463,9 +467,7 @@ class EngineTest {
                 discovery.enabled = false
                 targets.app { container = app }
                 """);
-        e.start();
-        TargetWorker w = e.worker("app").orElseThrow();
-        await().atMost(Duration.ofSeconds(5)).until(() -> w.status().phase() == Phase.HEALTHY);
+        TargetWorker w = startedHealthy(e, "app");
 
         docker.put(FakeContainerRuntime.exited("a1", "app", 0));
         docker.emit(new ContainerEvent("die", "a1", Map.of("name", "app")));

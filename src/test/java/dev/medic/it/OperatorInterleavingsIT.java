@@ -25,6 +25,14 @@ import org.junit.jupiter.api.Test;
  */
 class OperatorInterleavingsIT {
     private static final String QUICK = SafeHealingIT.QUICK;
+    /** A service that ignores SIGTERM: a docker stop of it waits out its whole grace. */
+    private static final String TERM_IGNORING_SLOW = """
+                slow:
+                  image: IMAGE
+                  network_mode: host
+                  volumes: ["./www:/www"]
+                  command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
+                """;
 
     @Test
     void aProjectRestartLeavesTheServiceTheOperatorStoppedStoppedAndItsTargetStopped() throws Exception {
@@ -118,13 +126,7 @@ class OperatorInterleavingsIT {
 
     @Test
     void aComposeStopOfOtherServicesWhileMedicRestartsOneIsTheOperators() throws Exception {
-        try (ComposeApp app = ComposeApp.up("", """
-                slow:
-                  image: IMAGE
-                  network_mode: host
-                  volumes: ["./www:/www"]
-                  command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
-                """);
+        try (ComposeApp app = ComposeApp.up("", TERM_IGNORING_SLOW);
              MedicUnderTest medic = MedicUnderTest.start("""
                      interval = 2s
                      retry-interval = 1s
@@ -159,13 +161,7 @@ class OperatorInterleavingsIT {
 
     @Test
     void aDockerStopThatWaitsOutTheContainersGraceIsNotUndoneByTheFailingChecksMeanwhile() throws Exception {
-        try (ComposeApp app = ComposeApp.up("", """
-                slow:
-                  image: IMAGE
-                  network_mode: host
-                  volumes: ["./www:/www"]
-                  command: ["sh", "-c", "trap '' TERM; while true; do sleep 1; done"]
-                """);
+        try (ComposeApp app = ComposeApp.up("", TERM_IGNORING_SLOW);
              MedicUnderTest medic = MedicUnderTest.start("""
                      interval = 2s
                      retry-interval = 1s

@@ -167,29 +167,41 @@ final class DockerEventRouter {
                 Optional.ofNullable(event.attributes().get(ComposeProject.PROJECT_LABEL)));
         for (TargetWorker w : workers.all()) {
             if (w.concerns(event)) {
-                if (event.action().equals("oom")) {
-                    events.publish(MedicEvent.of(EventType.OOM_KILLED, w.name(), MedicEvent.fields("container",
-                            event.containerName(), "oom_killed", "true"), "the kernel killed a process of container "
-                            + event.containerName() + " for lack of memory", wall.instant()));
+                try {
+                    route(event, w, wentDown, beingStopped, stopped && !ours);
+                } catch (RuntimeException e) {
+                    // On Docker's callback thread: a bug for one target must neither reach the stream nor the others.
+                    LOG.error("routing the {} event of {} to target {} failed inside medic", event.action(),
+                            event.containerName(), w.name(), e);
                 }
-                if (wentDown) {
-                    w.containerWentDown();
-                } else if (beingStopped) {
-                    w.containerBeingStopped();
-                }
-                if (stopped && !ours) {
-                    // docker stop, compose stop/down/rm: an operator's decision, which medic never fights. Applied
-                    // here, not on the pool: a check that ends meanwhile must already see it.
-                    recentOperatorStops.put(w.name(), clock.instant());
-                    w.operatorStopped(event.action());
-                }
-                w.checkNow();
             }
         }
         if (config.get().discovery().enabled() && event.action().equals("start")
                 && discovery.matches(event.attributes())) {
             pool.execute(discovery::discoverSafely);
         }
+    }
+
+    /** What one container event means for a target it concerns. */
+    private void route(ContainerEvent event, TargetWorker w, boolean wentDown, boolean beingStopped,
+                       boolean operatorStop) {
+        if (event.action().equals("oom")) {
+            events.publish(MedicEvent.of(EventType.OOM_KILLED, w.name(), MedicEvent.fields("container",
+                    event.containerName(), "oom_killed", "true"), "the kernel killed a process of container "
+                    + event.containerName() + " for lack of memory", wall.instant()));
+        }
+        if (wentDown) {
+            w.containerWentDown();
+        } else if (beingStopped) {
+            w.containerBeingStopped();
+        }
+        if (operatorStop) {
+            // docker stop, compose stop/down/rm: an operator's decision, which medic never fights. Applied here,
+            // not on the pool: a check that ends meanwhile must already see it.
+            recentOperatorStops.put(w.name(), clock.instant());
+            w.operatorStopped(event.action());
+        }
+        w.checkNow();
     }
 
     /** How many times the event stream has been reconnected since start. */

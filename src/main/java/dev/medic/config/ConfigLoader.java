@@ -10,9 +10,11 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.medic.config.MedicConfig.ApiSettings;
 import dev.medic.config.MedicConfig.ComposeSettings;
 import dev.medic.config.MedicConfig.DiscoverySettings;
 import dev.medic.config.MedicConfig.DockerSettings;
+import dev.medic.config.MedicConfig.EvidenceSettings;
 import dev.medic.config.MedicConfig.ListenAddress;
 import dev.medic.core.ActionBudget;
 import dev.medic.core.HealingActionKind;
@@ -53,7 +55,7 @@ public final class ConfigLoader {
             "max-actions", "backoff");
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file",
-                    "notify", "heartbeat-url", "heartbeat-every"));
+                    "notify", "heartbeat-url", "heartbeat-every", "evidence"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
             Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "host",
                     "systemd-unit", "docker-health", "project",
@@ -146,7 +148,7 @@ public final class ConfigLoader {
             try {
                 List<ConfigProblem> problems = new ArrayList<>();
                 ObjectReader medic = section(new ObjectReader(candidate.resolve().root(), "", problems), "medic");
-                Optional<ListenAddress> api = readApi(medic);
+                Optional<ListenAddress> api = readApi(medic).listen();
                 if (problems.stream().noneMatch(p -> p.keyPath().startsWith("medic.api"))) {
                     return api;
                 }
@@ -205,7 +207,8 @@ public final class ConfigLoader {
         DockerSettings docker = readDocker(medic);
         ComposeSettings compose = readCompose(medic);
         DiscoverySettings discovery = readDiscovery(medic);
-        Optional<ListenAddress> api = readApi(medic);
+        ApiSettings api = readApi(medic);
+        EvidenceSettings evidence = readEvidence(medic);
         ActionBudget hostBudget = readBudget(medic, "host-budget", null)
                 .orElse(new ActionBudget(10, Duration.ofMinutes(10)));
         boolean dryRun = medic.bool("dry-run").orElse(false);
@@ -233,7 +236,7 @@ public final class ConfigLoader {
         Optional<MedicConfig.Heartbeat> heartbeat = notifyReader.heartbeatUrl(medic)
                 .map(url -> new MedicConfig.Heartbeat(url, heartbeatEvery));
         return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources,
-                hostBudget, dryRun, stateFile, dependencies, notify, heartbeat);
+                hostBudget, dryRun, stateFile, dependencies, notify, heartbeat, evidence);
     }
 
     /** A global setting set to null would leave medic without a value that has no other default. */
@@ -671,7 +674,7 @@ public final class ConfigLoader {
 
     private static DiscoverySettings readDiscovery(ObjectReader medic) {
         ObjectReader d = section(medic, "discovery");
-        d.rejectUnknown(Set.of("enabled", "labels"));
+        d.rejectUnknown(Set.of("enabled", "labels", "allow-remote-urls"));
         boolean enabled = d.bool("enabled").orElse(true);
         Map<String, String> labels = new LinkedHashMap<>();
         int before = d.problemCount();
@@ -686,7 +689,7 @@ public final class ConfigLoader {
         if (enabled && labels.isEmpty() && d.has("labels") && d.problemCount() == before) {
             d.problem("labels", "discovery is enabled but lists no labels");
         }
-        return new DiscoverySettings(enabled, labels);
+        return new DiscoverySettings(enabled, labels, d.bool("allow-remote-urls").orElse(false));
     }
 
     /** Every name in depends-on is a target, not the target itself, and the graph has no cycle. */
@@ -760,28 +763,91 @@ public final class ConfigLoader {
                 : Optional.empty();
     }
 
-    private static Optional<ListenAddress> readApi(ObjectReader medic) {
+    private static ApiSettings readApi(ObjectReader medic) {
         ObjectReader api = section(medic, "api");
-        api.rejectUnknown(Set.of("listen"));
-        String listen = api.string("listen").orElse("");
-        if (listen.isBlank()) {
+        api.rejectUnknown(Set.of("listen", "allow-remote", "metrics-listen"));
+        boolean allowRemote = api.bool("allow-remote").orElse(false);
+        Optional<ListenAddress> listen = listenAddress(api, "listen");
+        listen.filter(a -> !allowRemote && !isLoopback(a.host())).ifPresent(a -> api.problem("listen",
+                "\"" + a + "\" is not a loopback address: anyone who reaches it can pause healing and read every "
+                        + "target's state; use 127.0.0.1, or set api.allow-remote = true if a firewall guards it"));
+        Optional<ListenAddress> metrics = listenAddress(api, "metrics-listen");
+        if (listen.isPresent() && metrics.isPresent() && listen.get().port() == metrics.get().port()
+                && (listen.get().host().equals(metrics.get().host()) || isWildcard(listen.get().host())
+                        || isWildcard(metrics.get().host()))) {
+            api.problem("metrics-listen", "uses the same address as listen (" + listen.get() + ")");
+        }
+        return new ApiSettings(listen, allowRemote, metrics);
+    }
+
+    /** {@code HOST:PORT} at {@code key}, or empty when the key is "" (disabled) or wrong (a problem recorded). */
+    private static Optional<ListenAddress> listenAddress(ObjectReader api, String key) {
+        String listen = api.string(key).orElse("").strip();
+        if (listen.isEmpty()) {
             return Optional.empty();
         }
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
-            api.problem("listen", "expected HOST:PORT or \"\" to disable, got \"" + listen + "\"");
+            api.problem(key, "expected HOST:PORT or \"\" to disable, got \"" + listen + "\"");
             return Optional.empty();
+        }
+        String host = listen.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
         }
         try {
             int port = Integer.parseInt(listen.substring(colon + 1));
             if (port < 1 || port > 65535) {
                 throw new NumberFormatException();
             }
-            return Optional.of(new ListenAddress(listen.substring(0, colon), port));
+            return Optional.of(new ListenAddress(host, port));
         } catch (NumberFormatException e) {
-            api.problem("listen", "port must be 1-65535, got \"" + listen.substring(colon + 1) + "\"");
+            api.problem(key, "port must be 1-65535, got \"" + listen.substring(colon + 1) + "\"");
             return Optional.empty();
         }
+    }
+
+    /** Whether {@code host} names only this machine's loopback (no lookup: a name other than localhost is not). */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        String[] parts = h.split("\\.");
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (!part.matches("[0-9]{1,3}") || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0");
+    }
+
+    /** {@code evidence { log-lines, redact }}: each pattern must compile. */
+    private static EvidenceSettings readEvidence(ObjectReader medic) {
+        ObjectReader e = section(medic, "evidence");
+        e.rejectUnknown(Set.of("log-lines", "redact"));
+        int logLines = e.integer("log-lines", 0).orElse(EvidenceSettings.DEFAULT_LOG_LINES);
+        if (logLines > 1000) {
+            e.problem("log-lines", "at most 1000, got " + logLines);
+        }
+        List<java.util.regex.Pattern> redact = new ArrayList<>();
+        List<String> patterns = e.stringList("redact", true).orElse(List.of());
+        for (int i = 0; i < patterns.size(); i++) {
+            try {
+                redact.add(java.util.regex.Pattern.compile(patterns.get(i)));
+            } catch (java.util.regex.PatternSyntaxException ex) {
+                e.problem("redact", "pattern " + (i + 1) + " is not a valid regular expression: "
+                        + ex.getDescription());
+            }
+        }
+        return new EvidenceSettings(Math.min(logLines, 1000), redact);
     }
 
     private static String human(Duration d) {

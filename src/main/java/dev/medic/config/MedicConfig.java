@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The whole validated configuration. Nothing below the config package sees Typesafe Config; this is
@@ -14,7 +15,7 @@ import java.util.Optional;
  *
  * @param policy the global knobs, used by discovered targets
  * @param timeout the global per-probe timeout
- * @param apiListen host and port of the local API, empty when disabled
+ * @param api the local API's listeners and who may reach them
  * @param sources the files the config was read from, in merge order
  * @param hostBudget actions allowed across all targets in a window; beyond it healing stops host-wide
  * @param dryRun decide and log "would ..." but change nothing
@@ -22,12 +23,13 @@ import java.util.Optional;
  * @param dependencies each target's depends-on list, by target name (no cycles, all names known)
  * @param notifications the channels incidents are told to
  * @param heartbeat the dead-man ping, if configured
+ * @param evidence how much of a container's logs an incident carries and what is cut out of it
  */
 public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings docker, ComposeSettings compose,
-                          DiscoverySettings discovery, Optional<ListenAddress> apiListen, List<TargetSpec> targets,
+                          DiscoverySettings discovery, ApiSettings api, List<TargetSpec> targets,
                           List<String> sources, ActionBudget hostBudget, boolean dryRun, Optional<Path> stateFile,
                           Map<String, List<String>> dependencies, NotifySettings notifications,
-                          Optional<Heartbeat> heartbeat) {
+                          Optional<Heartbeat> heartbeat, EvidenceSettings evidence) {
     public MedicConfig {
         targets = List.copyOf(targets);
         sources = List.copyOf(sources);
@@ -36,8 +38,13 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
 
     /** This configuration with no notify channel and no heartbeat (for one-shot commands such as check). */
     public MedicConfig withoutNotifications() {
-        return new MedicConfig(policy, timeout, docker, compose, discovery, apiListen, targets, sources, hostBudget,
-                dryRun, stateFile, dependencies, NotifySettings.none(), Optional.empty());
+        return new MedicConfig(policy, timeout, docker, compose, discovery, api, targets, sources, hostBudget,
+                dryRun, stateFile, dependencies, NotifySettings.none(), Optional.empty(), evidence);
+    }
+
+    /** Host and port of the local API, empty when disabled. */
+    public Optional<ListenAddress> apiListen() {
+        return api.listen();
     }
 
     /** The targets {@code target} depends on, as configured. */
@@ -64,10 +71,69 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
         }
     }
 
-    /** Which labels make a container a target by themselves (any one of them suffices). */
-    public record DiscoverySettings(boolean enabled, Map<String, String> labels) {
+    /**
+     * Which labels make a container a target by themselves (any one of them suffices).
+     *
+     * @param allowRemoteUrls whether {@code medic.http.url} / {@code medic.tcp} labels may point anywhere;
+     *        when false (the default) only at loopback or at the container's own addresses, because whoever
+     *        built the image wrote them
+     */
+    public record DiscoverySettings(boolean enabled, Map<String, String> labels, boolean allowRemoteUrls) {
         public DiscoverySettings {
             labels = Map.copyOf(labels);
+        }
+    }
+
+    /**
+     * The local API's listeners.
+     *
+     * @param listen the full API (status, history, pause/resume), empty when disabled
+     * @param allowRemote the operator's explicit consent to a non-loopback {@code listen}
+     * @param metricsListen a second, read-only listener that serves only {@code /metrics} and {@code /healthz}
+     */
+    public record ApiSettings(Optional<ListenAddress> listen, boolean allowRemote,
+                              Optional<ListenAddress> metricsListen) {
+        public static ApiSettings loopbackDefault() {
+            return new ApiSettings(Optional.of(new ListenAddress("127.0.0.1", 9631)), false, Optional.empty());
+        }
+    }
+
+    /**
+     * What an incident's evidence may carry.
+     *
+     * @param logLines how many of the container's last log lines are kept (0: none)
+     * @param redact patterns whose matches are replaced by {@code [redacted]} before any line medic writes
+     */
+    public record EvidenceSettings(int logLines, List<Pattern> redact) {
+        public static final int DEFAULT_LOG_LINES = 50;
+
+        public EvidenceSettings {
+            redact = List.copyOf(redact);
+        }
+
+        public static EvidenceSettings defaults() {
+            return new EvidenceSettings(DEFAULT_LOG_LINES, List.of());
+        }
+
+        /** {@code text} with every match of a redact pattern replaced. */
+        public String redacted(String text) {
+            String out = text;
+            for (Pattern p : redact) {
+                out = p.matcher(out).replaceAll("[redacted]");
+            }
+            return out;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EvidenceSettings e && e.logLines == logLines
+                    && e.redact.stream().map(Pattern::pattern).toList()
+                            .equals(redact.stream().map(Pattern::pattern).toList());
+        }
+
+        @Override
+        public int hashCode() {
+            return logLines * 31 + redact.stream().map(Pattern::pattern).toList().hashCode();
         }
     }
 
@@ -82,7 +148,7 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
     public record ListenAddress(String host, int port) {
         @Override
         public String toString() {
-            return host + ":" + port;
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
     }
 }

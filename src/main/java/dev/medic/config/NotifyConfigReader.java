@@ -192,17 +192,15 @@ final class NotifyConfigReader {
         }
         if (hasFile) {
             return r.string(fileKey).flatMap(f -> {
-                Path path = Path.of(f);
                 try {
-                    String value = Files.readString(path, StandardCharsets.UTF_8).strip();
+                    String value = SecretFiles.read(Path.of(f));
                     if (value.isEmpty()) {
                         r.problem(fileKey, f + " is empty");
                         return Optional.empty();
                     }
                     return Optional.of(new Secret("file " + f, value));
-                } catch (IOException | SecurityException e) {
-                    r.problem(fileKey, "cannot read " + f + " (" + (Files.exists(path) ? "permission denied"
-                            : "no such file") + ")");
+                } catch (SecretFiles.UnreadableSecretException e) {
+                    r.problem(fileKey, e.getMessage());
                     return Optional.empty();
                 }
             });

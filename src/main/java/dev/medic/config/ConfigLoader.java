@@ -64,6 +64,11 @@ public final class ConfigLoader {
             "tls-verify", "method", "body", "follow-redirects", "expect-json");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
             "OPTIONS");
+    /** Checks more often than once a second cost CPU and prove nothing more; a label can ask for them too. */
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_INTERVAL = Duration.ofDays(1);
+    /** No probe or Docker call may take longer: a check that cannot end in 10 minutes is a hung check. */
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     /** Keys of DESIGN.md's contract that later versions bring; named so the operator is told, not misled. */
     private static final Set<String> GLOBAL_NOT_YET = Set.of();
     private static final Set<String> TARGET_NOT_YET = Set.of();
@@ -115,8 +120,21 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             problems.add(fromException(e, ""));
             throw new ConfigRejectedException(problems);
+        } catch (RuntimeException | StackOverflowError e) {
+            problems.add(new ConfigProblem(String.join(", ", files.stream().map(Path::toString).toList()), 0, "",
+                    "cannot be resolved (" + (e instanceof StackOverflowError ? "substitutions nested too deeply"
+                            : e.getClass().getSimpleName()) + ")"));
+            throw new ConfigRejectedException(problems);
         }
-        MedicConfig config = map(full, files.stream().map(Path::toString).toList(), problems);
+        MedicConfig config;
+        try {
+            config = map(full, files.stream().map(Path::toString).toList(), problems);
+        } catch (RuntimeException | StackOverflowError e) {
+            // A value that slipped past every check must still end as a located problem, never a trace.
+            problems.add(new ConfigProblem(String.join(", ", files.stream().map(Path::toString).toList()), 0, "",
+                    "cannot be read (" + e.getClass().getSimpleName() + ")"));
+            throw new ConfigRejectedException(problems);
+        }
         if (!problems.isEmpty()) {
             throw new ConfigRejectedException(problems);
         }
@@ -172,11 +190,21 @@ public final class ConfigLoader {
             problems.add(new ConfigProblem(file.toString(), 0, "", "not readable"));
             return ConfigFactory.empty();
         }
+        Optional<ConfigProblem> shape = ConfigShape.check(file);
+        if (shape.isPresent()) {
+            problems.add(shape.get());
+            return ConfigFactory.empty();
+        }
         try {
             return ConfigFactory.parseFile(file.toFile(),
                     ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
         } catch (ConfigException e) {
             problems.add(fromException(e, "syntax"));
+            return ConfigFactory.empty();
+        } catch (RuntimeException | StackOverflowError e) {
+            // The parser's own limits (an include nested too deep, a pathological value): one problem, no trace.
+            problems.add(new ConfigProblem(file.toString(), 0, "", "cannot be parsed ("
+                    + (e instanceof StackOverflowError ? "nested too deeply" : e.getClass().getSimpleName()) + ")"));
             return ConfigFactory.empty();
         }
     }
@@ -213,12 +241,16 @@ public final class ConfigLoader {
                 .orElse(new ActionBudget(10, Duration.ofMinutes(10)));
         boolean dryRun = medic.bool("dry-run").orElse(false);
         Optional<Path> stateFile = medic.string("state-file").filter(f -> !f.isBlank()).map(Path::of);
+        stateFile.flatMap(StateFileLocation::problem).ifPresent(problem -> medic.problem("state-file", problem));
 
         List<TargetSpec> targets = new ArrayList<>();
         Map<String, List<String>> dependencies = new LinkedHashMap<>();
         Map<String, ObjectReader> readers = new LinkedHashMap<>();
         medic.object("targets").ifPresent(targetsObject -> {
             for (String name : targetsObject.keys()) {
+                if (!TargetNames.isValid(name)) {
+                    targetsObject.problem(name, TargetNames.PROBLEM);
+                }
                 targetsObject.object(name).ifPresent(t -> {
                     readers.put(name, t);
                     readTarget(name, t, global, medic).ifPresent(targets::add);
@@ -487,7 +519,8 @@ public final class ConfigLoader {
     private static Duration probeTimeout(ObjectReader r, Duration targetTimeout, Duration interval) {
         Duration timeout = r.duration("timeout", false).orElse(targetTimeout);
         if (r.has("timeout")) {
-            timeoutNotBelowInterval(timeout, interval).ifPresent(message -> r.problem("timeout", message));
+            timeoutNotBelowInterval(timeout, interval).or(() -> atMost(timeout, MAX_TIMEOUT))
+                    .ifPresent(message -> r.problem("timeout", message));
         }
         return timeout;
     }
@@ -621,6 +654,31 @@ public final class ConfigLoader {
         return Optional.of("timeout " + human(timeout) + " must be shorter than interval " + human(interval));
     }
 
+    /** Why {@code d} is too long for what it bounds, or empty. */
+    private static Optional<String> atMost(Duration d, Duration max) {
+        return d != null && d.compareTo(max) > 0
+                ? Optional.of("at most " + human(max) + ", got " + human(d)) : Optional.empty();
+    }
+
+    /**
+     * Checks that each of {@code keys} set at this level lies in {@code [min, max]}: a 1 ms interval burns a
+     * core, a 30-day timeout outlives every check it bounds.
+     */
+    private static void bounded(ObjectReader r, Duration min, Duration max, String... keys) {
+        for (String key : keys) {
+            // Wrong types and non-positive values are the duration reader's to report, once.
+            Optional<Duration> d = r.durationQuietly(key).filter(v -> !v.isNegative() && !v.isZero());
+            if (d.isEmpty()) {
+                continue;
+            }
+            if (d.get().compareTo(min) < 0) {
+                r.problem(key, "at least " + human(min) + ", got " + human(d.get()));
+            } else {
+                atMost(d.get(), max).ifPresent(message -> r.problem(key, message));
+            }
+        }
+    }
+
     private static void checkTimeoutBelowInterval(ObjectReader level, Knobs knobs, ObjectReader medic) {
         Optional<String> problem = timeoutNotBelowInterval(knobs.timeout, knobs.interval);
         if (problem.isEmpty()) {
@@ -646,6 +704,8 @@ public final class ConfigLoader {
         if (!host.startsWith("unix://") && !host.startsWith("tcp://")) {
             d.problem("host", "expected unix:///path or tcp://host:port, got \"" + host + "\"");
         }
+        bounded(d, Duration.ofMillis(1), MAX_TIMEOUT, "timeout");
+        bounded(d, Duration.ZERO, MAX_TIMEOUT, "stop-timeout");
         Duration timeout = d.duration("timeout", false).orElse(Duration.ofSeconds(15));
         Duration stop = d.duration("stop-timeout", true).orElse(Duration.ofSeconds(10));
         return new DockerSettings(host, timeout, stop);
@@ -668,6 +728,8 @@ public final class ConfigLoader {
                 command = list;
             }
         }
+        // A project whose images are rebuilt or pulled on up can take long, but not forever.
+        bounded(c, Duration.ofSeconds(1), Duration.ofHours(1), "timeout");
         Duration timeout = c.duration("timeout", false).orElse(Duration.ofMinutes(5));
         return new ComposeSettings(command, timeout);
     }
@@ -852,6 +914,12 @@ public final class ConfigLoader {
 
     private static String human(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
         if (ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }
@@ -881,6 +949,8 @@ public final class ConfigLoader {
         Duration backoffMax;
 
         static Knobs read(ObjectReader r, Knobs parent) {
+            bounded(r, MIN_INTERVAL, MAX_INTERVAL, "interval", "retry-interval");
+            bounded(r, Duration.ofMillis(1), MAX_TIMEOUT, "timeout");
             Knobs k = new Knobs();
             k.interval = r.duration("interval", false).orElse(parent.interval);
             k.retryInterval = r.duration("retry-interval", false).orElse(parent.retryInterval);

@@ -196,6 +196,19 @@ final class ObjectReader {
         });
     }
 
+    /** The duration at {@code key} if it is one, recording nothing (for a check after {@link #duration}'s). */
+    Optional<Duration> durationQuietly(String key) {
+        ConfigValue v = object.get(key);
+        if (v == null || v.valueType() == ConfigValueType.NULL) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(object.toConfig().getDuration(ConfigUtil.joinPath(key)));
+        } catch (ConfigException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The value at {@code key} read by Typesafe's typed getter; a wrong type is recorded as "EXPECTATION, got X". */
     private <T> Optional<T> typed(String key, BiFunction<Config, String, T> getter, String expectation) {
         ConfigValue v = object.get(key);

@@ -1,6 +1,7 @@
 package dev.medic.docker;
 
 import dev.medic.process.BoundedProcess;
+import dev.medic.process.ChildEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,13 +11,15 @@ import java.util.Map;
 /**
  * Runs the compose CLI for a project: a process built from a list (never through a shell), in the
  * project's working directory, with a timeout and its output captured. With no command configured it
- * uses {@code docker compose} when that answers, else {@code docker-compose}. Thread-safe.
+ * uses {@code docker compose} when that answers, else {@code docker-compose}. The CLI, and every command run
+ * through {@link #exec}, sees only a {@link ChildEnvironment}: the allow-listed part of medic's environment
+ * with {@code DOCKER_HOST} set to medic's daemon, never medic's secrets. Thread-safe.
  */
 public final class ComposeRunner {
 
     private final List<String> configuredCommand;
     private final Duration timeout;
-    private final String dockerHost;
+    private final ChildEnvironment environment;
     private volatile List<String> resolvedCommand;
 
     /**
@@ -24,9 +27,14 @@ public final class ComposeRunner {
      * @param dockerHost passed to the CLI as DOCKER_HOST so that it talks to the same daemon as medic
      */
     public ComposeRunner(List<String> command, Duration timeout, String dockerHost) {
+        this(command, timeout, dockerHost, System.getenv());
+    }
+
+    /** As above, with {@code medicEnvironment} standing for medic's own environment (tests pass a map). */
+    ComposeRunner(List<String> command, Duration timeout, String dockerHost, Map<String, String> medicEnvironment) {
         this.configuredCommand = List.copyOf(command);
         this.timeout = timeout;
-        this.dockerHost = dockerHost;
+        this.environment = ChildEnvironment.inheritedFrom(medicEnvironment).with(Map.of("DOCKER_HOST", dockerHost));
     }
 
     /**
@@ -92,11 +100,11 @@ public final class ComposeRunner {
     }
 
     /**
-     * Runs {@code cmd} in {@code dir} as compose itself is run (a {@link BoundedProcess} with DOCKER_HOST
-     * set to medic's daemon); the healer runs exec-host ladder steps with it.
+     * Runs {@code cmd} in {@code dir} as compose itself is run (a {@link BoundedProcess} in the clean
+     * environment, DOCKER_HOST set to medic's daemon); the healer runs exec-host ladder steps with it.
      */
     public Result exec(List<String> cmd, Path dir, Duration limit) {
-        BoundedProcess.Result r = BoundedProcess.run(cmd, dir, Map.of("DOCKER_HOST", dockerHost), limit);
+        BoundedProcess.Result r = BoundedProcess.run(cmd, dir, environment, limit);
         return new Result(r.command(), r.exitCode(), r.timedOut(), r.output(), r.took());
     }
 

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How medic runs another program (the compose CLI, systemctl, an exec-host command): a list of
- * arguments, never a shell; stdin from /dev/null; stdout and stderr together into a temporary file
+ * arguments, never a shell; a clean environment ({@link ChildEnvironment}: an allow-list of medic's
+ * variables, never its secrets); stdin from /dev/null; stdout and stderr together into a temporary file
  * (so a chatty program never blocks on a full pipe), of which the last part is kept; a time limit
  * after which the program is killed together with every process it started. Stateless and thread-safe.
  */
@@ -42,11 +43,19 @@ public final class BoundedProcess {
     }
 
     /**
-     * Runs {@code command} in {@code dir} with {@code env} added to medic's environment, for at most {@code limit}.
+     * Runs {@code command} in {@code dir} with the allow-listed part of medic's environment plus {@code env}
+     * (see {@link #run(List, Path, ChildEnvironment, Duration)}).
+     */
+    public static Result run(List<String> command, Path dir, Map<String, String> env, Duration limit) {
+        return run(command, dir, ChildEnvironment.ofMedic().with(env), limit);
+    }
+
+    /**
+     * Runs {@code command} in {@code dir} with exactly the variables of {@code env}, for at most {@code limit}.
      * When the limit passes or the calling thread is interrupted, the program and all its descendants are
      * killed before this returns (waiting at most a few seconds for them to die).
      */
-    public static Result run(List<String> command, Path dir, Map<String, String> env, Duration limit) {
+    public static Result run(List<String> command, Path dir, ChildEnvironment env, Duration limit) {
         long start = System.nanoTime();
         Path out = null;
         try {
@@ -56,7 +65,10 @@ public final class BoundedProcess {
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().putAll(env);
+            // ProcessBuilder starts from a copy of medic's whole environment: emptied first, so that only the
+            // allow-list reaches the program.
+            pb.environment().clear();
+            pb.environment().putAll(env.asMap());
             Process p = pb.start();
             boolean finished;
             try {

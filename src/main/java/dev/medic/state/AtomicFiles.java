@@ -8,6 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,21 +20,34 @@ import org.slf4j.LoggerFactory;
  * Writes a file so that a crash at any moment leaves either the old content or the new, never a torn
  * one: to a temporary file in the same directory, fsync'd, renamed over the old one, and the directory
  * fsync'd. Stateless and thread-safe for distinct files.
+ *
+ * <p>What medic writes (targets' state, open incidents, spooled notifications with their evidence) is
+ * for medic alone: the file is created owner-only (0600) and a directory medic has to create 0700, at
+ * creation and whatever the caller's umask, so that a {@code medic run} started by hand outside systemd
+ * ({@code UMask=0077}) leaves nothing readable by others, not even for the instant a chmod would come late.
  */
 public final class AtomicFiles {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicFiles.class);
+    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
     private AtomicFiles() {
     }
 
-    /** Replaces {@code file} with {@code bytes}, creating its directory if needed. */
+    /** Replaces {@code file} with {@code bytes} in a new owner-only file, creating its directory (0700) if needed. */
     public static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, mode(posix, OWNER_ONLY_DIRECTORY));
+        }
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+        // Whatever has the temporary name (a crash's leftover, with the permissions of its day, or a link planted
+        // there) goes; the file is then made new, so that its mode is the one given here and no link is followed.
+        Files.deleteIfExists(tmp);
         try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), mode(posix, OWNER_ONLY_FILE))) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
@@ -45,6 +63,12 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /** The permissions to create with, where the filesystem has any (the umask can only take bits away). */
+    private static FileAttribute<?>[] mode(boolean posix, Set<PosixFilePermission> permissions) {
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+                : new FileAttribute<?>[0];
     }
 
     private static void syncDirectory(Path dir) {

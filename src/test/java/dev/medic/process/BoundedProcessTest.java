@@ -3,6 +3,7 @@ package dev.medic.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,5 +116,51 @@ class BoundedProcessTest {
         assertFalse(r.timedOut());
         assertEquals(3, r.exitCode());
         assertEquals("hello\noops", r.output());
+    }
+
+    /** The variables {@code /usr/bin/env} printed, by name (a value with a newline would only add junk lines). */
+    private static Map<String, String> printedEnvironment(BoundedProcess.Result r) {
+        assertEquals(0, r.exitCode(), r.output());
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (String line : r.output().split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                vars.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return vars;
+    }
+
+    @Test
+    void aChildSeesOnlyTheAllowListedPartOfMedicsRealEnvironment() {
+        // The test JVM's own environment (from the shell and Maven) always holds names outside the allow-list,
+        // such as PWD or SHLVL; were ProcessBuilder's copy of it not emptied, the child would print them.
+        List<String> foreign = System.getenv().keySet().stream().filter(n -> !ChildEnvironment.isInherited(n)).toList();
+        assumeTrue(!foreign.isEmpty(), "the test JVM's environment holds only allow-listed names");
+
+        Map<String, String> seen = printedEnvironment(BoundedProcess.run(List.of("/usr/bin/env"), dir,
+                Map.of("MEDIC_SET", "on purpose"), Duration.ofSeconds(10)));
+
+        for (String name : seen.keySet()) {
+            assertTrue(ChildEnvironment.isInherited(name) || name.equals("MEDIC_SET"),
+                    name + " of medic's environment reached the child: " + seen.keySet());
+        }
+        assertEquals("on purpose", seen.get("MEDIC_SET"), "what medic sets is passed");
+        if (System.getenv("PATH") != null) {
+            assertEquals(System.getenv("PATH"), seen.get("PATH"), "PATH is inherited as it is");
+        }
+    }
+
+    @Test
+    void aSecretInMedicsEnvironmentNeverReachesAChild() {
+        Map<String, String> medic = Map.of("PATH", "/usr/bin:/bin", "HOME", "/var/lib/medic",
+                "MEDIC_SMTP_PASSWORD", "hunter2", "TELEGRAM_TOKEN", "123:abc", "LC_ALL", "C.UTF-8");
+
+        BoundedProcess.Result r = BoundedProcess.run(List.of("/usr/bin/env"), dir,
+                ChildEnvironment.inheritedFrom(medic), Duration.ofSeconds(10));
+
+        Map<String, String> seen = printedEnvironment(r);
+        assertFalse(r.output().contains("hunter2") || r.output().contains("123:abc"), r.output());
+        assertEquals(Map.of("PATH", "/usr/bin:/bin", "HOME", "/var/lib/medic", "LC_ALL", "C.UTF-8"), seen);
     }
 }

@@ -219,4 +219,17 @@ class HostileConfigTest {
         assertTrue(problems.get(0).startsWith("F:1: medic.evidence.redact: pattern 2 is not a valid regular expression"),
                 problems.get(0));
     }
+
+    @Test
+    void aPasswordOrTokenInAMistypedUrlNeverReachesTheProblemLine() throws Exception {
+        Path file = write("medic.conf", """
+                medic.targets.web.http.url = "http://admin:Secret@exa mple.com/health?token=abc123&region=eu"
+                medic.heartbeat-url = "ftp://user:hunter2@hc.example/ping?key=k3y"
+                """);
+        Validation v = validate(file);
+        assertEquals(Main.EXIT_CONFIG, v.exit());
+        assertFalse(v.err().contains("Secret") || v.err().contains("abc123") || v.err().contains("hunter2")
+                || v.err().contains("k3y"), v.err());
+        assertTrue(v.err().contains("http://***@exa mple.com/health?token=***&region=eu"), v.err());
+    }
 }

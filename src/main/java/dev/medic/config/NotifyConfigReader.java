@@ -206,6 +206,12 @@ final class NotifyConfigReader {
             });
         }
         return r.string(envKey).flatMap(name -> {
+            if (dev.medic.process.ChildEnvironment.isInherited(name)) {
+                r.problem(envKey, name + " is passed on to compose and exec-host commands, so it cannot hold a "
+                        + "secret; use a name of medic's own, such as MEDIC_" + name.replaceAll("[^A-Za-z0-9]", "_")
+                        .toUpperCase(Locale.ROOT));
+                return Optional.empty();
+            }
             String value = environment.apply(name);
             if (value == null || value.isBlank()) {
                 r.problem(envKey, "the environment variable " + name + " is not set");

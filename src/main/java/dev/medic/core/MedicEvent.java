@@ -38,6 +38,16 @@ public record MedicEvent(EventType type, Severity severity, String target, Map<S
         return new MedicEvent(type, severity, target, shownFields, message, when, evidence);
     }
 
+    /**
+     * This event with {@code redact} applied to its message and every field value (not to its name or
+     * target, which medic itself chose): what a probe or a command printed can carry a secret.
+     */
+    public MedicEvent redacted(java.util.function.UnaryOperator<String> redact) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        fields.forEach((k, v) -> shown.put(k, v == null ? null : redact.apply(v)));
+        return new MedicEvent(type, severity, target, shown, redact.apply(message), at, evidence);
+    }
+
     /** This event with {@code evidence} attached. */
     public MedicEvent withEvidence(Evidence evidence) {
         return new MedicEvent(type, severity, target, fields, message, at, Optional.of(evidence));

@@ -232,4 +232,12 @@ class HostileConfigTest {
                 || v.err().contains("k3y"), v.err());
         assertTrue(v.err().contains("http://***@exa mple.com/health?token=***&region=eu"), v.err());
     }
+
+    @Test
+    void aSecretCannotComeFromAVariableThatChildProcessesInherit() throws Exception {
+        List<String> problems = problemsOf("medic.notify.email { smtp = \"127.0.0.1:25\", from = \"a@b.c\", "
+                + "to = [\"d@e.f\"], user = u, password-env = DOCKER_HOST }\n");
+        assertEquals(List.of("F:1: medic.notify.email.password-env: DOCKER_HOST is passed on to compose and exec-host "
+                + "commands, so it cannot hold a secret; use a name of medic's own, such as MEDIC_DOCKER_HOST"), problems);
+    }
 }

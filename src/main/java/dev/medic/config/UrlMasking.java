@@ -25,6 +25,9 @@ public final class UrlMasking {
 
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
 
+    /** A URL inside free text: from its scheme to the next space, quote or angle bracket. */
+    private static final Pattern URL_IN_TEXT = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"'<>]*");
+
     /**
      * Parameter names (lower case, without {@code -}, {@code _} and {@code .}) that hold a credential when
      * they contain one of these.
@@ -66,6 +69,24 @@ public final class UrlMasking {
         if (query >= 0) {
             out.append(maskParameters(url.substring(query)));
         }
+        return out.toString();
+    }
+
+    /**
+     * {@code text} with every URL in it masked as {@link #maskUrl} does, for messages that may quote one (a
+     * library's exception message). A URL here ends at a space or quote; a quoted URL that holds a space is
+     * better masked whole with {@link #maskUrl}.
+     */
+    public static String maskUrlsIn(String text) {
+        if (text == null || !text.contains("://")) {
+            return text;
+        }
+        Matcher m = URL_IN_TEXT.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(maskUrl(m.group())));
+        }
+        m.appendTail(out);
         return out.toString();
     }
 

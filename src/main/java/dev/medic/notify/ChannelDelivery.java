@@ -1,6 +1,7 @@
 package dev.medic.notify;
 
 import dev.medic.config.NotifySettings;
+import dev.medic.core.Printable;
 import dev.medic.core.Severity;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -128,11 +129,15 @@ final class ChannelDelivery implements AutoCloseable {
         }
     }
 
-    private static String reason(Throwable e) {
+    /**
+     * Why a delivery failed, for the journal. Notifiers say it without secrets; their messages may still quote
+     * a server, so the reason is made printable here for every channel, and cut.
+     */
+    static String reason(Throwable e) {
         if (e instanceof CallNotPermittedException) {
             return "circuit open after repeated failures";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : Printable.excerpt(e.getMessage(), 300);
     }
 
     @Override

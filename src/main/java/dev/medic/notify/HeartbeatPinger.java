@@ -1,6 +1,8 @@
 package dev.medic.notify;
 
 import dev.medic.config.MedicConfig;
+import dev.medic.config.UrlMasking;
+import dev.medic.core.Printable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * a check is wedged) it GETs {@code heartbeat-url}, at most once per {@code heartbeat-every}, so that an
  * outside service (healthchecks.io and the like) raises the alarm when the pings stop — that is, when medic
  * itself is dead or stuck. The GET runs asynchronously on OkHttp's threads, bounded by the client's call
- * timeout, and never two at a time. The URL holds a private token: logs name only its host.
+ * timeout (a client without one is refused), and never two at a time. The URL holds a private token: logs
+ * name only its host.
  * Thread-safe.
  */
 public final class HeartbeatPinger {
@@ -31,7 +34,13 @@ public final class HeartbeatPinger {
     private volatile Instant lastPing = Instant.MIN;
     private volatile boolean failing;
 
+    /**
+     * @param http a client with a call timeout ({@link Notifications#boundedClient}): a ping that never ended
+     *     would stop every later ping, since they never overlap
+     * @throws IllegalArgumentException if {@code http} has no call timeout
+     */
     public HeartbeatPinger(MedicConfig.Heartbeat heartbeat, OkHttpClient http, Clock clock) {
+        HttpNotifiers.requireCallTimeout(http);
         this.heartbeat = heartbeat;
         this.http = http;
         this.clock = clock;
@@ -64,7 +73,9 @@ public final class HeartbeatPinger {
                 @Override
                 public void onFailure(Call call, IOException e) {
                     try {
-                        failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                        // OkHttp's message may quote the server (a bad status line): printable only.
+                        failed(e.getClass().getSimpleName() + (e.getMessage() == null ? ""
+                                : " " + Printable.line(UrlMasking.maskUrlsIn(e.getMessage()))));
                     } finally {
                         inFlight.set(false);
                     }

@@ -3,6 +3,8 @@ package dev.medic.notify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medic.config.NotifySettings;
+import dev.medic.config.UrlMasking;
+import dev.medic.core.Printable;
 import java.io.IOException;
 import java.util.Map;
 import okhttp3.MediaType;
@@ -13,9 +15,10 @@ import okhttp3.Response;
 
 /**
  * The channels that speak HTTP: Telegram's Bot API, Slack-compatible incoming webhooks and the generic
- * JSON webhook. They share one OkHttp client (bounded by its call timeout). Errors say the channel and the
- * HTTP status, never the URL, because the URL of Telegram and Slack carries the secret. Stateless and
- * thread-safe.
+ * JSON webhook. They share one OkHttp client, which must have a call timeout (each factory refuses one
+ * without), so every send ends. Errors say the channel and the HTTP status, never the URL, because the
+ * URL of Telegram and Slack carries the secret, and never the response body, which may echo the request's
+ * secrets. Stateless and thread-safe.
  */
 public final class HttpNotifiers {
     private static final MediaType JSON = MediaType.get("application/json; charset=utf-8");
@@ -28,6 +31,7 @@ public final class HttpNotifiers {
 
     /** {@code POST {api-url}/bot{token}/sendMessage} with the chat id and the text. */
     public static Notifier telegram(NotifySettings.Telegram settings, OkHttpClient http, ObjectMapper json) {
+        requireCallTimeout(http);
         return Notifier.named(settings.name(), message -> {
             ObjectNode body = json.createObjectNode();
             body.put("chat_id", settings.chatId());
@@ -40,6 +44,7 @@ public final class HttpNotifiers {
 
     /** {@code POST {"text": ...}} to the incoming-webhook URL. */
     public static Notifier slack(NotifySettings.Slack settings, OkHttpClient http, ObjectMapper json) {
+        requireCallTimeout(http);
         return Notifier.named(settings.name(), message -> {
             ObjectNode body = json.createObjectNode();
             String text = message.text();
@@ -53,6 +58,7 @@ public final class HttpNotifiers {
 
     /** {@code POST} of the incident message as JSON (DESIGN.md §2), with the headers file's headers. */
     public static Notifier webhook(NotifySettings.Webhook settings, OkHttpClient http, ObjectMapper json) {
+        requireCallTimeout(http);
         Map<String, String> headers = settings.headerMap();
         return Notifier.named(settings.name(), message -> {
             post(http, settings.name(), settings.url(), json.writeValueAsString(message.toJson(json)), headers);
@@ -64,25 +70,29 @@ public final class HttpNotifiers {
         Request.Builder request = new Request.Builder().url(url).post(RequestBody.create(body, JSON))
                 .header("User-Agent", "medic");
         headers.forEach(request::header);
+        int status;
         try (Response response = http.newCall(request.build()).execute()) {
-            if (!response.isSuccessful()) {
-                throw new IOException(channel + " answered HTTP " + response.code() + errorDetail(response));
-            }
+            status = response.code();
         } catch (IOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(channel + " answered")) {
-                throw e;
-            }
             // OkHttp's own messages name the host at most, never the path; the exception itself is not kept,
-            // so that nothing further down can print the request URL.
+            // so that nothing further down can print the request URL. They may quote the server (a bad status
+            // line), so they are made printable.
             throw new IOException(channel + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                    + (e.getMessage() == null ? "" : " " + Printable.line(UrlMasking.maskUrlsIn(e.getMessage()))));
+        }
+        if (status < 200 || status > 299) {
+            // The status only: an error page may echo the request, the headers file's token included, and a
+            // proxy's page may hold anything. The body is not read.
+            throw new IOException(channel + " answered HTTP " + status);
         }
     }
 
-    /** Telegram and Slack say why in the body ("chat not found", "invalid_token"): keep a short, one-line excerpt. */
-    private static String errorDetail(Response response) throws IOException {
-        String text = response.peekBody(200).string().replaceAll("\\s+", " ").strip();
-        return text.isEmpty() ? "" : ": " + text;
+    /** Refuses a client whose calls may not end: a channel must never wait on a server for ever. */
+    static void requireCallTimeout(OkHttpClient http) {
+        if (http.callTimeoutMillis() <= 0) {
+            throw new IllegalArgumentException("an HTTP client for notifications needs a call timeout"
+                    + " (Notifications.boundedClient)");
+        }
     }
 
     static String cut(String text, int max) {

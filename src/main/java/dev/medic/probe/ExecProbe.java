@@ -2,6 +2,7 @@ package dev.medic.probe;
 
 import dev.medic.config.ExecProbeSpec;
 import dev.medic.core.CheckResult;
+import dev.medic.core.Printable;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerActionException;
@@ -10,7 +11,8 @@ import java.util.Optional;
 
 /**
  * {@code exec = ["redis-cli", "ping"]}: the command runs inside the target's container through
- * Docker's exec API and passes on exit 0 within the timeout; its output is in the detail. A command
+ * Docker's exec API and passes on exit 0 within the timeout; its output is in the detail, on one line of
+ * printable characters (no escape sequence or line break from the container reaches a log or terminal). A command
  * that outlives the timeout fails (Docker cannot stop an exec; it runs on in the container).
  * Thread-safe.
  */
@@ -62,12 +64,12 @@ public final class ExecProbe implements Probe<ExecProbeSpec> {
             return CheckResult.unknown(shown + ": " + e.getMessage());
         } catch (DockerActionException e) {
             // Docker answered and refused: the command does not exist or the container stopped under it.
-            return CheckResult.fail(shown + ": " + e.getMessage());
+            return CheckResult.fail(shown + ": " + Printable.line(String.valueOf(e.getMessage())));
         }
     }
 
+    /** The command's output as a detail shows it: the container's text, so one printable line, cut. */
     private static String oneLine(String s) {
-        String line = s.replaceAll("\\s+", " ").strip();
-        return line.length() > MAX_DETAIL_OUTPUT ? line.substring(0, MAX_DETAIL_OUTPUT) + "..." : line;
+        return Printable.excerpt(s, MAX_DETAIL_OUTPUT);
     }
 }

@@ -1,7 +1,9 @@
 package dev.medic.probe;
 
 import dev.medic.config.HttpProbeSpec;
+import dev.medic.config.UrlMasking;
 import dev.medic.core.CheckResult;
+import dev.medic.core.Printable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -9,8 +11,10 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +22,7 @@ import okhttp3.Credentials;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -27,7 +32,11 @@ import okhttp3.Response;
  * whole call (connect, headers and body), so an endpoint that accepts and never answers fails at the
  * timeout. Redirects are not followed unless the probe asks, and failed connections are not retried:
  * the probe reports what the endpoint does. {@code expect-json} reads the body with Jackson. TLS certificates are
- * verified unless the probe opts out. All probes share one connection pool. Thread-safe.
+ * verified unless the probe opts out. All probes share one connection pool.
+ *
+ * <p>What a detail shows is safe to show: the URL with its userinfo and credential parameters masked
+ * ({@link UrlMasking}), body excerpts and server messages printable on one line ({@link Printable}). The
+ * configured headers go to the configured origin only, never along a redirect to another one. Thread-safe.
  */
 public final class HttpProbe implements Probe<HttpProbeSpec> {
 
@@ -70,11 +79,13 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
                 this::clientFor);
         HttpUrl url = HttpUrl.parse(spec.url());
         if (url == null) {
-            // Config validation admits only http(s) URLs; one okhttp still refuses is medic's problem, not the target's.
+            // Config validation admits only http(s) URLs; one okhttp still refuses is medic's problem, not the
+            // target's.
             return CheckResult.unknown("http probe cannot use this URL");
         }
-        String shown = redacted(url);
-        Request.Builder request = new Request.Builder().url(url).header("User-Agent", userAgent);
+        String shown = UrlMasking.maskUrl(url.toString());
+        Request.Builder request = new Request.Builder().url(url).header("User-Agent", userAgent)
+                .tag(ConfiguredOrigin.class, ConfiguredOrigin.of(url, spec.headers().keySet()));
         if (!url.username().isEmpty()) {
             request.header("Authorization", Credentials.basic(url.username(), url.password()));
         }
@@ -112,11 +123,12 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
         } catch (InterruptedIOException e) {
             return CheckResult.fail("http no answer within " + spec.timeout().toMillis() + " ms: " + shown);
         } catch (UnknownHostException e) {
-            return CheckResult.fail("http unknown host: " + e.getMessage());
+            return CheckResult.fail("http unknown host: " + message(e));
         } catch (SSLException e) {
-            return CheckResult.fail("http TLS error: " + e.getMessage());
+            return CheckResult.fail("http TLS error: " + message(e));
         } catch (IOException e) {
-            return CheckResult.fail("http error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            // e.g. okhttp's "Unexpected status line: ..." quotes what the server sent.
+            return CheckResult.fail("http error: " + e.getClass().getSimpleName() + ": " + message(e));
         }
     }
 
@@ -145,16 +157,14 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
         return Optional.empty();
     }
 
-    /** The URL as it may appear in logs: without the password or user of its userinfo. */
-    static String redacted(HttpUrl url) {
-        if (url.username().isEmpty() && url.password().isEmpty()) {
-            return url.toString();
-        }
-        return url.newBuilder().username("***").password("").build().toString();
+    /** An exception's message as it may appear in a detail: printable, never a URL's secrets. */
+    private static String message(IOException e) {
+        return e.getMessage() == null ? "" : Printable.line(UrlMasking.maskUrlsIn(e.getMessage()));
     }
 
     private OkHttpClient clientFor(Key key) {
         OkHttpClient.Builder b = base.newBuilder()
+                .addNetworkInterceptor(ConfiguredOrigin::dropHeadersElsewhere)
                 .followRedirects(key.followRedirects())
                 .followSslRedirects(key.followRedirects())
                 .callTimeout(key.timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -172,9 +182,49 @@ public final class HttpProbe implements Probe<HttpProbeSpec> {
                 : spec.expectStatus().toString();
     }
 
+    /** What a detail shows of a body: one printable line of at most 120 characters. */
     private static String excerpt(String body) {
-        String oneLine = body.replaceAll("\\s+", " ").strip();
-        return oneLine.length() > 120 ? oneLine.substring(0, 120) + "..." : oneLine;
+        return Printable.excerpt(body, 120);
+    }
+
+    /**
+     * The URL a probe is configured for and the names of its configured headers, carried as the request's
+     * tag: okhttp copies the tag, like every header, onto the request of each redirect it follows.
+     */
+    private record ConfiguredOrigin(HttpUrl url, Set<String> headerNames) {
+        /** Content-Type is left out: it describes the body, which a 307 or 308 redirect carries along. */
+        static ConfiguredOrigin of(HttpUrl url, Set<String> configuredHeaders) {
+            return new ConfiguredOrigin(url, configuredHeaders.stream()
+                    .filter(name -> !name.equalsIgnoreCase("Content-Type")).collect(Collectors.toSet()));
+        }
+
+        /**
+         * A network interceptor: a request that a redirect sent to another origin (scheme, host or port)
+         * loses the configured headers, which hold API keys and the like meant for the configured endpoint.
+         * okhttp itself drops only Authorization there. A configured Host header goes too, and the request
+         * names its own host instead.
+         */
+        static Response dropHeadersElsewhere(Interceptor.Chain chain) throws IOException {
+            Request request = chain.request();
+            ConfiguredOrigin origin = request.tag(ConfiguredOrigin.class);
+            if (origin == null || origin.headerNames().isEmpty() || sameOrigin(origin.url(), request.url())) {
+                return chain.proceed(request);
+            }
+            Request.Builder stripped = request.newBuilder();
+            origin.headerNames().forEach(stripped::removeHeader);
+            // Network interceptors run after okhttp has set Host (it keeps a configured one): set it afresh.
+            stripped.header("Host", hostHeader(request.url()));
+            return chain.proceed(stripped.build());
+        }
+
+        private static boolean sameOrigin(HttpUrl a, HttpUrl b) {
+            return a.scheme().equals(b.scheme()) && a.host().equals(b.host()) && a.port() == b.port();
+        }
+
+        private static String hostHeader(HttpUrl url) {
+            String host = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+            return url.port() == HttpUrl.defaultPort(url.scheme()) ? host : host + ":" + url.port();
+        }
     }
 
 }

@@ -2,6 +2,8 @@ package dev.medic.probe;
 
 import dev.medic.config.PostgresProbeSpec;
 import dev.medic.core.CheckResult;
+import dev.medic.core.Printable;
+import dev.medic.net.Deadline;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -24,6 +26,8 @@ import java.util.Map;
  *       message, since the configured user cannot connect;</li>
  *   <li>nothing within the timeout, or a refused connection: fail.</li>
  * </ul>
+ * The whole conversation ends within the timeout however slowly the server answers; the server's words
+ * are shown printable only.
  * Thread-safe.
  */
 public final class PostgresProbe implements Probe<PostgresProbeSpec> {
@@ -42,54 +46,67 @@ public final class PostgresProbe implements Probe<PostgresProbeSpec> {
     @Override
     public CheckResult check(PostgresProbeSpec spec) {
         String where = "postgres " + spec.address();
-        long start = System.nanoTime();
-        try (Socket socket = Sockets.connect(spec.address(), spec.timeout(), start)) {
-            OutputStream out = socket.getOutputStream();
-            out.write(startupMessage(spec.user(), spec.database()));
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            // Trust authentication says AuthenticationOk first and only then checks the role and database, so
-            // read on until the server asks for a password, is ready, or says what is wrong.
-            for (int messages = 0; messages < 64; messages++) {
-                int type = in.read();
-                if (type == -1) {
+        try (Deadline deadline = Deadline.start(spec.timeout())) {
+            try (Socket socket = Sockets.connect(spec.address(), deadline)) {
+                return converse(where, spec, socket, deadline);
+            } catch (IOException e) {
+                if (Sockets.timedOut(e, deadline)) {
+                    return CheckResult.fail(where + ": no response within " + spec.timeout().toMillis() + " ms");
+                }
+                if (e instanceof EOFException) {
                     return CheckResult.fail(where + ": no response (the connection was closed)");
                 }
-                int length = in.readInt();
-                if (length < 4 || length > 64 * 1024) {
-                    return CheckResult.fail(where + ": not a PostgreSQL server (message type '" + (char) type + "')");
-                }
-                byte[] body = new byte[length - 4];
-                in.readFully(body);
-                long ms = Sockets.elapsedMs(start);
-                boolean wantsPassword = type == 'R' && body.length >= 4 && ByteBuffer.wrap(body).getInt() != 0;
-                if (wantsPassword || type == 'Z') {
-                    // Let the server go without making it wait for a password that will not come.
-                    sendTerminate(out);
-                    return CheckResult.pass(where + " accepting connections in " + ms + " ms");
-                }
-                if (type == 'E') {
-                    Map<Character, String> fields = errorFields(body);
-                    String code = fields.getOrDefault('C', "");
-                    String message = fields.getOrDefault('M', "error");
-                    if (code.equals("57P03")) {
-                        return CheckResult.fail(where + ": rejecting connections: " + message);
-                    }
-                    return CheckResult.fail(where + ": refused user " + spec.user() + " on database "
-                            + spec.database() + ": " + message + " (SQLSTATE " + code + ")");
-                }
-                if (type != 'R' && type != 'S' && type != 'K' && type != 'N') {
-                    return CheckResult.fail(where + ": not a PostgreSQL server (message type '" + (char) type + "')");
-                }
+                return CheckResult.fail(where + ": " + Sockets.describe(e, deadline));
             }
-            return CheckResult.fail(where + ": no ReadyForQuery after 64 messages");
-        } catch (EOFException e) {
-            return CheckResult.fail(where + ": no response (the connection was closed)");
-        } catch (IOException e) {
-            String why = Sockets.describe(e, spec.timeout());
-            return CheckResult.fail(where + ": " + (why.startsWith("no answer") ? "no response within "
-                    + spec.timeout().toMillis() + " ms" : why));
         }
+    }
+
+    private static CheckResult converse(String where, PostgresProbeSpec spec, Socket socket, Deadline deadline)
+            throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(startupMessage(spec.user(), spec.database()));
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        // Trust authentication says AuthenticationOk first and only then checks the role and database, so
+        // read on until the server asks for a password, is ready, or says what is wrong.
+        for (int messages = 0; messages < 64; messages++) {
+            int type = in.read();
+            if (type == -1) {
+                return CheckResult.fail(where + ": no response (the connection was closed)");
+            }
+            int length = in.readInt();
+            if (length < 4 || length > 64 * 1024) {
+                return notPostgres(where, type);
+            }
+            byte[] body = new byte[length - 4];
+            in.readFully(body);
+            long ms = deadline.elapsedMillis();
+            boolean wantsPassword = type == 'R' && body.length >= 4 && ByteBuffer.wrap(body).getInt() != 0;
+            if (wantsPassword || type == 'Z') {
+                // Let the server go without making it wait for a password that will not come.
+                sendTerminate(out);
+                return CheckResult.pass(where + " accepting connections in " + ms + " ms");
+            }
+            if (type == 'E') {
+                Map<Character, String> fields = errorFields(body);
+                String code = Printable.line(fields.getOrDefault('C', ""));
+                String message = Printable.line(fields.getOrDefault('M', "error"));
+                if (code.equals("57P03")) {
+                    return CheckResult.fail(where + ": rejecting connections: " + message);
+                }
+                return CheckResult.fail(where + ": refused user " + spec.user() + " on database "
+                        + spec.database() + ": " + message + " (SQLSTATE " + code + ")");
+            }
+            if (type != 'R' && type != 'S' && type != 'K' && type != 'N') {
+                return notPostgres(where, type);
+            }
+        }
+        return CheckResult.fail(where + ": no ReadyForQuery after 64 messages");
+    }
+
+    private static CheckResult notPostgres(String where, int type) {
+        return CheckResult.fail(where + ": not a PostgreSQL server (message type '"
+                + Printable.line(String.valueOf((char) type)) + "')");
     }
 
     private static byte[] startupMessage(String user, String database) {

@@ -3,6 +3,7 @@ package dev.medic.probe;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.config.ProbeSpec;
 import dev.medic.core.CheckResult;
+import dev.medic.core.Printable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,14 @@ import java.util.Optional;
 
 /**
  * The probe kinds medic knows, keyed by their config name; runs a configured probe with the
- * implementation of its kind. Immutable after construction and thread-safe.
+ * implementation of its kind. Every result it returns has a detail of at most {@value #MAX_DETAIL}
+ * printable characters on one line ({@link Printable}), whatever the probe returned. Immutable after
+ * construction and thread-safe.
  */
 public final class ProbeRegistry {
+    /** The longest detail a probe's result may carry: a few lines' worth, not a server's 64 KB message. */
+    static final int MAX_DETAIL = 1000;
+
     private final Map<String, Probe<?>> byKind = new LinkedHashMap<>();
 
     public ProbeRegistry(List<Probe<?>> probes) {
@@ -33,7 +39,12 @@ public final class ProbeRegistry {
         if (probe == null) {
             return CheckResult.unknown("no probe registered for kind " + spec.kind());
         }
-        return runTyped(probe, spec, container);
+        CheckResult r = runTyped(probe, spec, container);
+        // Details quote servers, containers and commands; whatever a probe forgot to clean is cleaned here,
+        // once for every kind, before the detail reaches /status, the journal or a notification.
+        String shown = Printable.excerpt(r.detail(), MAX_DETAIL);
+        return shown.equals(r.detail()) ? r
+                : new CheckResult(r.verdict(), shown, r.containerDown(), r.healthDisagreement());
     }
 
     private static <S extends ProbeSpec> CheckResult runTyped(Probe<S> probe, ProbeSpec spec,

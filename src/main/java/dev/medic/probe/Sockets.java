@@ -1,6 +1,8 @@
 package dev.medic.probe;
 
 import dev.medic.config.HostPort;
+import dev.medic.core.Printable;
+import dev.medic.net.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -9,22 +11,28 @@ import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.time.Duration;
+import java.util.Locale;
 
 /**
- * The plain-socket plumbing of the TCP, Redis and PostgreSQL probes: a connect and reads bounded by
- * one deadline, and the words an operator reads for each way a connection fails.
+ * The plain-socket plumbing of the TCP, Redis, PostgreSQL and tls-expiry probes: a connection whose whole
+ * conversation is bounded by one {@link Deadline}, and the words an operator reads for each way a
+ * connection fails.
  */
 final class Sockets {
     private Sockets() {
     }
 
-    /** Connects within {@code timeout}; the socket's reads time out at what is left of it. */
-    static Socket connect(HostPort address, Duration timeout, long startNanos) throws IOException {
-        Socket socket = new Socket();
+    /**
+     * Connects within what is left of {@code deadline}, which from then on closes the socket when it passes
+     * (so no read, write or TLS handshake on it outlives the deadline). Each read also times out at what was
+     * left when connected, so a silent server fails with a timeout even before the deadline's alarm.
+     */
+    static Socket connect(HostPort address, Deadline deadline) throws IOException {
+        Socket socket = deadline.guard(new Socket());
         try {
-            socket.connect(new InetSocketAddress(address.host(), address.port()), (int) Math.max(1, timeout.toMillis()));
-            socket.setSoTimeout((int) Math.max(1, remainingMs(timeout, startNanos)));
+            InetSocketAddress remote = new InetSocketAddress(address.host(), address.port());
+            socket.connect(remote, remainingOrTimeout(deadline));
+            socket.setSoTimeout(remainingOrTimeout(deadline));
             socket.setTcpNoDelay(true);
             return socket;
         } catch (IOException | RuntimeException e) {
@@ -33,8 +41,12 @@ final class Sockets {
         }
     }
 
-    static long remainingMs(Duration timeout, long startNanos) {
-        return timeout.toMillis() - elapsedMs(startNanos);
+    private static int remainingOrTimeout(Deadline deadline) throws SocketTimeoutException {
+        int left = deadline.remainingMillis();
+        if (left == 0) {
+            throw new SocketTimeoutException("the deadline passed");
+        }
+        return left;
     }
 
     static long elapsedMs(long startNanos) {
@@ -57,13 +69,12 @@ final class Sockets {
     }
 
     /** What went wrong, in the words an operator reads in the journal. */
-    static String describe(IOException e, Duration timeout) {
-        if (e instanceof SocketTimeoutException) {
-            return "no answer within " + timeout.toMillis() + " ms";
+    static String describe(IOException e, Deadline deadline) {
+        if (timedOut(e, deadline)) {
+            return "no answer within " + deadline.timeout().toMillis() + " ms";
         }
         if (e instanceof ConnectException) {
-            String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
-            return m.contains("timed out") ? "no answer within " + timeout.toMillis() + " ms" : "connection refused";
+            return "connection refused";
         }
         if (e instanceof UnknownHostException) {
             return "unknown host";
@@ -71,6 +82,18 @@ final class Sockets {
         if (e instanceof NoRouteToHostException) {
             return "no route to host";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null ? e.getClass().getSimpleName() : Printable.line(e.getMessage());
+    }
+
+    /**
+     * Whether {@code e} is the deadline's doing: its alarm closed the socket (which surfaces as any kind of
+     * IOException, an SSLException included), a read timed out, or a connect did.
+     */
+    static boolean timedOut(IOException e, Deadline deadline) {
+        if (deadline.expired() || e instanceof SocketTimeoutException) {
+            return true;
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+        return e instanceof ConnectException && m.contains("timed out");
     }
 }

@@ -6,6 +6,7 @@ import dev.medic.config.DockerHealthMode;
 import dev.medic.config.ProbeSpec;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.CheckResult;
+import dev.medic.core.Printable;
 import dev.medic.core.Verdict;
 import dev.medic.docker.ContainerInfo;
 import java.util.ArrayList;
@@ -120,8 +121,8 @@ public final class TargetChecker {
         return new Check(CheckResult.pass(String.join("; ", passed)), container);
     }
 
+    /** Docker's health log is the container's text: one printable line, cut. */
     private static String oneLine(String s) {
-        String line = s.replaceAll("\\s+", " ").strip();
-        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return Printable.excerpt(s, 200);
     }
 }

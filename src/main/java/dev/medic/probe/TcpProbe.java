@@ -2,10 +2,14 @@ package dev.medic.probe;
 
 import dev.medic.config.TcpProbeSpec;
 import dev.medic.core.CheckResult;
+import dev.medic.net.Deadline;
 import java.io.IOException;
 import java.net.Socket;
 
-/** {@code tcp = "HOST:PORT"}: passes when a connection is accepted within the timeout. Thread-safe. */
+/**
+ * {@code tcp = "HOST:PORT"}: passes when a connection is accepted within the timeout. It sends and reads
+ * nothing, so only the connect can be held up, and that ends at the timeout. Thread-safe.
+ */
 public final class TcpProbe implements Probe<TcpProbeSpec> {
     @Override
     public String kind() {
@@ -19,11 +23,12 @@ public final class TcpProbe implements Probe<TcpProbeSpec> {
 
     @Override
     public CheckResult check(TcpProbeSpec spec) {
-        long start = System.nanoTime();
-        try (Socket ignored = Sockets.connect(spec.address(), spec.timeout(), start)) {
-            return CheckResult.pass("tcp " + spec.address() + " connected in " + Sockets.elapsedMs(start) + " ms");
-        } catch (IOException e) {
-            return CheckResult.fail("tcp " + spec.address() + ": " + Sockets.describe(e, spec.timeout()));
+        try (Deadline deadline = Deadline.start(spec.timeout())) {
+            try (Socket ignored = Sockets.connect(spec.address(), deadline)) {
+                return CheckResult.pass("tcp " + spec.address() + " connected in " + deadline.elapsedMillis() + " ms");
+            } catch (IOException e) {
+                return CheckResult.fail("tcp " + spec.address() + ": " + Sockets.describe(e, deadline));
+            }
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.medic.probe;
 
 import dev.medic.config.TlsExpiryProbeSpec;
 import dev.medic.core.CheckResult;
+import dev.medic.core.Printable;
+import dev.medic.net.Deadline;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.cert.Certificate;
@@ -20,7 +22,8 @@ import javax.net.ssl.SSLSocket;
  * {@code tls-expiry}: a TLS handshake with the address (SNI set to {@code server-name}, or the host
  * when it is a name) and the served certificate's expiry against {@code warn-days}. The chain is not
  * verified here, on purpose: the question is when the certificate runs out, and an HTTP probe with
- * {@code tls-verify} answers whether it is trusted. Thread-safe.
+ * {@code tls-verify} answers whether it is trusted. Connect and handshake together end within the timeout,
+ * however slowly the server sends its records. Thread-safe.
  */
 public final class TlsExpiryProbe implements Probe<TlsExpiryProbeSpec> {
     private final Clock clock;
@@ -44,40 +47,50 @@ public final class TlsExpiryProbe implements Probe<TlsExpiryProbeSpec> {
     @Override
     public CheckResult check(TlsExpiryProbeSpec spec) {
         String where = "tls " + spec.address();
-        long start = System.nanoTime();
-        try (Socket plain = Sockets.connect(spec.address(), spec.timeout(), start);
-             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, spec.address().host(),
-                     spec.address().port(), true)) {
-            String name = spec.serverName().orElse(spec.address().host());
-            if (!name.matches("[0-9.]+") && !name.contains(":")) {
-                SSLParameters params = tls.getSSLParameters();
-                params.setServerNames(List.of(new SNIHostName(name)));
-                tls.setSSLParameters(params);
+        try (Deadline deadline = Deadline.start(spec.timeout())) {
+            // The deadline guards the plain socket under the TLS one: closing it ends a handshake at any step.
+            try (Socket plain = Sockets.connect(spec.address(), deadline);
+                 SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, spec.address().host(),
+                         spec.address().port(), true)) {
+                return inspect(where, spec, tls);
+            } catch (IOException e) {
+                if (Sockets.timedOut(e, deadline)) {
+                    return CheckResult.fail(where + ": " + Sockets.describe(e, deadline));
+                }
+                if (e instanceof SSLException) {
+                    return CheckResult.fail(where + ": TLS handshake failed: " + Printable.line(
+                            String.valueOf(e.getMessage())));
+                }
+                return CheckResult.fail(where + ": " + Sockets.describe(e, deadline));
             }
-            tls.setSoTimeout((int) Math.max(1, Sockets.remainingMs(spec.timeout(), start)));
-            tls.startHandshake();
-            Certificate[] chain = tls.getSession().getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-                return CheckResult.fail(where + ": no X.509 certificate served");
-            }
-            Instant notAfter = leaf.getNotAfter().toInstant();
-            Instant now = clock.instant();
-            long days = Duration.between(now, notAfter).toDays();
-            String subject = leaf.getSubjectX500Principal().getName();
-            if (notAfter.isBefore(now)) {
-                return CheckResult.fail(where + ": certificate " + subject + " expired " + notAfter + ", "
-                        + Duration.between(notAfter, now).toDays() + " days ago");
-            }
-            String expires = "certificate " + subject + " expires " + notAfter + ", in " + days + " days";
-            if (days < spec.warnDays()) {
-                return CheckResult.fail(where + ": " + expires + " (warn-days " + spec.warnDays() + ")");
-            }
-            return CheckResult.pass(where + " " + expires);
-        } catch (SSLException e) {
-            return CheckResult.fail(where + ": TLS handshake failed: " + e.getMessage());
-        } catch (IOException e) {
-            return CheckResult.fail(where + ": " + Sockets.describe(e, spec.timeout()));
         }
     }
 
+    private CheckResult inspect(String where, TlsExpiryProbeSpec spec, SSLSocket tls) throws IOException {
+        String name = spec.serverName().orElse(spec.address().host());
+        if (!name.matches("[0-9.]+") && !name.contains(":")) {
+            SSLParameters params = tls.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(name)));
+            tls.setSSLParameters(params);
+        }
+        tls.startHandshake();
+        Certificate[] chain = tls.getSession().getPeerCertificates();
+        if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+            return CheckResult.fail(where + ": no X.509 certificate served");
+        }
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        Instant now = clock.instant();
+        long days = Duration.between(now, notAfter).toDays();
+        // The subject is the server's text: an attribute value may hold any character.
+        String subject = Printable.line(leaf.getSubjectX500Principal().getName());
+        if (notAfter.isBefore(now)) {
+            return CheckResult.fail(where + ": certificate " + subject + " expired " + notAfter + ", "
+                    + Duration.between(notAfter, now).toDays() + " days ago");
+        }
+        String expires = "certificate " + subject + " expires " + notAfter + ", in " + days + " days";
+        if (days < spec.warnDays()) {
+            return CheckResult.fail(where + ": " + expires + " (warn-days " + spec.warnDays() + ")");
+        }
+        return CheckResult.pass(where + " " + expires);
+    }
 }

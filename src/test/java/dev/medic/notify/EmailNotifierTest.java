@@ -3,6 +3,7 @@ package dev.medic.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -13,6 +14,7 @@ import dev.medic.config.HostPort;
 import dev.medic.config.NotifySettings;
 import dev.medic.config.Secret;
 import dev.medic.core.Severity;
+import dev.medic.probe.TricklingServer;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -85,5 +87,23 @@ class EmailNotifierTest {
 
         assertTrue(e.getMessage().contains("STARTTLS"), e.getMessage());
         assertEquals(0, smtp.getReceivedMessages().length);
+    }
+
+    @Test
+    void aServerThatTricklesItsGreetingFailsTheSendAtTheTimeout() throws Exception {
+        // "220 xxxx..." one byte a second: each read of Angus Mail's is quick, the greeting never ends.
+        Duration timeout = Duration.ofMillis(1500);
+        try (TricklingServer slow = TricklingServer.start("220 ", 'x')) {
+            EmailNotifier email = new EmailNotifier(new NotifySettings.Email(new HostPort("127.0.0.1", slow.port()),
+                    false, Optional.of("medic"), Optional.of(new Secret("file p", PASSWORD)), "medic@example.com",
+                    List.of("ops@example.com"), ALL), timeout);
+            long start = System.nanoTime();
+            IOException e = assertTimeoutPreemptively(timeout.plusSeconds(1),
+                    () -> assertThrows(IOException.class, () -> email.send(Messages.open())));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals("email via 127.0.0.1:" + slow.port() + ": no answer within 1500 ms", e.getMessage());
+            assertTrue(tookMs >= timeout.toMillis() - 50, "gave up early, after " + tookMs + " ms");
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.medic.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.medic.config.MedicConfig;
 import dev.medic.fakes.MutableClock;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** The dead-man ping against a real server: one GET per interval, however often the engine beats. */
 class HeartbeatPingerTest {
+    private static final OkHttpClient BOUNDED = Notifications.boundedClient(new OkHttpClient(),
+            dev.medic.config.NotifySettings.Delivery.DEFAULT);
 
     @Test
     void pingsOncePerIntervalOnHealthyCycles() throws Exception {
@@ -27,7 +30,7 @@ class HeartbeatPingerTest {
             }
             MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-23T10:00:00Z"));
             HeartbeatPinger pinger = new HeartbeatPinger(new MedicConfig.Heartbeat(
-                    server.url("/ping/4c1e-uuid").uri(), Duration.ofSeconds(60)), new OkHttpClient(), clock);
+                    server.url("/ping/4c1e-uuid").uri(), Duration.ofSeconds(60)), BOUNDED, clock);
 
             pinger.cycleWasHealthy();
             RecordedRequest first = server.takeRequest(5, TimeUnit.SECONDS);
@@ -44,5 +47,14 @@ class HeartbeatPingerTest {
             assertNotNull(server.takeRequest(5, TimeUnit.SECONDS));
             assertEquals(2, server.getRequestCount());
         }
+    }
+
+    @Test
+    void refusesAClientWithoutACallTimeout() {
+        // The ping runs on OkHttp's threads; without a call timeout a trickling server would hold one for ever
+        // and, since pings never overlap, silence the dead-man switch.
+        assertThrows(IllegalArgumentException.class, () -> new HeartbeatPinger(new MedicConfig.Heartbeat(
+                java.net.URI.create("http://127.0.0.1:1/ping"), Duration.ofSeconds(60)), new OkHttpClient(),
+                java.time.Clock.systemUTC()));
     }
 }

@@ -3,6 +3,7 @@ package dev.medic.notify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medic.config.NotifySettings;
 import dev.medic.config.Secret;
 import dev.medic.core.Severity;
+import dev.medic.probe.TricklingServer;
+import java.time.Duration;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -68,7 +71,7 @@ class HttpNotifiersTest {
     }
 
     @Test
-    void telegramErrorSaysTheStatusAndReasonButNeverTheToken() {
+    void telegramErrorSaysTheStatusButNeverTheToken() {
         server.enqueue(new MockResponse().setResponseCode(401)
                 .setBody("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}"));
         Notifier telegram = HttpNotifiers.telegram(new NotifySettings.Telegram(new Secret("file t", TOKEN), "1",
@@ -76,9 +79,7 @@ class HttpNotifiersTest {
 
         IOException e = assertThrows(IOException.class, () -> telegram.send(Messages.open()));
 
-        assertTrue(e.getMessage().contains("telegram answered HTTP 401"), e.getMessage());
-        assertTrue(e.getMessage().contains("Unauthorized"), e.getMessage());
-        assertFalse(e.getMessage().contains(TOKEN), e.getMessage());
+        assertEquals("telegram answered HTTP 401", e.getMessage());
     }
 
     @Test
@@ -136,5 +137,42 @@ class HttpNotifiersTest {
         assertEquals("41%", body.path("evidence").path("host").path("disk_used").asText());
         assertEquals("vps1", body.path("host").asText());
         assertEquals(Messages.open(), IncidentMessage.fromJson(body), "the spool reads back what it wrote");
+    }
+
+    @Test
+    void aFailedDeliveryIsReportedByItsStatusNeverByTheResponseBody() {
+        // A webhook (or a proxy in front of it) may echo the request, headers and all, in its error page.
+        server.enqueue(new MockResponse().setResponseCode(500)
+                .setBody("Internal error; request was: Authorization: Bearer hook-token-4411\n\u001b[2J"));
+        Notifier webhook = HttpNotifiers.webhook(new NotifySettings.Webhook(base() + "/medic",
+                Optional.of(new Secret("file h", "Authorization: Bearer hook-token-4411\n")), ALL), http, json);
+
+        IOException e = assertThrows(IOException.class, () -> webhook.send(Messages.open()));
+
+        assertEquals("webhook answered HTTP 500", e.getMessage());
+    }
+
+    @Test
+    void aWebhookThatTricklesItsAnswerFailsWithinTheDeliveryTimeout() throws Exception {
+        Duration timeout = Duration.ofMillis(1500);
+        NotifySettings.Delivery delivery = new NotifySettings.Delivery(1, Duration.ofSeconds(1),
+                Duration.ofMinutes(1), timeout, 10);
+        try (TricklingServer slow = TricklingServer.start("HTTP/1.1 200 OK\r\nX-Slow: ", 'x')) {
+            OkHttpClient bounded = Notifications.boundedClient(new OkHttpClient(), delivery);
+            Notifier webhook = HttpNotifiers.webhook(new NotifySettings.Webhook("http://127.0.0.1:" + slow.port()
+                    + "/medic", Optional.empty(), ALL), bounded, json);
+
+            IOException e = assertTimeoutPreemptively(timeout.plusSeconds(1),
+                    () -> assertThrows(IOException.class, () -> webhook.send(Messages.open())));
+
+            assertTrue(e.getMessage().startsWith("webhook: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void anHttpChannelRefusesAClientWithoutACallTimeout() {
+        // Every send must end: a client without a call timeout could wait on a trickling server for ever.
+        assertThrows(IllegalArgumentException.class, () -> HttpNotifiers.webhook(new NotifySettings.Webhook(
+                base() + "/medic", Optional.empty(), ALL), new OkHttpClient(), json));
     }
 }

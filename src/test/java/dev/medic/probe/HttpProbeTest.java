@@ -239,4 +239,87 @@ class HttpProbeTest {
         }
         assertEquals(3, server.getRequestCount());
     }
+
+    @Test
+    void aBodyExcerptHoldsOnlyPrintableCharacters() {
+        // A body that would clear a terminal, set its title and forge a journal line if shown as it is.
+        server.enqueue(new MockResponse().setResponseCode(200)
+                .setBody("\u001b[2J\u001b]0;owned\u0007down\n<4>event=recovered target=db\r\n\u0000\u009b1m"));
+        CheckResult r = probe.check(spec(List.of(200), "ok", Duration.ofSeconds(2)));
+        assertEquals("http 200 but body lacks \"ok\": \"?[2J?]0;owned?down <4>event=recovered target=db ??1m\"",
+                r.detail());
+    }
+
+    @Test
+    void aHostileStatusLineIsShownWithoutControlCharacters() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = new Thread(() -> {
+                try (java.net.Socket s = raw.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    s.getOutputStream().write("\u001b]0;owned\u0007 200\r\n\r\n".getBytes(
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                    s.getInputStream().read();
+                } catch (IOException e) {
+                    // the probe hung up
+                }
+            });
+            answer.setDaemon(true);
+            answer.start();
+            CheckResult r = probe.check(new HttpProbeSpec("http://127.0.0.1:" + raw.getLocalPort() + "/", List.of(200),
+                    Optional.empty(), Duration.ofSeconds(2), Map.of(), true));
+            assertEquals(Verdict.FAIL, r.verdict(), r.detail());
+            assertTrue(r.detail().contains("?]0;owned? 200"), r.detail());
+            assertTrue(r.detail().chars().noneMatch(Character::isISOControl), r.detail());
+        }
+    }
+
+    @Test
+    void queryTokensAndUserinfoAreMaskedInDetails() {
+        server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        String url = server.url("/health").newBuilder().username("ops").password("pw-9x")
+                .addQueryParameter("token", "tok-1a2b").addQueryParameter("region", "eu")
+                .addQueryParameter("access_token", "at-77").build().toString();
+        CheckResult r = probe.check(new HttpProbeSpec(url, List.of(200), Optional.empty(), Duration.ofMillis(300),
+                Map.of(), true));
+        assertEquals("http no answer within 300 ms: http://***@" + server.getHostName() + ":" + server.getPort()
+                + "/health?token=***&region=eu&access_token=***", r.detail());
+    }
+
+    @Test
+    void customHeadersAreNotSentAlongARedirectToAnotherHost() throws Exception {
+        try (MockWebServer other = new MockWebServer()) {
+            other.start(InetAddress.getLoopbackAddress(), 0);
+            other.enqueue(new MockResponse().setBody("elsewhere"));
+            server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", other.url("/landing")));
+            HttpProbeSpec follow = new HttpProbeSpec(server.url("/health").toString(), List.of(200), Optional.empty(),
+                    Duration.ofSeconds(2), Map.of("X-Api-Key", "key-5150", "Host", "shop.local"), true, "GET",
+                    Optional.empty(), true, Optional.empty());
+
+            CheckResult r = probe.check(follow);
+
+            assertEquals(Verdict.PASS, r.verdict(), r.detail());
+            RecordedRequest first = server.takeRequest(1, TimeUnit.SECONDS);
+            assertEquals("key-5150", first.getHeader("X-Api-Key"), "the configured endpoint gets its headers");
+            assertEquals("shop.local", first.getHeader("Host"));
+            RecordedRequest redirected = other.takeRequest(1, TimeUnit.SECONDS);
+            assertEquals(null, redirected.getHeader("X-Api-Key"), "another host gets none of them");
+            assertEquals(other.getHostName() + ":" + other.getPort(), redirected.getHeader("Host"),
+                    "another host is asked for by its own name");
+            assertEquals("medic/test", redirected.getHeader("User-Agent"));
+        }
+    }
+
+    @Test
+    void customHeadersFollowARedirectOnTheSameHost() throws Exception {
+        server.enqueue(new MockResponse().setResponseCode(302).setHeader("Location", "/moved"));
+        server.enqueue(new MockResponse().setBody("here"));
+        HttpProbeSpec follow = new HttpProbeSpec(server.url("/health").toString(), List.of(200), Optional.empty(),
+                Duration.ofSeconds(2), Map.of("X-Api-Key", "key-5150"), true, "GET", Optional.empty(), true,
+                Optional.empty());
+
+        assertEquals(Verdict.PASS, probe.check(follow).verdict());
+        server.takeRequest(1, TimeUnit.SECONDS);
+        assertEquals("key-5150", server.takeRequest(1, TimeUnit.SECONDS).getHeader("X-Api-Key"));
+    }
 }

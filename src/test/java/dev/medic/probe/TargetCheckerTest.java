@@ -136,4 +136,22 @@ class TargetCheckerTest {
         assertEquals("new", check.container().map(ContainerInfo::id).orElseThrow());
         assertEquals("container shop_api_1 running; http 200 in 1 ms", check.result().detail());
     }
+
+    @Test
+    void dockersHealthOutputIsShownWithoutControlCharacters() {
+        // The HEALTHCHECK's output is the container's own text: it must not forge a journal line or drive a terminal.
+        docker.put(new ContainerInfo("c1", "shop_api_1", "running", true, false, false, 0, Optional.of("unhealthy"),
+                "\u001b[31mdown\u001b[0m\n<5>event=recovered target=db", "", Map.of()));
+        CheckResult r = checker.check(target(DockerHealthMode.ON, false)).result();
+        assertEquals("Docker health unhealthy (?[31mdown?[0m <5>event=recovered target=db)", r.detail());
+    }
+
+    @Test
+    void everyProbesDetailIsMadePrintableWhateverTheProbeReturns() {
+        // A probe that forgets to clean what a server said is still cleaned by the registry that runs it.
+        http.answer = CheckResult.fail("http 500: \u001b]0;owned\u0007\r\n<3>event=gave_up");
+        docker.put(FakeContainerRuntime.running("c1", "shop_api_1", Map.of(), null));
+        CheckResult r = checker.check(target(DockerHealthMode.AUTO, true)).result();
+        assertEquals("http 500: ?]0;owned? <3>event=gave_up", r.detail());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.medic.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.config.HostPort;
@@ -106,6 +107,24 @@ class TlsExpiryProbeTest {
             assertEquals(Verdict.FAIL, plain.verdict());
             assertTrue(plain.detail().startsWith("tls 127.0.0.1:" + plainServer.getLocalPort()
                     + ": TLS handshake failed: "), plain.detail());
+        }
+    }
+
+    @Test
+    void aServerThatTricklesItsHandshakeFailsAtTheTimeout() throws Exception {
+        // A handshake record header announcing 16 KB, then the record one byte a second: every read of the
+        // handshake is quick, the handshake never ends.
+        Duration timeout = Duration.ofMillis(1500);
+        byte[] recordHeader = {0x16, 0x03, 0x03, 0x40, 0x00};
+        try (TricklingServer slow = TricklingServer.start(recordHeader, (byte) 0x02, Duration.ofSeconds(1))) {
+            long start = System.nanoTime();
+            CheckResult r = assertTimeoutPreemptively(timeout.plusSeconds(1), () -> probe.check(new TlsExpiryProbeSpec(
+                    new HostPort("127.0.0.1", slow.port()), 14, Optional.of("shop.test"), timeout)));
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(Verdict.FAIL, r.verdict(), r.detail());
+            assertEquals("tls 127.0.0.1:" + slow.port() + ": no answer within 1500 ms", r.detail());
+            assertTrue(tookMs >= timeout.toMillis() - 50, "gave up early, after " + tookMs + " ms");
         }
     }
 }

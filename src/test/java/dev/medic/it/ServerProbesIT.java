@@ -129,8 +129,8 @@ class ServerProbesIT {
             CheckResult missing = probe.check(new RedisProbeSpec(local(redis.port),
                     Optional.of(dir.resolve("absent.pass")), TIMEOUT));
             assertEquals(Verdict.UNKNOWN, missing.verdict(), "medic's own secret is missing, not Redis");
-            assertEquals("redis 127.0.0.1:" + redis.port + ": cannot read password-file " + dir.resolve("absent.pass")
-                    + " (NoSuchFileException)", missing.detail());
+            assertEquals("redis 127.0.0.1:" + redis.port + ": password-file: cannot read " + dir.resolve("absent.pass")
+                    + " (no such file)", missing.detail());
             assertFalse(ok.detail().contains(secret));
         }
     }

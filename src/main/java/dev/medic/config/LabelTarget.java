@@ -2,7 +2,14 @@ package dev.medic.config;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.medic.core.FieldText;
+import dev.medic.core.HealingActionKind;
 import dev.medic.core.HealthPolicy;
+import dev.medic.core.LadderStep;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +25,17 @@ import java.util.TreeMap;
  * {@code medic.tcp}, ...) and knobs ({@code medic.failure-threshold}, ...) over the global settings.
  * A label medic does not know or cannot read is a problem the caller reports; the container is still
  * watched with what is valid (at least the container probe), so a typo never leaves it unwatched.
+ *
+ * <p>Labels are claims, not orders: whoever starts the container, or built its image (image LABELs carry
+ * over to every container), wrote them. So a label may point a probe only at loopback (127.0.0.0/8,
+ * {@code ::1}, {@code localhost}; with host networking that is the container itself) unless the operator set
+ * {@code medic.discovery.allow-remote-urls}: the container's own bridge addresses are not accepted, because
+ * the labels alone do not tell medic which they are, and a probe's answer lands in status, journal and
+ * notifications. A discovered target's ladder leaves out the global {@code exec-host} steps: a label must not
+ * decide when medic runs a command on the host. Every label key and value in a problem is quoted as
+ * {@link FieldText} does, so that no label can forge a journal line or a table row.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class LabelTarget {
     public static final String DEPENDS_ON = "medic.depends-on";
@@ -28,7 +46,10 @@ public final class LabelTarget {
             "medic.timeout", "medic.start-period", "medic.give-up-cooldown", "medic.failure-threshold",
             "medic.success-threshold", "medic.docker-health", DEPENDS_ON);
 
-    /** The target and every problem, as "label KEY: what is wrong". */
+    /**
+     * The target and every problem, as "label KEY: what is wrong" (or "escalation: ..." for what labels cannot
+     * bring), keys and values quoted where they need it.
+     */
     public record Result(ContainerTarget target, List<String> problems) { }
 
     private LabelTarget() {
@@ -42,7 +63,7 @@ public final class LabelTarget {
                 if (KNOWN.contains(k)) {
                     settings.put(k, v.strip());
                 } else {
-                    problems.add("label " + k + ": unknown label" + suggestion(k));
+                    problems.add("label " + FieldText.value(k) + ": unknown label" + suggestion(k));
                 }
             }
         });
@@ -63,16 +84,20 @@ public final class LabelTarget {
         }
         Duration timeout = asked.compareTo(interval) >= 0 ? interval.dividedBy(2) : asked;
         List<ProbeSpec> probes = new ArrayList<>();
-        Optional.ofNullable(settings.get("medic.http.url")).ifPresent(url -> {
-            if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                problems.add("label medic.http.url: not an http:// or https:// URL: \"" + url + "\"");
-            }
-        });
+        boolean anyHost = global.discovery().allowRemoteUrls();
+        String url = settings.get("medic.http.url");
+        boolean urlUsable = url != null && httpUrlProblem(url, anyHost).map(problems::add).isEmpty();
         Duration httpTimeout = duration(settings, "medic.http.timeout", false, problems).orElse(timeout);
         List<Integer> statuses = statuses(settings.get("medic.http.expect-status"), problems);
-        String url = settings.get("medic.http.url");
-        if (url != null && (url.startsWith("http://") || url.startsWith("https://"))) {
-            probes.add(new HttpProbeSpec(url, statuses, Optional.ofNullable(settings.get("medic.http.expect-body")),
+        Optional<String> expectBody = Optional.ofNullable(settings.get("medic.http.expect-body"));
+        if (expectBody.filter(LabelTarget::hasControl).isPresent()) {
+            // The expected text is shown in check details and tables: it must not carry a line break or ESC.
+            problems.add("label medic.http.expect-body: holds a control character: " + FieldText.quote(expectBody.get())
+                    + "; not expecting a body");
+            expectBody = Optional.empty();
+        }
+        if (urlUsable) {
+            probes.add(new HttpProbeSpec(url, statuses, expectBody,
                     httpTimeout.compareTo(interval) < 0 ? httpTimeout : timeout, Map.of(), true));
         } else if (url == null && (settings.containsKey("medic.http.expect-status")
                 || settings.containsKey("medic.http.expect-body"))) {
@@ -80,10 +105,12 @@ public final class LabelTarget {
         }
         Optional.ofNullable(settings.get("medic.tcp")).ifPresent(tcp -> {
             Optional<HostPort> a = HostPort.parse(tcp);
-            if (a.isPresent()) {
-                probes.add(new TcpProbeSpec(a.get(), timeout));
+            if (a.isEmpty()) {
+                problems.add("label medic.tcp: expected HOST:PORT, got " + FieldText.quote(tcp));
+            } else if (!anyHost && !isLoopback(a.get().host())) {
+                problems.add("label medic.tcp: " + FieldText.quote(tcp) + notLoopback(a.get().host()));
             } else {
-                problems.add("label medic.tcp: expected HOST:PORT, got \"" + tcp + "\"");
+                probes.add(new TcpProbeSpec(a.get(), timeout));
             }
         });
         DockerHealthMode health = DockerHealthMode.AUTO;
@@ -92,19 +119,90 @@ public final class LabelTarget {
             try {
                 health = DockerHealthMode.valueOf(healthLabel.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                problems.add("label medic.docker-health: expected auto, on or off, got \"" + healthLabel + "\"");
+                problems.add("label medic.docker-health: expected auto, on or off, got " + FieldText.quote(healthLabel));
             }
         }
+        List<LadderStep> ladder = p.ladder().stream().filter(step -> step.action() != HealingActionKind.EXEC_HOST)
+                .toList();
+        if (ladder.size() < p.ladder().size()) {
+            problems.add("escalation: the exec-host steps of the global escalation are left out for a container"
+                    + " discovered by its labels" + (ladder.isEmpty() ? ", which leaves nothing: it is watched and"
+                    + " never healed" : "") + " (configure the container as a target to have them run)");
+        }
+        String deps = labels.getOrDefault(DEPENDS_ON, "");
+        List<String> badDeps = Arrays.stream(deps.split(",")).map(String::strip)
+                .filter(d -> !d.isEmpty() && !TargetNames.isValid(d)).toList();
+        if (!badDeps.isEmpty()) {
+            problems.add("label " + DEPENDS_ON + ": not target names, ignored: "
+                    + String.join(", ", badDeps.stream().map(FieldText::quote).toList()));
+        }
         HealthPolicy policy = new HealthPolicy(interval, retry, failureThreshold, successThreshold, startPeriod,
-                p.ladder(), cooldown, true, p.maxActions(), p.backoffInitial(), p.backoffMax());
+                ladder, cooldown, !ladder.isEmpty(), p.maxActions(), p.backoffInitial(), p.backoffMax());
         return new Result(new ContainerTarget(containerName, containerName, policy, timeout, probes, health,
                 Optional.empty(), true), List.copyOf(problems));
     }
 
-    /** The target names of a container's {@code medic.depends-on} label. */
+    /**
+     * The target names of a container's {@code medic.depends-on} label; what cannot be a target name (see
+     * {@link TargetNames}) is left out, since no target has it and it would reach log lines as it is.
+     */
     public static List<String> dependsOn(Map<String, String> labels) {
         String value = labels.getOrDefault(DEPENDS_ON, "");
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(",")).map(String::strip).filter(TargetNames::isValid).toList();
+    }
+
+    /** What is wrong with a {@code medic.http.url} label, if anything; see the class comment for the host rule. */
+    private static Optional<String> httpUrlProblem(String url, boolean anyHost) {
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            return Optional.of("label medic.http.url: not an http:// or https:// URL: " + FieldText.quote(url));
+        }
+        String host;
+        try {
+            host = new URI(url).getHost();
+        } catch (URISyntaxException e) {
+            return Optional.of("label medic.http.url: not a valid URL: " + FieldText.quote(url));
+        }
+        if (host == null) {
+            return Optional.of("label medic.http.url: no host medic can read in " + FieldText.quote(url));
+        }
+        if (!anyHost && !isLoopback(host)) {
+            return Optional.of("label medic.http.url: " + FieldText.quote(url) + notLoopback(host));
+        }
+        return Optional.empty();
+    }
+
+    private static String notLoopback(String host) {
+        return " points at " + FieldText.value(host) + ", which is not loopback: a label may point a probe only at"
+                + " 127.0.0.0/8, ::1 or localhost unless medic.discovery.allow-remote-urls = true; not probing it";
+    }
+
+    /**
+     * Whether {@code host} (as a URL or HOST:PORT writes it) is loopback without asking DNS: {@code localhost},
+     * a dotted-quad IPv4 address in 127.0.0.0/8 (decimal, no leading zeros: other spellings mean other
+     * addresses to other parsers), or an IPv6 literal of the loopback address.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.matches("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}")) {
+            String[] parts = h.split("\\.");
+            return parts[0].equals("127") && Arrays.stream(parts).allMatch(part -> Integer.parseInt(part) <= 255);
+        }
+        if (h.contains(":") && h.matches("[0-9A-Fa-f:.]+")) {
+            try {
+                // A literal with ':' is parsed, never looked up: InetAddress only asks DNS for names.
+                return InetAddress.getByName(h).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasControl(String v) {
+        return v.chars().anyMatch(c -> c < 0x20 || (c >= 0x7f && c <= 0x9f));
     }
 
     private static String suggestion(String key) {
@@ -150,12 +248,12 @@ public final class LabelTarget {
             Duration d = ConfigFactory.parseMap(Map.of("v", v)).getDuration("v");
             if (d.isNegative() || (!allowZero && d.isZero())) {
                 problems.add("label " + key + ": must be " + (allowZero ? "zero or more" : "more than zero")
-                        + ", got \"" + v + "\"");
+                        + ", got " + FieldText.quote(v));
                 return Optional.empty();
             }
             return Optional.of(d);
         } catch (ConfigException e) {
-            problems.add("label " + key + ": expected a duration such as 30s or 5m, got \"" + v + "\"");
+            problems.add("label " + key + ": expected a duration such as 30s or 5m, got " + FieldText.quote(v));
             return Optional.empty();
         }
     }
@@ -173,7 +271,7 @@ public final class LabelTarget {
         } catch (NumberFormatException e) {
             // reported below
         }
-        problems.add("label " + key + ": expected a whole number of at least 1, got \"" + v + "\"");
+        problems.add("label " + key + ": expected a whole number of at least 1, got " + FieldText.quote(v));
         return Optional.empty();
     }
 
@@ -192,8 +290,8 @@ public final class LabelTarget {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            problems.add("label medic.http.expect-status: expected HTTP status codes 100-599 separated by commas, got \""
-                    + v + "\"");
+            problems.add("label medic.http.expect-status: expected HTTP status codes 100-599 separated by commas, got "
+                    + FieldText.quote(v));
             return List.of(200);
         }
         return statuses;

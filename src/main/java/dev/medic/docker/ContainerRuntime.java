@@ -19,6 +19,16 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Every container (running or not) carrying all of these labels, newest first. */
     List<ContainerInfo> findByLabels(Map<String, String> labels) throws DockerUnavailableException;
 
+    /**
+     * The labels of the container's image, which Docker copies onto every container made from it; empty when
+     * the container or its image is gone or has none. medic asks before it believes a container's compose
+     * labels: a label the container has only because its image has it was written by whoever built the image,
+     * not by compose. The default answers empty, for runtimes that cannot tell.
+     */
+    default Map<String, String> imageLabels(String containerId) throws DockerUnavailableException {
+        return Map.of();
+    }
+
     /** Restarts the container, giving it {@code stopTimeout} to stop before it is killed. */
     void restart(String id, Duration stopTimeout) throws DockerUnavailableException, DockerActionException;
 

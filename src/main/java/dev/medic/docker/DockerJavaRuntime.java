@@ -128,6 +128,26 @@ public final class DockerJavaRuntime implements ContainerRuntime {
     }
 
     @Override
+    public Map<String, String> imageLabels(String containerId) throws DockerUnavailableException {
+        try {
+            String image = call("inspect " + containerId, limiter,
+                    () -> client.inspectContainerCmd(containerId).exec().getImageId());
+            if (image == null || image.isBlank()) {
+                return Map.of();
+            }
+            Map<String, String> labels = call("inspect image " + image, limiter, () -> {
+                var config = client.inspectImageCmd(image).exec().getConfig();
+                return config == null ? null : config.getLabels();
+            });
+            return labels == null ? Map.of() : Map.copyOf(labels);
+        } catch (NotFoundException e) {
+            return Map.of();
+        } catch (DockerException e) {
+            throw new DockerUnavailableException("inspect image of " + containerId + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void restart(String id, Duration stopTimeout) throws DockerUnavailableException, DockerActionException {
         int seconds = (int) Math.max(0, stopTimeout.toSeconds());
         try {
@@ -385,7 +405,7 @@ public final class DockerJavaRuntime implements ContainerRuntime {
     }
 
     private static ContainerInfo toInfo(Container c) {
-        String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : "";
+        String name = nameOf(c.getNames());
         String status = nullToEmpty(c.getStatus());
         Optional<String> health = status.contains("(unhealthy)") ? Optional.of("unhealthy")
                 : status.contains("(healthy)") ? Optional.of("healthy")
@@ -394,6 +414,23 @@ public final class DockerJavaRuntime implements ContainerRuntime {
         Map<String, String> labels = c.getLabels() == null ? Map.of() : new HashMap<>(c.getLabels());
         return new ContainerInfo(c.getId(), name, stateWord, "running".equals(stateWord),
                 "restarting".equals(stateWord), false, 0, health, "", "", labels);
+    }
+
+    /**
+     * The container's own name from a list entry's names: legacy links add names of the form
+     * {@code /other/alias}, in no promised order, and such a name is not the container's.
+     */
+    private static String nameOf(String[] names) {
+        if (names == null) {
+            return "";
+        }
+        for (String n : names) {
+            String name = n == null ? "" : n.replaceFirst("^/", "");
+            if (!name.isEmpty() && !name.contains("/")) {
+                return name;
+            }
+        }
+        return names.length > 0 && names[0] != null ? names[0].replaceFirst("^/", "") : "";
     }
 
     private static String nullToEmpty(String s) {

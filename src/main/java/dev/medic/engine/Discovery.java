@@ -4,7 +4,9 @@ import dev.medic.config.ContainerTarget;
 import dev.medic.config.LabelTarget;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.ServiceTarget;
+import dev.medic.config.TargetNames;
 import dev.medic.config.TargetSpec;
+import dev.medic.core.FieldText;
 import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.ContainerRuntime;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * watches each one that no configured target already covers ({@link #configuredTargetOf}) with a target
  * built from its labels, and stops watching a discovered one whose container is gone or no longer labelled
  * &mdash; unless medic is restarting its compose project, which removes and recreates containers. A bad
- * label is reported once per container and problem.
+ * label is reported once per container and problem, its key and value quoted (see {@link LabelTarget}) so
+ * that a label cannot forge a journal line. A container whose name cannot be a target name
+ * ({@link TargetNames}) is not watched, and said so once.
  *
  * <p>Invariant: a container is watched by at most one target: a configured one wins over discovery, and a
  * name already watched is not adopted again.
@@ -120,6 +124,15 @@ final class Discovery {
             for (ContainerInfo c : found.values()) {
                 seenNames.add(c.name());
                 if (c.name().isEmpty() || coveredByConfig(c.name(), c.id(), c.labels()) || workers.contains(c.name())) {
+                    continue;
+                }
+                if (!TargetNames.isValid(c.name())) {
+                    // Its name would become the target's, in journal lines, tables and API paths; Docker's own rule
+                    // for names allows more than a target name may be (any length), and a daemon is not a promise.
+                    if (reportedLabelProblems.add(c.id() + " name")) {
+                        LOG.warn("container {} ({}): not watching it: its name cannot be a target name (1-64"
+                                + " characters of A-Z, a-z, 0-9, '.', '_' and '-')", FieldText.quote(c.name()), c.shortId());
+                    }
                     continue;
                 }
                 LabelTarget.Result fromLabels = LabelTarget.from(c.name(), c.labels(), config.get());

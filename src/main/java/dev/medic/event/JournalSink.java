@@ -1,5 +1,6 @@
 package dev.medic.event;
 
+import dev.medic.core.FieldText;
 import dev.medic.core.MedicEvent;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -9,7 +10,8 @@ import org.slf4j.MarkerFactory;
 
 /**
  * Writes each event as one journal line, {@code event=NAME target=T key=value ... msg="..."}, at the
- * event's severity. Stateless and thread-safe.
+ * event's severity. Values are written as {@link FieldText} says, so that no value can break the line.
+ * Stateless and thread-safe.
  */
 public final class JournalSink implements EventSink {
     /** Marks INFO records that are syslog notice (logback has no notice level). */
@@ -34,39 +36,17 @@ public final class JournalSink implements EventSink {
         StringBuilder sb = new StringBuilder(128);
         sb.append("event=").append(event.type().eventName());
         if (event.target() != null) {
-            sb.append(" target=").append(value(event.target()));
+            sb.append(" target=").append(FieldText.value(event.target()));
         }
         for (Map.Entry<String, String> field : event.fields().entrySet()) {
-            sb.append(' ').append(field.getKey()).append('=').append(value(field.getValue()));
+            sb.append(' ').append(field.getKey()).append('=').append(FieldText.value(field.getValue()));
         }
         String msg = event.message();
         if (msg.length() > MAX_MESSAGE) {
             msg = msg.substring(0, MAX_MESSAGE) + "...";
         }
-        sb.append(" msg=").append(quote(msg));
+        sb.append(" msg=").append(FieldText.quote(msg));
         return sb.toString();
     }
 
-    private static String value(String v) {
-        if (!v.isEmpty() && v.chars().noneMatch(c -> c == ' ' || c == '"' || c == '=' || c < 0x20)) {
-            return v;
-        }
-        return quote(v);
-    }
-
-    private static String quote(String v) {
-        StringBuilder sb = new StringBuilder(v.length() + 2).append('"');
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> sb.append(c < 0x20 ? ' ' : c);
-            }
-        }
-        return sb.append('"').toString();
-    }
 }

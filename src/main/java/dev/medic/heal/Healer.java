@@ -3,12 +3,14 @@ package dev.medic.heal;
 import static dev.medic.heal.Outcomes.failed;
 import static dev.medic.heal.Outcomes.ok;
 
+import dev.medic.config.ContainerTarget;
 import dev.medic.config.SystemdUnitTarget;
 import dev.medic.core.HealingActionKind;
 import dev.medic.systemd.SystemdUnits;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.ActionOutcome;
+import dev.medic.core.FieldText;
 import dev.medic.core.HealingAction;
 import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ComposeRunner;
@@ -33,6 +35,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * compose project (and per container outside a project); a second action waits for the first, bounded,
  * and is skipped when the first was a project restart that already renewed its container. Never throws
  * for an action that fails: the outcome says so.
+ *
+ * <p>Labels are claims, not orders. A project restart whose project comes from a container's labels (not
+ * from the target's {@code project} in config) runs only when those labels hold up to
+ * {@link ProjectRestarter#check}; otherwise the action fails and its outcome says why. Only a container compose
+ * made shares its project's lock. {@code exec-host} never runs for a target discovered by its labels.
  *
  * <p>Docker events caused by an action are medic's own for the containers it acts on (one container for
  * a container restart, every container of the project for a project restart) until the action has
@@ -146,7 +153,8 @@ public final class Healer {
         try {
             current = locator.locate(target).or(() -> lastSeen);
         } catch (DockerUnavailableException e) {
-            return failed("Docker unreachable: " + e.getMessage(), start);
+            return failed(ContainerLocator.isConflict(e) ? e.getMessage() : "Docker unreachable: " + e.getMessage(),
+                    start);
         }
         boolean restart = action.kind() == HealingActionKind.RESTART_CONTAINER
                 || action.kind() == HealingActionKind.RESTART_PROJECT;
@@ -172,7 +180,10 @@ public final class Healer {
             return failed(ContainerLocator.describe(target) + " not found; nothing to restart", start);
         }
         ContainerInfo c = current.get();
-        Optional<String> project = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL));
+        // Only a container compose made shares its project's lock: one that merely claims the project must be able
+        // neither to hold up that project's actions nor to be skipped for its restart.
+        Optional<String> project = Optional.ofNullable(c.labels().get(ComposeProject.PROJECT_LABEL))
+                .filter(p -> ComposeProject.madeByCompose(c.labels()));
         String lockKey = project.map(p -> "project:" + p).orElse("container:" + c.id());
         return withLock(lockKey, start, progress, () -> {
             if (project.isPresent() && projects.restartedSince(project.get(), start)) {
@@ -227,6 +238,11 @@ public final class Healer {
 
     /** The command of the ladder step, run on the host (not in a container), bounded by the compose timeout. */
     private ActionOutcome execHost(HealingAction action, TargetSpec target, long start, Progress progress) {
+        if (target instanceof ContainerTarget ct && ct.discovered()) {
+            // Its ladder leaves exec-host out already (LabelTarget); this holds even for a ladder that did not.
+            return failed("exec-host does not run for " + FieldText.value(ct.name()) + ", a container discovered by"
+                    + " its labels: whoever labels a container does not get to run a command on the host", start);
+        }
         List<dev.medic.core.LadderStep> ladder = target.policy().ladder();
         if (action.step() < 1 || action.step() > ladder.size()
                 || ladder.get(action.step() - 1).action() != HealingActionKind.EXEC_HOST) {
@@ -261,7 +277,32 @@ public final class Healer {
 
     private ActionOutcome restartProject(TargetSpec target, Optional<ContainerInfo> current,
                                          Optional<ContainerInfo> lastSeen, long start, Progress progress) {
-        Optional<ComposeProject> project = projectOf(target, current).or(() -> projectOf(target, lastSeen));
+        Optional<ComposeProject> project;
+        if (target.project().isPresent()) {
+            // The operator's config names directory and files: nothing in them is a label's claim.
+            project = projectOf(target, current).or(() -> projectOf(target, lastSeen));
+        } else {
+            Optional<ContainerInfo> labelled = current.filter(ProjectRestarter::namesProject)
+                    .or(() -> lastSeen.filter(ProjectRestarter::namesProject));
+            if (labelled.isPresent()) {
+                ComposeProject.Checked checked;
+                try {
+                    checked = projects.check(target, labelled.get());
+                } catch (DockerUnavailableException e) {
+                    return failed("Docker unreachable while checking the compose labels of "
+                            + FieldText.value(labelled.get().name()) + ": " + e.getMessage(), start);
+                }
+                if (!checked.trusted()) {
+                    return failed("not restarting project " + FieldText.value(checked.project().name()) + " for "
+                            + FieldText.value(labelled.get().name()) + ": " + String.join("; ", checked.refusals())
+                            + " (labels are claims: a project { directory, files } set on the target in config is"
+                            + " used as it is)", start);
+                }
+                project = Optional.of(checked.project());
+            } else {
+                project = Optional.empty();
+            }
+        }
         if (project.isEmpty()) {
             return failed("not a compose project: the container has no compose labels and the target sets no"
                     + " project { directory = ... }", start);

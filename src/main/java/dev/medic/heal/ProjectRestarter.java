@@ -6,9 +6,11 @@ import static dev.medic.heal.Outcomes.ok;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.ActionOutcome;
+import dev.medic.core.FieldText;
 import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ComposeRunner;
 import dev.medic.docker.ContainerInfo;
+import dev.medic.docker.ContainerLocator;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerUnavailableException;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * directory with its files and env files, only the services that were running (never {@code -v}, never
  * removing images), and finishes the restarts an earlier medic was cut off in. Keeps what the rest of medic
  * asks of a project meanwhile: whether a restart of it is running, whether medic took it down, and when it
- * last finished a restart.
+ * last finished a restart. {@link #check} says whether a container's compose labels may steer a restart at all,
+ * and only containers compose made count as the project's running services.
  *
  * <p>Invariants: every project restart is noted in the {@link ProjectRestartLog} before its take-down and the
  * note is cleared only once its {@code up} succeeded (or its directory is gone), so a project medic took down
@@ -112,8 +115,9 @@ final class ProjectRestarter {
         try {
             for (ContainerInfo c : runtime.findByLabels(Map.of(ComposeProject.PROJECT_LABEL, p.name()))) {
                 String service = c.labels().get(ComposeProject.SERVICE_LABEL);
-                // A one-off container (compose run) is not the service running.
-                if (service != null && !ComposeProject.isOneOff(c.labels())) {
+                // A one-off container (compose run) is not the service running, and a container compose did not
+                // make is no service of the project at all: naming its made-up service would fail the whole up.
+                if (service != null && ComposeProject.madeByCompose(c.labels())) {
                     (c.running() || c.restarting() ? running : others).add(service);
                 }
             }
@@ -217,6 +221,45 @@ final class ProjectRestarter {
             return ok("project " + p.name() + " brought up in " + p.workingDir() + ": " + downText + describe(up),
                     start);
         });
+    }
+
+    /** Whether a container's labels name a compose project at all (a project and its working directory). */
+    static boolean namesProject(ContainerInfo c) {
+        return ComposeProject.fromLabels(c.labels()).isPresent();
+    }
+
+    /**
+     * The project {@code c}'s labels name for {@code target}, with every reason its labels must not steer a
+     * project restart: those of {@link ComposeProject#checkedFromLabels} (made by compose, files the project
+     * owner's); labels that name another project or service than the target's; compose labels the container has
+     * from its image (an image's LABELs carry over to every {@code docker run} of it, so they say who built the
+     * image, not that compose made the container); and other containers claiming the same service in a way
+     * compose's own replicas never do ({@link ContainerLocator#conflict}).
+     *
+     * @param c a container whose labels {@link #namesProject name a project}
+     */
+    ComposeProject.Checked check(TargetSpec target, ContainerInfo c) throws DockerUnavailableException {
+        ComposeProject.Checked checked = ComposeProject.checkedFromLabels(c.labels()).orElseThrow();
+        List<String> refusals = new ArrayList<>(checked.refusals());
+        String project = c.labels().get(ComposeProject.PROJECT_LABEL);
+        String service = c.labels().getOrDefault(ComposeProject.SERVICE_LABEL, "");
+        if (target instanceof ServiceTarget s && !(s.composeProject().equals(project) && s.service().equals(service))) {
+            refusals.add("its labels name service " + FieldText.value(service) + " of project " + FieldText.value(project)
+                    + ", not the target's service " + FieldText.value(s.service()) + " of project "
+                    + FieldText.value(s.composeProject()));
+        }
+        Map<String, String> image = runtime.imageLabels(c.id());
+        List<String> inherited = ComposeProject.IDENTITY_LABELS.stream()
+                .filter(k -> c.labels().containsKey(k) && c.labels().get(k).equals(image.get(k))).toList();
+        if (!inherited.isEmpty()) {
+            refusals.add("its " + String.join(", ", inherited) + (inherited.size() == 1 ? " label comes" : " labels come")
+                    + " from its image, not from compose");
+        }
+        if (!service.isBlank()) {
+            ContainerLocator.conflict(project, service, ContainerLocator.claimants(runtime, project, service))
+                    .ifPresent(refusals::add);
+        }
+        return new ComposeProject.Checked(checked.project(), refusals);
     }
 
     /** The compose project of a target: the config override wins over the container's labels. */

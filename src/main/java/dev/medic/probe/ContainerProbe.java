@@ -34,7 +34,9 @@ public final class ContainerProbe {
         try {
             found = locator.locate(target);
         } catch (DockerUnavailableException e) {
-            return new Observation(CheckResult.unknown("Docker unreachable: " + e.getMessage()), Optional.empty());
+            // Several containers claiming one service is not Docker being down: say what it is.
+            String why = ContainerLocator.isConflict(e) ? e.getMessage() : "Docker unreachable: " + e.getMessage();
+            return new Observation(CheckResult.unknown(why), Optional.empty());
         }
         if (found.isEmpty()) {
             return new Observation(CheckResult.down(ContainerLocator.describe(target) + " not found"), found);

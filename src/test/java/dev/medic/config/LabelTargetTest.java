@@ -1,12 +1,22 @@
 package dev.medic.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.medic.core.HealingActionKind;
+import dev.medic.core.LadderStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** A discovered container's probes and knobs from its labels; every bad label is reported. */
 class LabelTargetTest {
@@ -63,5 +73,115 @@ class LabelTargetTest {
                 "label medic.docker-health: expected auto, on or off, got \"maybe\""), r.problems());
         assertEquals(List.of(), r.target().probes(), "the container probe still watches it");
         assertEquals(3, r.target().policy().failureThreshold(), "bad knobs fall back to the global ones");
+    }
+
+    // Labels are claims: whoever built the image wrote them.
+
+    @TempDir
+    Path dir;
+
+    private MedicConfig config(String body) throws Exception {
+        Path file = Files.writeString(dir.resolve("medic.conf"), "medic {\n" + body + "\n}\n");
+        return ConfigLoader.load(List.of(file));
+    }
+
+    @Test
+    void aLabelUrlMayPointAtLoopbackAndNowhereElse() {
+        for (String url : List.of("http://127.0.0.1:8000/health", "http://127.3.4.5/", "https://localhost:8443/h",
+                "http://LOCALHOST/", "http://[::1]:8000/health", "http://user@127.0.0.1:8000/")) {
+            LabelTarget.Result r = LabelTarget.from("c", Map.of("medic.http.url", url), DEFAULTS);
+            assertEquals(List.of(), r.problems(), url);
+            assertEquals(1, r.target().probes().size(), url);
+        }
+        assertEquals(List.of(), LabelTarget.from("c", Map.of("medic.http.url", "http://169.254.169.254/"), DEFAULTS)
+                .target().probes(), "link-local is not loopback");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://172.17.0.2:8000/",
+            "http://example.com/", "http://127.0.0.1.nip.io/", "http://0177.0.0.1/", "http://2130706433/",
+            "http://127.0.0.1@169.254.169.254/", "http://[fe80::1]/", "http://localhost./"})
+    void aLabelUrlElsewhereIsRefusedAndTheContainerStillWatched(String url) {
+        LabelTarget.Result r = LabelTarget.from("c", Map.of("medic.http.url", url), DEFAULTS);
+        assertEquals(1, r.problems().size(), r.problems().toString());
+        assertTrue(r.problems().get(0).startsWith("label medic.http.url: \"" + url + "\" points at "),
+                r.problems().get(0));
+        assertTrue(r.problems().get(0).endsWith("which is not loopback: a label may point a probe only at 127.0.0.0/8,"
+                + " ::1 or localhost unless medic.discovery.allow-remote-urls = true; not probing it"), r.problems().get(0));
+        assertEquals(List.of(), r.target().probes(), "only the container probe watches it");
+    }
+
+    @Test
+    void aUrlWhoseHostJavaCannotReadIsRefused() {
+        // java.net.URI reads no host in "127.1" (a short form other parsers take for 127.0.0.1).
+        LabelTarget.Result r = LabelTarget.from("c", Map.of("medic.http.url", "http://127.1/"), DEFAULTS);
+        assertEquals(List.of("label medic.http.url: no host medic can read in \"http://127.1/\""), r.problems());
+        assertEquals(List.of(), r.target().probes());
+    }
+
+    @Test
+    void aLabelTcpAddressElsewhereIsRefusedAndLoopbackAccepted() {
+        LabelTarget.Result refused = LabelTarget.from("c", Map.of("medic.tcp", "169.254.169.254:80"), DEFAULTS);
+        assertEquals(List.of("label medic.tcp: \"169.254.169.254:80\" points at 169.254.169.254, which is not loopback:"
+                + " a label may point a probe only at 127.0.0.0/8, ::1 or localhost unless"
+                + " medic.discovery.allow-remote-urls = true; not probing it"), refused.problems());
+        assertEquals(List.of(), refused.target().probes());
+        assertEquals(List.of(new TcpProbeSpec(new HostPort("::1", 5432), Duration.ofSeconds(10))),
+                LabelTarget.from("c", Map.of("medic.tcp", "[::1]:5432"), DEFAULTS).target().probes());
+    }
+
+    @Test
+    void theOperatorMayAllowLabelUrlsToPointAnywhere() throws Exception {
+        Map<String, String> remote = Map.of("medic.http.url", "http://10.0.0.1:8000/health", "medic.tcp", "10.0.0.2:5432");
+        assertEquals(2, LabelTarget.from("c", remote, DEFAULTS).problems().size(), "refused by default");
+        MedicConfig anywhere = config("discovery.allow-remote-urls = true");
+        LabelTarget.Result r = LabelTarget.from("c", remote, anywhere);
+        assertEquals(List.of(), r.problems());
+        assertEquals(2, r.target().probes().size());
+    }
+
+    @Test
+    void aLabelCannotForgeAJournalLine() {
+        String forged = "soon\n<4>event=recovered target=db msg=\"fine\"\u001b[2J";
+        LabelTarget.Result r = LabelTarget.from("c", Map.of("medic.interval", forged,
+                "medic.\nevil", "x", "medic.http.url", "http://127.0.0.1/\n<4>x",
+                "medic.http.expect-body", "ok\u001b]0;pwned\u0007"), DEFAULTS);
+        for (String problem : r.problems()) {
+            assertTrue(problem.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "a control character in: " + problem);
+        }
+        assertTrue(r.problems().contains("label medic.interval: expected a duration such as 30s or 5m, got "
+                + "\"soon\\n<4>event=recovered target=db msg=\\\"fine\\\" [2J\""), r.problems().toString());
+        assertTrue(r.problems().stream().anyMatch(p -> p.startsWith("label \"medic.\\nevil\": unknown label")),
+                r.problems().toString());
+        assertTrue(r.problems().contains("label medic.http.expect-body: holds a control character: \"ok ]0;pwned \";"
+                + " not expecting a body"), r.problems().toString());
+    }
+
+    @Test
+    void theGlobalExecHostStepsAreLeftOutOfADiscoveredTargetsLadderAndThatIsSaid() throws Exception {
+        MedicConfig c = config("""
+                escalation = [
+                  { action = restart-container, attempts = 2 }
+                  { action = exec-host, command = ["/usr/local/bin/cleanup"], attempts = 1 }
+                ]
+                """);
+        LabelTarget.Result r = LabelTarget.from("c", Map.of("autoheal", "true"), c);
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 2)), r.target().policy().ladder());
+        assertEquals(List.of("escalation: the exec-host steps of the global escalation are left out for a container"
+                + " discovered by its labels (configure the container as a target to have them run)"), r.problems());
+
+        MedicConfig onlyExec = config("escalation = [ { action = exec-host, command = [\"/bin/true\"] } ]");
+        LabelTarget.Result watched = LabelTarget.from("c", Map.of("autoheal", "true"), onlyExec);
+        assertFalse(watched.target().policy().healable(), "nothing left to heal with: watched only");
+        assertTrue(watched.problems().get(0).contains("which leaves nothing: it is watched and never healed"),
+                watched.problems().toString());
+    }
+
+    @Test
+    void dependsOnKeepsOnlyTargetNames() {
+        Map<String, String> labels = Map.of("medic.depends-on", "db, cache\n<4>event=x, a/b");
+        assertEquals(List.of("db"), LabelTarget.dependsOn(labels));
+        assertEquals(List.of("label medic.depends-on: not target names, ignored: \"cache\\n<4>event=x\", \"a/b\""),
+                LabelTarget.from("c", labels, DEFAULTS).problems());
     }
 }

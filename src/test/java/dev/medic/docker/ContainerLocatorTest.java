@@ -1,11 +1,15 @@
 package dev.medic.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.config.ContainerTarget;
 import dev.medic.config.DockerHealthMode;
+import dev.medic.config.ServiceTarget;
 import dev.medic.core.HealthPolicy;
+import dev.medic.fakes.FakeContainerRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,5 +117,76 @@ class ContainerLocatorTest {
         assertEquals(Optional.of(CACHE_ID), locatedId(CACHE_ID.substring(0, 12)));
         assertEquals(Optional.of(CACHE_ID), locatedId(CACHE_ID.substring(0, 20)));
         assertEquals(Optional.of(CACHE_ID), locatedId(CACHE_ID));
+    }
+
+    // A compose service is found by labels, and labels are claims: anyone can start a container that says it is
+    // service web of project shop. The locator must not then pick one (the newest, say) and let medic act on it.
+
+    private final FakeContainerRuntime fake = new FakeContainerRuntime();
+    private final ContainerLocator byLabels = new ContainerLocator(fake);
+    private static final ServiceTarget WEB = new ServiceTarget("web", "shop", "web", POLICY, Duration.ofSeconds(1),
+            List.of(), DockerHealthMode.AUTO, Optional.empty());
+
+    private static Map<String, String> composeMade(int number) {
+        return Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "web",
+                ComposeProject.CONFIG_HASH_LABEL, "c0ffee", ComposeProject.CONTAINER_NUMBER_LABEL,
+                Integer.toString(number), ComposeProject.ONEOFF_LABEL, "False");
+    }
+
+    private static ContainerInfo exited(String id, String name, Map<String, String> labels) {
+        return new ContainerInfo(id, name, "exited", false, false, false, 1, Optional.empty(), "", "t0", labels);
+    }
+
+    @Test
+    void aContainerComposeDidNotMakeBesideTheServiceMakesTheLocatorPickNeitherAndSayWhy() {
+        fake.put(exited("r1", "shop_web_1", composeMade(1)));
+        fake.put(FakeContainerRuntime.running("i1", "impostor", Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "web", "autoheal", "true"), null));
+
+        DockerUnavailableException e = assertThrows(DockerUnavailableException.class, () -> byLabels.locate(WEB));
+
+        assertEquals("2 containers claim to be service web of project shop: impostor (i1) was not created by compose"
+                + " (no config-hash or container-number label); medic cannot tell which is the service and acts on none"
+                + " of them", e.getMessage());
+        assertTrue(ContainerLocator.isConflict(e), "told apart from Docker being away");
+        fake.unreachable = true;
+        assertFalse(ContainerLocator.isConflict(assertThrows(DockerUnavailableException.class,
+                () -> byLabels.locate(WEB))));
+    }
+
+    @Test
+    void scaledReplicasAreFoundButTwoContainersWithTheSameContainerNumberAreNotReplicas() throws Exception {
+        fake.put(exited("r1", "shop_web_1", composeMade(1)));
+        fake.put(FakeContainerRuntime.running("r2", "shop_web_2", composeMade(2), null));
+        assertEquals(Optional.of("r2"), byLabels.locate(WEB).map(ContainerInfo::id), "replicas: a running one");
+
+        fake.put(FakeContainerRuntime.running("i1", "impostor", composeMade(1), null));
+        DockerUnavailableException e = assertThrows(DockerUnavailableException.class, () -> byLabels.locate(WEB));
+
+        assertTrue(e.getMessage().contains("shop_web_1 (r1) and impostor (i1) both claim to be container number 1")
+                || e.getMessage().contains("impostor (i1) and shop_web_1 (r1) both claim to be container number 1"),
+                e.getMessage());
+    }
+
+    @Test
+    void aOneOffOfComposeRunIsNotTheService() throws Exception {
+        fake.put(exited("r1", "shop_web_1", composeMade(1)));
+        Map<String, String> oneOff = new java.util.HashMap<>(composeMade(1));
+        oneOff.put(ComposeProject.ONEOFF_LABEL, "True");
+        fake.put(FakeContainerRuntime.running("o1", "shop_web_run_1", oneOff, null));
+
+        assertEquals(Optional.of("r1"), byLabels.locate(WEB).map(ContainerInfo::id),
+                "the service's own container, though the one-off runs");
+    }
+
+    @Test
+    void aNameInTheConflictCannotBreakTheLine() {
+        fake.put(FakeContainerRuntime.running("r1", "shop_web_1", composeMade(1), null));
+        fake.put(FakeContainerRuntime.running("i1", "x\n<4>event=recovered target=db", composeMade(1), null));
+
+        DockerUnavailableException e = assertThrows(DockerUnavailableException.class, () -> byLabels.locate(WEB));
+
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"x\\n<4>event=recovered target=db\" (i1)"), e.getMessage());
     }
 }

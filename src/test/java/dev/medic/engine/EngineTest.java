@@ -232,7 +232,8 @@ class EngineTest {
     @Test
     void aDiscoveredContainerRemovedByMedicsOwnProjectRestartIsKept() throws Exception {
         Map<String, String> labels = Map.of("medic.enable", "true", ComposeProject.PROJECT_LABEL, "shop",
-                ComposeProject.SERVICE_LABEL, "worker", ComposeProject.WORKING_DIR_LABEL, dir.toString());
+                ComposeProject.SERVICE_LABEL, "worker", ComposeProject.WORKING_DIR_LABEL, dir.toString(),
+                ComposeProject.CONFIG_HASH_LABEL, "c0ffee", ComposeProject.CONTAINER_NUMBER_LABEL, "1");
         docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", labels, null));
         Engine e = engine("");
         e.discover();
@@ -254,7 +255,8 @@ class EngineTest {
     @Test
     void aDiscoveredContainerOfAProjectWhoseUpFailedStaysWatchedToFailAndAlert() throws Exception {
         Map<String, String> labels = Map.of("medic.enable", "true", ComposeProject.PROJECT_LABEL, "shop",
-                ComposeProject.SERVICE_LABEL, "worker", ComposeProject.WORKING_DIR_LABEL, dir.toString());
+                ComposeProject.SERVICE_LABEL, "worker", ComposeProject.WORKING_DIR_LABEL, dir.toString(),
+                ComposeProject.CONFIG_HASH_LABEL, "c0ffee", ComposeProject.CONTAINER_NUMBER_LABEL, "1");
         docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", labels, null));
         Engine e = engine("");
         Files.writeString(dir.resolve("slow-compose"), "#!/bin/sh\ncase \"$*\" in *up*) exit 1;; esac\n");
@@ -609,5 +611,91 @@ class EngineTest {
         assertEquals("log line 31", attached.logTail().get(0));
         assertEquals("exited", attached.container().get("status"));
         assertTrue(attached.check().contains("137"), attached.check());
+    }
+
+    // Labels are claims: a container's name and labels reach the journal only escaped, and a service two
+    // containers claim is acted on through neither.
+
+    /** Collects what {@code logger} logs while {@code body} runs, each record formatted as one string. */
+    private static List<String> logged(Class<?> logger, ThrowingRunnable body) throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            body.run();
+        } finally {
+            log.detachAppender(appender);
+        }
+        return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aLabelValueCannotForgeAJournalLineInADiscoveryWarning() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "labelled", Map.of("autoheal", "true",
+                "medic.interval", "soon\n<4>event=recovered target=db msg=\"fine\"\u001b[2J"), null));
+        Engine e = engine("interval = 1h");
+
+        List<String> lines = logged(Discovery.class, e::discover);
+
+        assertTrue(e.worker("labelled").isPresent(), "still watched with what is valid");
+        assertEquals(List.of("container labelled: label medic.interval: expected a duration such as 30s or 5m, got"
+                + " \"soon\\n<4>event=recovered target=db msg=\\\"fine\\\" [2J\"; watching it with the labels that"
+                + " are valid"), lines.stream().filter(l -> l.contains("medic.interval")).toList());
+        assertTrue(lines.stream().noneMatch(l -> l.chars().anyMatch(c -> c < 0x20)), lines.toString());
+    }
+
+    @Test
+    void aContainerWhoseNameCannotBeATargetNameIsNotWatchedAndThatIsSaidEscaped() throws Exception {
+        String longName = "a".repeat(65);
+        docker.put(FakeContainerRuntime.running("a1", longName, Map.of("autoheal", "true"), null));
+        docker.put(FakeContainerRuntime.running("b1", "evil\n<4>event=recovered", Map.of("autoheal", "true"), null));
+        docker.put(FakeContainerRuntime.running("c1", "fine", Map.of("autoheal", "true"), null));
+        Engine e = engine("interval = 1h");
+
+        List<String> lines = logged(Discovery.class, e::discover);
+
+        assertEquals(List.of("fine"), e.snapshot().stream().map(TargetStatus::name).toList());
+        assertTrue(lines.contains("container \"evil\\n<4>event=recovered\" (b1): not watching it: its name cannot be"
+                + " a target name (1-64 characters of A-Z, a-z, 0-9, '.', '_' and '-')"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("container \"" + longName + "\" (a1): not watching it")),
+                lines.toString());
+        assertEquals(List.of(), logged(Discovery.class, e::discover).stream().filter(l -> l.contains("not watching"))
+                .toList(), "said once per container");
+    }
+
+    @Test
+    void aServiceClaimedByAContainerComposeDidNotMakeIsUnknownAndNothingIsRestarted() throws Exception {
+        Map<String, String> real = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api",
+                ComposeProject.CONFIG_HASH_LABEL, "c0ffee", ComposeProject.CONTAINER_NUMBER_LABEL, "1");
+        docker.put(new dev.medic.docker.ContainerInfo("r1", "shop_api_1", "exited", false, false, false, 137,
+                java.util.Optional.empty(), "", "t0", real));
+        docker.put(new dev.medic.docker.ContainerInfo("i1", "impostor", "exited", false, false, false, 1,
+                java.util.Optional.empty(), "", "t0", Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "api", "autoheal", "true")));
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-23T10:00:00Z"));
+        Engine e = engine("""
+                start-period = 0s
+                failure-threshold = 1
+                discovery.enabled = false
+                targets.api { service { project = shop, name = api } }
+                """, clock);
+        TargetWorker api = e.worker("api").orElseThrow();
+
+        api.tick();
+        clock.advance(Duration.ofSeconds(3)); // past the container-down grace, were it down
+        api.tick();
+
+        assertEquals("UNKNOWN", api.status().lastCheck().result());
+        assertTrue(api.status().lastCheck().detail().contains("2 containers claim to be service api of project shop:"
+                + " impostor (i1) was not created by compose"), api.status().lastCheck().detail());
+        assertTrue(published.stream().noneMatch(ev -> ev.type() == dev.medic.core.EventType.HEAL_STARTED),
+                published.toString());
+        assertEquals(List.of(), docker.restarted);
     }
 }

@@ -95,6 +95,15 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         return found;
     }
 
+    /** The labels of each container's image, by container id: what Docker copied onto the container from its image. */
+    public final Map<String, Map<String, String>> imageLabelsById = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, String> imageLabels(String containerId) throws DockerUnavailableException {
+        checkReachable();
+        return imageLabelsById.getOrDefault(containerId, Map.of());
+    }
+
     /** When set, a restart throws it after being recorded: e.g. a call that timed out while Docker goes on. */
     public volatile dev.medic.docker.DockerActionException failRestartWith;
     /** When set, runs inside every restart (after it is recorded), e.g. to block it or to change a container. */

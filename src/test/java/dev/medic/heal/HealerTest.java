@@ -59,9 +59,12 @@ class HealerTest {
                 Optional.empty(), false);
     }
 
+    /** The labels compose v1 writes on the first container of service api of project shop, made in {@link #dir}. */
     private Map<String, String> composeLabels() {
         return Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api",
-                ComposeProject.WORKING_DIR_LABEL, dir.toString(), ComposeProject.CONFIG_FILES_LABEL, "docker-compose.yml");
+                ComposeProject.WORKING_DIR_LABEL, dir.toString(), ComposeProject.CONFIG_FILES_LABEL, "docker-compose.yml",
+                ComposeProject.CONFIG_HASH_LABEL, "3f1c0ffee", ComposeProject.CONTAINER_NUMBER_LABEL, "1",
+                ComposeProject.ONEOFF_LABEL, "False");
     }
 
     @Test
@@ -396,5 +399,143 @@ class HealerTest {
         assertTrue(out.detail().contains("no-such-dir is gone"), out.detail());
         assertEquals(List.of(shopNote), ProjectRestartFile.in(stateDir).leftUnfinished(),
                 "a project whose directory is gone is not tried again");
+    }
+
+    // Labels are claims: a container that merely says it belongs to a project must not steer its restart.
+
+    private ActionOutcome restartProjectFor(ContainerTarget target) throws Exception {
+        return healer(fakeCompose("")).execute(new HealingAction(target.name(), HealingActionKind.RESTART_PROJECT, 2,
+                1, "r"), target, Optional.empty());
+    }
+
+    private Map<String, String> with(Map<String, String> labels, String... keyValues) {
+        Map<String, String> out = new java.util.HashMap<>(labels);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (keyValues[i + 1] == null) {
+                out.remove(keyValues[i]);
+            } else {
+                out.put(keyValues[i], keyValues[i + 1]);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aConfigFileThatClimbsOutOfTheWorkingDirectoryStopsTheProjectRestartAndSaysWhy() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", with(composeLabels(),
+                ComposeProject.CONFIG_FILES_LABEL, "docker-compose.yml,../../etc/x.yml"), null));
+
+        ActionOutcome out = restartProjectFor(target("shop_api_1"));
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().startsWith("not restarting project shop for shop_api_1: config file \"../../etc/x.yml\""
+                + " climbs out of the working directory " + dir), out.detail());
+        assertFalse(Files.exists(dir.resolve("calls.log")), "compose never ran");
+    }
+
+    @Test
+    void aContainerThatComposeDidNotCreateCannotSteerAProjectRestart() throws Exception {
+        // What `docker run --label com.docker.compose.project=shop ...` (or an image's LABELs) gives.
+        docker.put(FakeContainerRuntime.running("i1", "impostor", Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "api", ComposeProject.WORKING_DIR_LABEL, dir.toString()), null));
+
+        ActionOutcome out = restartProjectFor(target("impostor"));
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().contains("not created by compose: no com.docker.compose.config-hash, no "
+                + "com.docker.compose.container-number label"), out.detail());
+        assertFalse(Files.exists(dir.resolve("calls.log")), "compose never ran");
+    }
+
+    @Test
+    void composeLabelsTheContainerHasFromItsImageCannotSteerAProjectRestart() throws Exception {
+        docker.put(FakeContainerRuntime.running("i1", "impostor", composeLabels(), null));
+        docker.imageLabelsById.put("i1", Map.of("autoheal", "true", ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.CONFIG_HASH_LABEL, "3f1c0ffee"));
+
+        ActionOutcome out = restartProjectFor(target("impostor"));
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().contains("its com.docker.compose.project, com.docker.compose.config-hash labels come"
+                + " from its image, not from compose"), out.detail());
+        assertFalse(Files.exists(dir.resolve("calls.log")), "compose never ran");
+    }
+
+    @Test
+    void twoContainersClaimingTheSameServiceAndNumberStopTheProjectRestart() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
+        docker.put(FakeContainerRuntime.running("i1", "impostor", composeLabels(), null));
+
+        ActionOutcome out = restartProjectFor(target("impostor"));
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().contains("2 containers claim to be service api of project shop"), out.detail());
+        assertTrue(out.detail().contains("both claim to be container number 1"), out.detail());
+        assertFalse(Files.exists(dir.resolve("calls.log")), "compose never ran");
+    }
+
+    @Test
+    void aServiceTwoContainersClaimIsRestartedThroughNeither() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
+        docker.put(FakeContainerRuntime.running("i1", "impostor", Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "api"), null));
+        dev.medic.config.ServiceTarget api = new dev.medic.config.ServiceTarget("api", "shop", "api", POLICY,
+                Duration.ofSeconds(1), List.of(), DockerHealthMode.AUTO, Optional.empty());
+
+        ActionOutcome out = healer(fakeCompose("")).execute(new HealingAction("api",
+                HealingActionKind.RESTART_CONTAINER, 1, 1, "r"), api, Optional.empty());
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().startsWith("2 containers claim to be service api of project shop: impostor (i1) was not"
+                + " created by compose"), out.detail());
+        assertEquals(List.of(), docker.restarted);
+    }
+
+    @Test
+    void aServiceTargetIsNotRestartedThroughLabelsNamingAnotherService() throws Exception {
+        dev.medic.config.ServiceTarget api = new dev.medic.config.ServiceTarget("api", "shop", "api", POLICY,
+                Duration.ofSeconds(1), List.of(), DockerHealthMode.AUTO, Optional.empty());
+        // The container its checks last saw is gone; its labels, kept from then, name another service.
+        ActionOutcome out = healer(fakeCompose("")).execute(new HealingAction("api", HealingActionKind.RESTART_PROJECT,
+                2, 1, "r"), api, Optional.of(stopped("gone1", "shop_worker_1", composeLabels("worker"))));
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().contains("its labels name service worker of project shop, not the target's service api"),
+                out.detail());
+    }
+
+    @Test
+    void aProjectRestartNamesOnlyTheServicesOfContainersComposeMade() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
+        docker.put(FakeContainerRuntime.running("x1", "squatter", Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "evil"), null));
+
+        ActionOutcome out = restartProjectFor(target("shop_api_1"));
+
+        assertTrue(out.ok(), out.detail());
+        String compose = dir.resolve("docker-compose.yml").toString();
+        assertEquals(List.of("-p shop -f " + compose + " rm -s -f api", "-p shop -f " + compose + " up -d --no-deps api"),
+                Files.readAllLines(dir.resolve("calls.log")), "a container compose did not make names no service");
+    }
+
+    @Test
+    void execHostDoesNotRunForAContainerDiscoveredByItsLabels() throws Exception {
+        Path cleaner = dir.resolve("clean");
+        Files.writeString(cleaner, "#!/bin/sh\ntouch " + dir.resolve("cleaned") + "\n");
+        Files.setPosixFilePermissions(cleaner, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dev.medic.core.HealthPolicy policy = new dev.medic.core.HealthPolicy(Duration.ofSeconds(60),
+                Duration.ofSeconds(10), 3, 1, Duration.ZERO, List.of(new dev.medic.core.LadderStep(
+                HealingActionKind.EXEC_HOST, 1, List.of(cleaner.toString()))), Duration.ofMinutes(30), true);
+        docker.put(FakeContainerRuntime.running("l1", "labelled", Map.of("autoheal", "true"), null));
+        ContainerTarget discovered = new ContainerTarget("labelled", "labelled", policy, Duration.ofSeconds(1),
+                List.of(), DockerHealthMode.AUTO, Optional.empty(), true);
+
+        ActionOutcome out = healer(fakeCompose("")).execute(new HealingAction("labelled", HealingActionKind.EXEC_HOST,
+                1, 1, "r"), discovered, Optional.empty());
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().startsWith("exec-host does not run for labelled, a container discovered by its labels"),
+                out.detail());
+        assertFalse(Files.exists(dir.resolve("cleaned")), "the command never ran");
     }
 }

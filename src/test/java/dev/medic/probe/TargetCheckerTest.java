@@ -125,9 +125,14 @@ class TargetCheckerTest {
 
     @Test
     void aServiceIsFoundByItsLabelsPreferringTheRunningContainer() {
-        Map<String, String> labels = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api");
-        docker.put(new ContainerInfo("old", "shop_api_1_old", "exited", false, false, false, 0, Optional.empty(), "",
-                "", labels));
+        // Two replicas compose made (labels are claims: without compose's config hash and container number, two
+        // claimants of one service are impostors and the locator picks neither).
+        Map<String, String> labels = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api",
+                ComposeProject.CONFIG_HASH_LABEL, "c0ffee", ComposeProject.CONTAINER_NUMBER_LABEL, "1");
+        Map<String, String> replica = new java.util.HashMap<>(labels);
+        replica.put(ComposeProject.CONTAINER_NUMBER_LABEL, "2");
+        docker.put(new ContainerInfo("old", "shop_api_2", "exited", false, false, false, 0, Optional.empty(), "",
+                "", replica));
         docker.put(FakeContainerRuntime.running("new", "shop_api_1", labels, null));
         ServiceTarget service = new ServiceTarget("api", "shop", "api", POLICY, Duration.ofSeconds(1), List.of(HTTP),
                 DockerHealthMode.AUTO, Optional.empty());

@@ -251,6 +251,16 @@ public final class LabelTarget {
                         + ", got " + FieldText.quote(v));
                 return Optional.empty();
             }
+            // The bounds the config has: whoever built the image must not make medic check every millisecond.
+            boolean interval = key.endsWith("interval");
+            Duration min = interval ? ConfigLoader.MIN_INTERVAL : Duration.ZERO;
+            Duration max = interval ? ConfigLoader.MAX_INTERVAL
+                    : key.endsWith("timeout") ? ConfigLoader.MAX_TIMEOUT : Duration.ofDays(365);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                problems.add("label " + key + ": must be " + (d.compareTo(min) < 0 ? "at least " + min.toSeconds()
+                        + " s" : "at most " + max.toSeconds() + " s") + ", got " + FieldText.quote(v));
+                return Optional.empty();
+            }
             return Optional.of(d);
         } catch (ConfigException e) {
             problems.add("label " + key + ": expected a duration such as 30s or 5m, got " + FieldText.quote(v));

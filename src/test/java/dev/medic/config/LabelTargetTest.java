@@ -77,6 +77,18 @@ class LabelTargetTest {
 
     // Labels are claims: whoever built the image wrote them.
 
+    @Test
+    void aLabelCannotMakeMedicCheckEveryMillisecondNorWaitForAMonth() {
+        LabelTarget.Result r = LabelTarget.from("c", Map.of("medic.interval", "1ms", "medic.retry-interval", "400d",
+                "medic.timeout", "30d"), DEFAULTS);
+
+        assertEquals(List.of(
+                "label medic.interval: must be at least 1 s, got \"1ms\"",
+                "label medic.retry-interval: must be at most 86400 s, got \"400d\"",
+                "label medic.timeout: must be at most 600 s, got \"30d\""), r.problems());
+        assertEquals(DEFAULTS.policy().interval(), r.target().policy().interval(), "the global interval instead");
+    }
+
     @TempDir
     Path dir;
 

@@ -1,44 +1,55 @@
 package dev.medic.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.medic.api.HttpListener.Lane;
+import dev.medic.api.HttpListener.Request;
+import dev.medic.api.HttpListener.Response;
+import dev.medic.core.TargetState;
 import dev.medic.engine.DockerReachability;
 import dev.medic.engine.Engine;
+import dev.medic.engine.TargetStatus;
+import dev.medic.engine.TargetWorker;
 import dev.medic.event.HistoryLog;
 import dev.medic.metrics.MedicMetrics;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import dev.medic.core.TargetState;
-import dev.medic.engine.TargetStatus;
-import dev.medic.engine.TargetWorker;
 import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.time.Instant;
-import java.util.Locale;
-import java.util.concurrent.ExecutorService;
 
 /**
- * The local HTTP API: {@code GET /status} (JSON), {@code GET /healthz} (200 while the scheduling
- * loop is alive, else 503), {@code GET /metrics} (Prometheus text), {@code GET /history} (JSON lines),
- * {@code GET /targets/NAME/explain}, and {@code POST /targets/NAME/pause?for=30m} and {@code .../resume}.
- * Built on the JDK's HTTP server; binds loopback by default.
- * Thread-safe; handlers only read engine snapshots.
+ * The local HTTP API: {@code GET /status} (JSON), {@code GET /healthz} (200 while the scheduling loop is alive,
+ * else 503), {@code GET /metrics} (Prometheus text), {@code GET /history} (JSON lines, streamed, at most
+ * {@value #HISTORY_MAX_LIMIT}), {@code GET /targets/NAME/explain}, and {@code POST /targets/NAME/pause?for=30m}
+ * and {@code .../resume}; or, as a {@linkplain #metricsOnly metrics listener}, only {@code GET /metrics} and
+ * {@code GET /healthz}.
+ *
+ * <p>Hostile input: every request's {@code Host} and every POST's {@code X-Medic-Request} and {@code Origin}
+ * pass {@link RequestGuard} (403 otherwise); a pause lasts at most {@link PauseLength#MAX} unless asked for
+ * {@code forever}; slow and many clients are bounded by {@link HttpListener}.
+ *
+ * <p>Thread-safe; handlers only read engine snapshots and call the workers' own thread-safe operations.
  */
 public final class ApiServer implements AutoCloseable {
+    /** {@code /history?limit=} above this is lowered to it: a client asking for everything gets the newest. */
+    public static final int HISTORY_MAX_LIMIT = 10_000;
+    static final int HISTORY_DEFAULT_LIMIT = 1000;
     private static final Duration ALIVE_BOUND = Duration.ofSeconds(10);
     private static final Pattern TARGET_ACTION = Pattern.compile("/targets/([^/]+)/(pause|resume)");
     private static final Pattern TARGET_EXPLAIN = Pattern.compile("/targets/([^/]+)/explain");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d)");
+    private static final String JSON = "application/json; charset=utf-8";
 
-    private final HttpServer server;
+    private final boolean readOnly;
     private final Engine engine;
     private final DockerReachability docker;
     private final String version;
@@ -46,130 +57,190 @@ public final class ApiServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final MedicMetrics metrics;
     private final HistoryLog history;
+    private final HttpListener listener;
+    private final RequestGuard guard;
 
-    public ApiServer(InetSocketAddress listen, Engine engine, DockerReachability docker, MedicMetrics metrics,
-                     HistoryLog history, String version, Instant startedAt, ExecutorService executor)
-            throws IOException {
+    ApiServer(InetSocketAddress listen, boolean readOnly, Engine engine, DockerReachability docker,
+              MedicMetrics metrics, HistoryLog history, String version, Instant startedAt,
+              HttpListener.Limits limits) throws IOException {
+        this.readOnly = readOnly;
         this.engine = engine;
         this.metrics = metrics;
         this.history = history;
         this.docker = docker;
         this.version = version;
         this.startedAt = startedAt;
-        this.server = HttpServer.create(listen, 16);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.listener = new HttpListener(listen, limits, this::handle, ApiServer::lane,
+                readOnly ? "medic-metrics" : "medic-api");
+        InetSocketAddress bound = listener.address();
+        // A metrics listener on a LAN address is scraped by whatever name Prometheus knows the host by; on
+        // loopback, as the API, only this machine's names are legitimate.
+        boolean checkHost = !readOnly || bound.getAddress().isLoopbackAddress();
+        this.guard = new RequestGuard(listen.getHostString(), bound, checkHost);
+    }
+
+    /** The full local API on {@code listen}, bound at once (a taken port fails here); serves after {@link #start}. */
+    public static ApiServer full(InetSocketAddress listen, Engine engine, DockerReachability docker,
+                                 MedicMetrics metrics, HistoryLog history, String version, Instant startedAt)
+            throws IOException {
+        return new ApiServer(listen, false, engine, docker, metrics, history, version, startedAt,
+                HttpListener.Limits.DEFAULT);
+    }
+
+    /**
+     * The read-only listener of {@code api.metrics-listen}: {@code GET /metrics} and {@code GET /healthz}, and
+     * 404 for everything else (nothing there can pause healing or read a target's history).
+     */
+    public static ApiServer metricsOnly(InetSocketAddress listen, Engine engine, MedicMetrics metrics)
+            throws IOException {
+        return new ApiServer(listen, true, engine, null, metrics, null, null, null, HttpListener.Limits.DEFAULT);
     }
 
     public void start() {
-        server.start();
+        listener.start();
     }
 
     /** The bound address (useful when the configured port was 0). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return listener.address();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            Matcher target = TARGET_ACTION.matcher(path);
-            if (target.matches()) {
-                if (!"POST".equals(exchange.getRequestMethod())) {
-                    send(exchange, 405, "text/plain", "method not allowed: use POST\n");
-                    return;
-                }
-                targetAction(exchange, target.group(1), target.group(2));
-                return;
-            }
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                send(exchange, 405, "text/plain", "method not allowed\n");
-                return;
-            }
-            Matcher explain = TARGET_EXPLAIN.matcher(path);
-            if (explain.matches()) {
-                String name = URLDecoder.decode(explain.group(1), StandardCharsets.UTF_8);
-                Optional<java.util.List<String>> lines = engine.explain(name);
-                if (lines.isEmpty()) {
-                    sendJson(exchange, 404, Map.of("error", "unknown target " + name));
-                } else {
-                    sendJson(exchange, 200, Map.of("target", name, "lines", lines.get()));
-                }
-                return;
-            }
-            switch (path) {
-                case "/status" -> {
-                    StatusDocument doc = StatusDocument.of(version, startedAt, engine.config().dryRun(),
-                            docker.state().name().toLowerCase(Locale.ROOT), engine.snapshot());
-                    send(exchange, 200, "application/json", json.writeValueAsString(doc));
-                }
-                case "/healthz" -> {
-                    boolean alive = engine.isAlive(ALIVE_BOUND);
-                    send(exchange, alive ? 200 : 503, "text/plain", alive ? "ok\n" : "scheduling loop stalled\n");
-                }
-                case "/metrics" -> {
-                    byte[] body = metrics.scrape().getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().set("Content-Type", metrics.contentType());
-                    exchange.sendResponseHeaders(200, body.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                }
-                case "/history" -> history(exchange);
-                default -> send(exchange, 404, "text/plain", "not found\n");
-            }
+    /** Connections open now (for tests of the bound). */
+    int openConnections() {
+        return listener.openConnections();
+    }
+
+    private static Lane lane(Request r) {
+        return switch (r.rawPath()) {
+            case "/healthz" -> Lane.HEALTH;
+            case "/history" -> Lane.STREAM;
+            default -> Lane.GENERAL;
+        };
+    }
+
+    private Response handle(Request r) throws IOException {
+        Optional<String> badHost = guard.refuseHost(r);
+        if (badHost.isPresent()) {
+            return Response.text(403, badHost.get() + "\n");
+        }
+        try {
+            return readOnly ? readOnly(r) : route(r);
+        } catch (BadInput e) {
+            return json(400, Map.of("error", e.getMessage()));
         }
     }
 
-    /** GET /history?target=api&since=1h&limit=200: recorded events as JSON lines, oldest first. */
-    private void history(HttpExchange exchange) throws IOException {
+    private Response readOnly(Request r) {
+        if (r.method().equals("GET") && r.rawPath().equals("/metrics")) {
+            return metrics();
+        }
+        if (r.method().equals("GET") && r.rawPath().equals("/healthz")) {
+            return healthz();
+        }
+        return Response.text(404, "not found: this listener serves only GET /metrics and GET /healthz\n");
+    }
+
+    private Response route(Request r) throws IOException {
+        String path = r.rawPath();
+        if (r.method().equals("POST")) {
+            // Before routing: no POST may do anything, or learn anything, without passing.
+            Optional<String> refused = guard.refuseStateChange(r);
+            if (refused.isPresent()) {
+                return Response.text(403, refused.get() + "\n");
+            }
+        }
+        Matcher target = TARGET_ACTION.matcher(path);
+        if (target.matches()) {
+            if (!r.method().equals("POST")) {
+                return Response.text(405, "method not allowed: use POST\n");
+            }
+            return targetAction(r, decode(target.group(1)), target.group(2));
+        }
+        if (!r.method().equals("GET")) {
+            return Response.text(405, "method not allowed\n");
+        }
+        Matcher explain = TARGET_EXPLAIN.matcher(path);
+        if (explain.matches()) {
+            String name = decode(explain.group(1));
+            Optional<List<String>> lines = engine.explain(name);
+            return lines.isEmpty() ? json(404, Map.of("error", "unknown target " + name))
+                    : json(200, Map.of("target", name, "lines", lines.get()));
+        }
+        return switch (path) {
+            case "/status" -> json(200, StatusDocument.of(version, startedAt, engine.config().dryRun(),
+                    docker.state().name().toLowerCase(Locale.ROOT), engine.snapshot()));
+            case "/healthz" -> healthz();
+            case "/metrics" -> metrics();
+            case "/history" -> history(r);
+            default -> Response.text(404, "not found\n");
+        };
+    }
+
+    private Response healthz() {
+        boolean alive = engine.isAlive(ALIVE_BOUND);
+        return Response.text(alive ? 200 : 503, alive ? "ok\n" : "scheduling loop stalled\n");
+    }
+
+    private Response metrics() {
+        return Response.of(200, metrics.contentType(), metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * GET /history?target=api&since=1h&limit=200: recorded events as JSON lines, oldest first, streamed from the
+     * files; {@code limit} defaults to {@value #HISTORY_DEFAULT_LIMIT} and is lowered to
+     * {@value #HISTORY_MAX_LIMIT}.
+     */
+    private Response history(Request r) {
         Optional<Instant> since = Optional.empty();
-        Optional<String> sinceParam = query(exchange, "since");
+        Optional<String> sinceParam = query(r, "since");
         if (sinceParam.isPresent()) {
             Optional<Duration> d = parseDuration(sinceParam.get());
             if (d.isEmpty()) {
-                sendJson(exchange, 400, Map.of("error", "since: expected a duration such as 90s, 30m or 2h"));
-                return;
+                return json(400, Map.of("error", "since: expected a duration such as 90s, 30m or 2h"));
             }
             since = Optional.of(Instant.now().minus(d.get()));
         }
-        int limit = query(exchange, "limit").flatMap(ApiServer::positive).orElse(1000);
-        StringBuilder body = new StringBuilder();
-        for (var event : history.read(query(exchange, "target"), since, limit)) {
-            body.append(json.writeValueAsString(event)).append('\n');
-        }
-        send(exchange, 200, "application/x-ndjson", body.toString());
+        int limit = query(r, "limit").flatMap(ApiServer::limit).orElse(HISTORY_DEFAULT_LIMIT);
+        Optional<String> target = query(r, "target");
+        Optional<Instant> from = since;
+        return Response.streamed(200, "application/x-ndjson; charset=utf-8", out -> history.stream(target, from, limit,
+                (buf, off, len) -> {
+                    out.write(buf, off, len);
+                    out.write('\n');
+                }));
     }
 
-    private static Optional<Integer> positive(String s) {
-        try {
-            int n = Integer.parseInt(s);
-            return n > 0 ? Optional.of(n) : Optional.empty();
-        } catch (NumberFormatException e) {
+    /** A positive whole number, lowered to {@link #HISTORY_MAX_LIMIT} (however many digits it has). */
+    private static Optional<Integer> limit(String s) {
+        if (!s.matches("[0-9]{1,100}")) {
             return Optional.empty();
         }
+        String digits = s.replaceFirst("^0+", "");
+        if (digits.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(digits.length() > 5 ? HISTORY_MAX_LIMIT
+                : Math.min(Integer.parseInt(digits), HISTORY_MAX_LIMIT));
     }
 
-    /** POST /targets/{name}/pause?for=30m and POST /targets/{name}/resume. */
-    private void targetAction(HttpExchange exchange, String name, String action) throws IOException {
-        Optional<TargetWorker> worker = engine.worker(URLDecoder.decode(name, StandardCharsets.UTF_8));
+    /** POST /targets/{name}/pause[?for=30m|forever] and POST /targets/{name}/resume. */
+    private Response targetAction(Request r, String name, String action) {
+        Optional<TargetWorker> worker = engine.worker(name);
         if (worker.isEmpty()) {
-            sendJson(exchange, 404, Map.of("error", "unknown target " + name));
-            return;
+            return json(404, Map.of("error", "unknown target " + name));
         }
         if (action.equals("resume")) {
             worker.get().resume();
         } else {
-            Optional<String> forParam = query(exchange, "for");
-            if (forParam.isPresent()) {
-                Optional<Duration> d = parseDuration(forParam.get());
-                if (d.isEmpty()) {
-                    sendJson(exchange, 400, Map.of("error", "for: expected a duration such as 90s, 30m or 2h, got \""
-                            + forParam.get() + "\""));
-                    return;
-                }
+            PauseLength length;
+            try {
+                length = query(r, "for").map(PauseLength::parse).orElseGet(PauseLength::byDefault);
+            } catch (IllegalArgumentException e) {
+                return json(400, Map.of("error", "for: " + e.getMessage()));
+            }
+            if (length.length().isPresent()) {
                 // Measured by the worker's own clock, which a step of the wall clock does not move.
-                worker.get().pauseFor(d.get());
+                worker.get().pauseFor(length.length().get());
             } else {
                 worker.get().pause(TargetState.PAUSED_FOREVER);
             }
@@ -179,24 +250,38 @@ public final class ApiServer implements AutoCloseable {
         body.put("target", status.name());
         body.put("phase", status.phase().name());
         body.put("until", status.until() == null ? null : status.until().toString());
-        sendJson(exchange, 200, body);
+        return json(200, body);
     }
 
-    private static Optional<String> query(HttpExchange exchange, String key) {
-        String raw = exchange.getRequestURI().getRawQuery();
-        if (raw == null) {
+    private static Optional<String> query(Request r, String key) {
+        if (r.rawQuery().isEmpty()) {
             return Optional.empty();
         }
-        for (String pair : raw.split("&")) {
+        for (String pair : r.rawQuery().get().split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(key)) {
-                return Optional.of(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            if (eq > 0 && decode(pair.substring(0, eq)).equals(key)) {
+                return Optional.of(decode(pair.substring(eq + 1)));
             }
         }
         return Optional.empty();
     }
 
-    /** "90s", "30m", "2h", "1d" (what {@code medic pause --for} accepts). */
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("malformed percent-encoding in \"" + s.replaceAll("[^\\x20-\\x7e]", "?") + "\"");
+        }
+    }
+
+    /** A request that cannot be read (bad encoding): answered 400. */
+    private static final class BadInput extends RuntimeException {
+        BadInput(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** "90s", "30m", "2h", "1d" (what {@code medic pause --for} and {@code --since} accept). */
     public static Optional<Duration> parseDuration(String text) {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
@@ -212,21 +297,16 @@ public final class ApiServer implements AutoCloseable {
         return d.isZero() ? Optional.empty() : Optional.of(d);
     }
 
-    private void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        send(exchange, status, "application/json", json.writeValueAsString(body));
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private Response json(int status, Object body) {
+        try {
+            return Response.of(status, JSON, json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write an answer as JSON", e);
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        listener.close();
     }
 }

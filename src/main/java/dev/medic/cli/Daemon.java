@@ -53,6 +53,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the clock, executors, Docker client, probes, healer, engine and local
@@ -61,9 +63,10 @@ import okhttp3.OkHttpClient;
  * Not thread-safe to start/close concurrently; the running parts are.
  */
 public final class Daemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
     private static final Duration MAX_SHUTDOWN_GRACE = Duration.ofSeconds(60);
 
-    /** The settings in effect for the parts built once at start: the Docker client, compose runner and API. */
+    /** The settings in effect for the parts built once at start: the Docker client, compose runner and listeners. */
     private final MedicConfig startConfig;
     private volatile MedicConfig config;
     private final Clock clock;
@@ -71,7 +74,6 @@ public final class Daemon implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workerPool;
     private final ExecutorService dockerCalls;
-    private final ExecutorService apiThreads;
     private final DockerJavaRuntime runtime;
     private final DockerReachability reachability;
     private final OkHttpClient http;
@@ -82,6 +84,7 @@ public final class Daemon implements AutoCloseable {
     private final HistoryLog history;
     private final MedicMetrics metrics;
     private ApiServer api;
+    private ApiServer metricsApi;
     private Instant startedAt;
 
     /**
@@ -118,11 +121,11 @@ public final class Daemon implements AutoCloseable {
         sinks.add(metrics);
         sinks.add(notifications);
         sinks.addAll(extraSinks);
-        this.events = new EventPublisher(sinks);
+        // Asked at every event, so that a reload's redact patterns apply from the next line on.
+        this.events = new EventPublisher(sinks, text -> this.config.evidence().redacted(text));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("medic-scheduler"));
         this.workerPool = boundedPool(WORKER_THREADS, "medic-worker");
         this.dockerCalls = Executors.newCachedThreadPool(daemonThreads("medic-docker"));
-        this.apiThreads = Executors.newFixedThreadPool(2, daemonThreads("medic-api"));
         this.reachability = new DockerReachability(events, clock);
         this.runtime = new DockerJavaRuntime(config.docker().host(), config.docker().timeout(), dockerCalls,
                 reachability);
@@ -138,19 +141,29 @@ public final class Daemon implements AutoCloseable {
         this.healer = new Healer(runtime, locator, compose, config.docker().stopTimeout(), lockWait,
                 stateDir.<ProjectRestartLog>map(ProjectRestartFile::in).orElseGet(ProjectRestartLog::none));
         HostProbe hostProbe = new HostProbe(Path.of("/proc/meminfo"));
-        EvidenceCollector evidence = new EvidenceCollector(runtime, () -> hostProbe.vitals(Path.of("/")), clock);
+        EvidenceCollector evidence = new EvidenceCollector(runtime, () -> hostProbe.vitals(Path.of("/")), clock,
+                () -> this.config.evidence());
         this.engine = new Engine(config, runtime, checker, healer, evidence, events, clock,
                 dev.medic.engine.MonotonicClock.anchoredTo(clock), scheduler, workerPool, new Random(), store);
     }
 
-    /** Starts the API (if enabled) and the engine, and logs {@code started}. */
+    /**
+     * Starts the API and the metrics listener (each if enabled) and the engine, and logs {@code started}.
+     *
+     * @throws IOException when a listener cannot bind its address (the message names the key and the address)
+     */
     public void start() throws IOException {
         startedAt = clock.instant();
-        Optional<MedicConfig.ListenAddress> listen = config.apiListen();
+        MedicConfig.ApiSettings apiSettings = config.api();
+        Optional<MedicConfig.ListenAddress> listen = apiSettings.listen();
         if (listen.isPresent()) {
-            api = new ApiServer(new InetSocketAddress(listen.get().host(), listen.get().port()), engine, reachability,
-                    metrics, history, MedicVersion.get(), startedAt, apiThreads);
-            api.start();
+            api = listening("api.listen", listen.get(), a -> ApiServer.full(a, engine, reachability, metrics, history,
+                    MedicVersion.get(), startedAt));
+            remoteApiWarning(apiSettings).ifPresent(LOG::warn);
+        }
+        if (apiSettings.metricsListen().isPresent()) {
+            metricsApi = listening("api.metrics-listen", apiSettings.metricsListen().get(),
+                    a -> ApiServer.metricsOnly(a, engine, metrics));
         }
         notifications.start();
         engine.addHeartbeatListener(statuses -> notifications.onTime(clock.instant()));
@@ -163,6 +176,41 @@ public final class Daemon implements AutoCloseable {
         events.publish(MedicEvent.of(EventType.STARTED, null, MedicEvent.fields("version", MedicVersion.get(),
                 "targets", Integer.toString(config.targets().size()),
                 "api", listen.map(Object::toString).orElse("off")), "medic is watching", clock.instant()));
+    }
+
+    /** Builds a listener for {@code key}; started here, so that a taken port fails medic's start. */
+    private static ApiServer listening(String key, MedicConfig.ListenAddress address, ListenerFactory factory)
+            throws IOException {
+        ApiServer server;
+        try {
+            server = factory.create(new InetSocketAddress(address.host(), address.port()));
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + address + " (" + key + "): " + e.getMessage(), e);
+        }
+        server.start();
+        return server;
+    }
+
+    @FunctionalInterface
+    private interface ListenerFactory {
+        ApiServer create(InetSocketAddress address) throws IOException;
+    }
+
+    /**
+     * The warning medic logs at start when {@code api.allow-remote} lets the API listen beyond loopback: anyone
+     * who reaches the address can pause healing; empty for a loopback API.
+     */
+    static Optional<String> remoteApiWarning(MedicConfig.ApiSettings api) {
+        return api.listen().filter(a -> api.allowRemote() && !isLoopback(a.host())).map(a -> "the local API listens on "
+                + a + ", beyond this machine (api.allow-remote = true): whoever reaches that address can pause "
+                + "healing and read every target's state and history; keep it behind a firewall");
+    }
+
+    /** Loopback by its literal or the name localhost; any other name counts as remote (nothing is looked up). */
+    private static boolean isLoopback(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
     }
 
     /**
@@ -178,8 +226,15 @@ public final class Daemon implements AutoCloseable {
         if (!startConfig.compose().equals(next.compose())) {
             needRestart.add("compose");
         }
-        if (!startConfig.apiListen().equals(next.apiListen())) {
+        // The listeners are bound once, like the Docker client: a change waits for a restart.
+        if (!startConfig.api().listen().equals(next.api().listen())) {
             needRestart.add("api.listen");
+        }
+        if (startConfig.api().allowRemote() != next.api().allowRemote()) {
+            needRestart.add("api.allow-remote");
+        }
+        if (!startConfig.api().metricsListen().equals(next.api().metricsListen())) {
+            needRestart.add("api.metrics-listen");
         }
         if (!startConfig.notifications().equals(next.notifications())) {
             needRestart.add("notify");
@@ -286,6 +341,11 @@ public final class Daemon implements AutoCloseable {
         return Optional.ofNullable(api).map(ApiServer::address);
     }
 
+    /** Where the read-only metrics listener ({@code api.metrics-listen}) listens, when it does. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsApi).map(ApiServer::address);
+    }
+
     /** Stops checking, gives running actions a bounded time, and releases every resource. */
     @Override
     public void close() {
@@ -295,6 +355,9 @@ public final class Daemon implements AutoCloseable {
         engine.close();
         if (api != null) {
             api.close();
+        }
+        if (metricsApi != null) {
+            metricsApi.close();
         }
         scheduler.shutdownNow();
         workerPool.shutdown();
@@ -307,7 +370,6 @@ public final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
             workerPool.shutdownNow();
         }
-        apiThreads.shutdownNow();
         notifications.close();
         dockerCalls.shutdownNow();
         runtime.close();

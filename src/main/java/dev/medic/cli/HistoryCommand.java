@@ -8,6 +8,8 @@ import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
 import dev.medic.event.HistoryLog;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +41,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "DURATION", description = "Only the last DURATION, e.g. 90s, 30m, 2h, 7d.")
     String since;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most the last N events (default 1000).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most the last N events (default 1000; through the daemon at most 10000).")
     int limit;
 
     @Option(names = "--json", description = "One JSON object per line, as recorded.")
@@ -63,33 +65,50 @@ final class HistoryCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         Optional<Path> file = historyFile();
-        List<JsonNode> events;
+        ObjectMapper json = new ObjectMapper();
+        PrintStream out = System.out;
         if (file.isPresent()) {
-            events = new HistoryLog(file, HistoryLog.DEFAULT_MAX_BYTES).read(Optional.ofNullable(target),
-                    window.map(d -> Instant.now().minus(d)), limit);
-        } else {
-            StringBuilder query = new StringBuilder("/history?limit=" + limit);
-            if (target != null) {
-                query.append("&target=").append(URLEncoder.encode(target, StandardCharsets.UTF_8));
-            }
-            if (since != null) {
-                query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
-            }
-            Optional<HttpResponse<String>> response = daemon.send("GET", query.toString());
-            if (response.isEmpty()) {
+            // Streamed: a full history (three 4 MB files) printed under the packaged heap.
+            new HistoryLog(file, HistoryLog.DEFAULT_MAX_BYTES).stream(Optional.ofNullable(target),
+                    window.map(d -> Instant.now().minus(d)), limit, (buf, off, len) -> {
+                        if (asJson) {
+                            out.write(buf, off, len);
+                            out.println();
+                        } else {
+                            out.println(line(json.readTree(buf, off, len)));
+                        }
+                    });
+            out.flush();
+            return Main.EXIT_OK;
+        }
+        StringBuilder query = new StringBuilder("/history?limit=" + limit);
+        if (target != null) {
+            query.append("&target=").append(URLEncoder.encode(target, StandardCharsets.UTF_8));
+        }
+        if (since != null) {
+            query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+        }
+        Optional<HttpResponse<Stream<String>>> response = daemon.send("GET", query.toString(),
+                HttpResponse.BodyHandlers.ofLines());
+        if (response.isEmpty()) {
+            return Main.EXIT_UNAVAILABLE;
+        }
+        try (Stream<String> lines = response.get().body()) {
+            if (response.get().statusCode() != 200) {
+                System.err.println("medic: the daemon answered HTTP " + response.get().statusCode() + ": "
+                        + lines.collect(Collectors.joining(" ")));
                 return Main.EXIT_UNAVAILABLE;
             }
-            ObjectMapper json = new ObjectMapper();
-            events = new ArrayList<>();
-            for (String line : response.get().body().split("\n")) {
+            Iterator<String> it = lines.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
                 if (!line.isBlank()) {
-                    events.add(json.readTree(line));
+                    out.println(asJson ? line : line(json.readTree(line)));
                 }
             }
-        }
-        ObjectMapper json = new ObjectMapper();
-        for (JsonNode e : events) {
-            System.out.println(asJson ? json.writeValueAsString(e) : line(e));
+        } catch (UncheckedIOException e) {
+            System.err.println("medic: the daemon's answer was cut: " + e.getCause().getMessage());
+            return Main.EXIT_UNAVAILABLE;
         }
         return Main.EXIT_OK;
     }

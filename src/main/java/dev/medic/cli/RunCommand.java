@@ -72,8 +72,8 @@ final class RunCommand implements Callable<Integer> {
             try {
                 daemon.start();
             } catch (IOException e) {
-                LOG.error("cannot start the local API on {}: {}", loaded.apiListen().map(Object::toString).orElse("-"),
-                        e.getMessage());
+                // The message names the key and the address (a taken port, an address not on this machine).
+                LOG.error("{}; medic does not start", e.getMessage());
                 return Main.EXIT_UNHEALTHY;
             }
             running.set(daemon);

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.medic.core.EventType;
 import dev.medic.core.Evidence;
 import dev.medic.core.MedicEvent;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,5 +85,76 @@ class HistoryLogTest {
         Files.writeString(file, "{\"at\":\"2026-11-23T10:00:01Z\",\"eve", java.nio.file.StandardOpenOption.APPEND);
 
         assertEquals(1, log.read(Optional.empty(), Optional.empty(), 10).size());
+    }
+
+    @Test
+    void historyFilesAreReadableByTheirOwnerOnlyWhateverTheUmaskAndStaySoWhenRotated() throws Exception {
+        HistoryLog log = new HistoryLog(Optional.of(HistoryLog.fileIn(dir)), 2_000);
+        for (int i = 0; i < 100; i++) {
+            log.publish(event("api", i));
+        }
+
+        for (String name : List.of("history.jsonl", "history.jsonl.1", "history.jsonl.2")) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))),
+                    name + " holds evidence (container logs)");
+        }
+    }
+
+    @Test
+    void aHistoryFileAnOlderMedicLeftReadableToOthersIsNarrowed() throws Exception {
+        Path file = HistoryLog.fileIn(dir);
+        Files.writeString(file, "");
+        Files.writeString(dir.resolve("history.jsonl.1"), "");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir.resolve("history.jsonl.1"), PosixFilePermissions.fromString("rw-rw-r--"));
+
+        new HistoryLog(Optional.of(file), HistoryLog.DEFAULT_MAX_BYTES).publish(event("api", 0));
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                dir.resolve("history.jsonl.1"))));
+    }
+
+    @Test
+    void aStreamHandsOnTheLastMatchingLinesAsWrittenAndARotationMeanwhileDoesNotDisturbIt() throws Exception {
+        Path file = HistoryLog.fileIn(dir);
+        HistoryLog log = new HistoryLog(Optional.of(file), 2_000);
+        for (int i = 0; i < 30; i++) {
+            log.publish(event(i % 3 == 0 ? "db" : "api", i));
+        }
+        List<String> written = new ArrayList<>();
+        for (String name : List.of("history.jsonl.2", "history.jsonl.1", "history.jsonl")) {
+            written.addAll(Files.readAllLines(dir.resolve(name)));
+        }
+        List<String> expected = written.stream().filter(l -> l.contains("\"target\":\"db\"")).toList();
+        expected = expected.subList(expected.size() - 3, expected.size());
+
+        List<String> streamed = new ArrayList<>();
+        log.stream(Optional.of("db"), Optional.empty(), 3, (buf, off, len) -> {
+            streamed.add(new String(buf, off, len, StandardCharsets.UTF_8));
+            if (streamed.size() == 1) {
+                // A reader must not hold the writers up, and what they write meanwhile must not tear its answer.
+                for (int i = 100; i < 160; i++) {
+                    log.publish(event("db", i));
+                }
+            }
+        });
+
+        assertEquals(expected, streamed);
+        assertTrue(expected.get(2).contains("http 500 27"), expected.get(2));
+    }
+
+    @Test
+    void aLineFarLongerThanMedicWritesIsSkippedNotHeld() throws Exception {
+        Path file = HistoryLog.fileIn(dir);
+        HistoryLog log = new HistoryLog(Optional.of(file), 64L * 1024 * 1024);
+        log.publish(event("api", 0));
+        Files.writeString(file, "{\"at\":\"2026-11-23T10:00:01Z\",\"target\":\"api\",\"message\":\""
+                + "x".repeat(HistoryLog.MAX_LINE_BYTES + 10) + "\"}\n", java.nio.file.StandardOpenOption.APPEND);
+        log.publish(event("api", 2));
+
+        List<JsonNode> kept = log.read(Optional.empty(), Optional.empty(), 10);
+
+        assertEquals(List.of("http 500 0", "http 500 2"), kept.stream().map(n -> n.path("message").asText()).toList());
     }
 }

@@ -54,6 +54,7 @@ final class MedicUnderTest implements AutoCloseable {
     HttpResponse<String> post(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                        .header("X-Medic-Request", "1")
                         .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -30,6 +30,7 @@ import dev.medic.probe.PostgresProbe;
 import dev.medic.probe.RedisProbe;
 import dev.medic.probe.TcpProbe;
 import dev.medic.probe.TlsExpiryProbe;
+import dev.medic.probe.FileAgeProbe;
 import dev.medic.probe.ProbeRegistry;
 import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
@@ -133,7 +134,8 @@ public final class Daemon implements AutoCloseable {
         this.checker = new TargetChecker(new ContainerProbe(locator),
                 new ProbeRegistry(List.of(new HttpProbe(http, "medic/" + MedicVersion.get()), new TcpProbe(),
                         new RedisProbe(), new PostgresProbe(), new ExecProbe(runtime),
-                        new TlsExpiryProbe(clock), new HostProbe(Path.of("/proc/meminfo")))),
+                        new TlsExpiryProbe(clock), new HostProbe(Path.of("/proc/meminfo")),
+                        new FileAgeProbe(clock))),
                 new SystemdUnits(), metrics);
         ComposeRunner compose = new ComposeRunner(config.compose().command(), config.compose().timeout(),
                 config.docker().host());

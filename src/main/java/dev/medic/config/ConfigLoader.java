@@ -58,7 +58,7 @@ public final class ConfigLoader {
                     "notify", "heartbeat-url", "heartbeat-every", "evidence"));
     private static final Set<String> TARGET_KEYS = union(POLICY_KEYS,
             Set.of("container", "service", "http", "tcp", "redis", "postgres", "exec", "tls-expiry", "host",
-                    "systemd-unit", "docker-health", "project",
+                    "file-age", "systemd-unit", "docker-health", "project",
                     "depends-on"));
     private static final Set<String> HTTP_KEYS = Set.of("url", "expect-status", "expect-body", "timeout", "headers",
             "tls-verify", "method", "body", "follow-redirects", "expect-json");
@@ -344,6 +344,32 @@ public final class ConfigLoader {
             }
             if (h.problemCount() == before) {
                 probes.add(new HostProbeSpec(disk, memory, swap));
+            }
+        });
+        t.object("file-age").ifPresent(f -> {
+            f.rejectUnknown(Set.of("path", "max-age", "timeout"));
+            int before = f.problemCount();
+            Optional<String> path = f.string("path");
+            if (!f.has("path")) {
+                f.problemHere("missing path, e.g. path = \"/root/backups/*.sql.gz\"");
+            }
+            path.flatMap(FileAgeProbeSpec::problem).ifPresent(problem -> f.problem("path", problem));
+            Optional<Duration> maxAge = f.duration("max-age", false);
+            if (!f.has("max-age")) {
+                f.problemHere("missing max-age, e.g. max-age = 26h");
+            }
+            maxAge.filter(a -> a.compareTo(FileAgeProbeSpec.MIN_MAX_AGE) < 0).ifPresent(a -> f.problem("max-age",
+                    "must be at least 1s, got " + ObjectReader.describe(f.raw("max-age"))));
+            Duration timeout = probeTimeout(f, knobs.timeout, knobs.interval);
+            // Like tls-expiry it alerts, unless the operator gave this target a ladder of its own: only they know
+            // whether a restart is the cure (a wedged Celery beat) or does nothing for the file (a backup).
+            if ((hasContainer || hasService || t.has("systemd-unit")) && !t.has("escalation")) {
+                f.problemHere("alerts only, unless the target has an escalation of its own (a restart does not"
+                        + " write a backup): set escalation on this target, or move file-age to a target without"
+                        + " container, service or systemd-unit");
+            }
+            if (f.problemCount() == before) {
+                probes.add(new FileAgeProbeSpec(path.orElseThrow(), maxAge.orElseThrow(), timeout));
             }
         });
         if (t.has("exec")) {

@@ -491,7 +491,7 @@ class ConfigLoaderTest {
 
         MedicConfig c = ConfigLoader.load(List.of(write("example.conf", example.toString())));
 
-        assertEquals(2, c.targets().size());
+        assertEquals(3, c.targets().size());
         assertEquals(4, c.notifications().channels().size());
         assertTrue(c.heartbeat().isPresent());
     }

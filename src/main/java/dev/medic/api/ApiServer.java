@@ -164,16 +164,31 @@ public final class ApiServer implements AutoCloseable {
             String name = decode(explain.group(1));
             Optional<List<String>> lines = engine.explain(name);
             return lines.isEmpty() ? json(404, Map.of("error", "unknown target " + name))
-                    : json(200, Map.of("target", name, "lines", lines.get()));
+                    : json(200, Map.of("target", name, "lines", lines.get().stream().map(this::redacted).toList()));
         }
         return switch (path) {
             case "/status" -> json(200, StatusDocument.of(version, startedAt, engine.config().dryRun(),
-                    docker.state().name().toLowerCase(Locale.ROOT), engine.snapshot()));
+                    docker.state().name().toLowerCase(Locale.ROOT), engine.snapshot(), this::redacted));
             case "/healthz" -> healthz();
             case "/metrics" -> metrics();
             case "/history" -> history(r);
             default -> Response.text(404, "not found\n");
         };
+    }
+
+    /**
+     * {@code text} through the operator's redact patterns: details on /status and /explain quote probe answers
+     * and command output just as the journal does, and any local user can read them.
+     */
+    private String redacted(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return engine.config().evidence().redacted(text);
+        } catch (RuntimeException | StackOverflowError e) {
+            return "[withheld: redaction failed]";
+        }
     }
 
     private Response healthz() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.medic.engine.TargetStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The JSON of {@code GET /status} (DESIGN.md §2), also read back by {@code medic status}. Field names
@@ -27,19 +28,21 @@ public record StatusDocument(Medic medic, List<Target> targets) {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record LastAction(String at, String action, String outcome, String detail) { }
 
+    /** The document of {@code targets}, their details and reasons passed through {@code redact}. */
     static StatusDocument of(String version, Instant startedAt, boolean dryRun, String docker,
-                             List<TargetStatus> targets) {
+                             List<TargetStatus> targets, UnaryOperator<String> redact) {
         return new StatusDocument(new Medic(version, startedAt.toString(), dryRun, docker),
-                targets.stream().map(StatusDocument::target).toList());
+                targets.stream().map(t -> target(t, redact)).toList());
     }
 
-    private static Target target(TargetStatus t) {
+    private static Target target(TargetStatus t, UnaryOperator<String> redact) {
         LastCheck check = t.lastCheck() == null ? null
-                : new LastCheck(t.lastCheck().at().toString(), t.lastCheck().result(), t.lastCheck().detail());
+                : new LastCheck(t.lastCheck().at().toString(), t.lastCheck().result(),
+                        redact.apply(t.lastCheck().detail()));
         LastAction action = t.lastAction() == null ? null
                 : new LastAction(t.lastAction().at().toString(), t.lastAction().action(), t.lastAction().outcome(),
-                        t.lastAction().detail());
+                        redact.apply(t.lastAction().detail()));
         return new Target(t.name(), t.phase().name(), t.failures(), t.step(), t.attempt(), t.actions(), check, action,
-                t.reason(), t.until() == null ? null : t.until().toString());
+                redact.apply(t.reason()), t.until() == null ? null : t.until().toString());
     }
 }

@@ -1,11 +1,14 @@
 package dev.medic.cli;
 
+import dev.medic.core.Printable;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medic.api.ApiServer;
 import dev.medic.config.ConfigLoader;
 import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
+import dev.medic.core.Printable;
 import dev.medic.event.HistoryLog;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -137,14 +140,16 @@ final class HistoryCommand implements Callable<Integer> {
     static String line(JsonNode e) {
         StringBuilder sb = new StringBuilder();
         sb.append(shortTime(e.path("at").asText())).append("  ").append(String.format("%-7s", e.path("severity").asText()))
-                .append("  ").append(e.path("target").isNull() ? "-" : e.path("target").asText()).append("  ")
+                .append("  ").append(e.path("target").isNull() ? "-" : Printable.line(e.path("target").asText()))
+                .append("  ")
                 .append(e.path("event").asText());
         Iterator<Map.Entry<String, JsonNode>> fields = e.path("fields").fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
-            sb.append(' ').append(f.getKey()).append('=').append(f.getValue().asText());
+            sb.append(' ').append(Printable.line(f.getKey())).append('=').append(Printable.line(f.getValue().asText()));
         }
-        sb.append("  ").append(e.path("message").asText());
+        // The file holds JSON-escaped text that Jackson turns back into ESC and newlines: each part one clean line.
+        sb.append("  ").append(Printable.line(e.path("message").asText()));
         return sb.toString();
     }
 }

@@ -170,8 +170,8 @@ public final class ConfigLoader {
                 if (problems.stream().noneMatch(p -> p.keyPath().startsWith("medic.api"))) {
                     return api;
                 }
-            } catch (ConfigException e) {
-                // unresolvable substitutions: fall back to the embedded default
+            } catch (RuntimeException | StackOverflowError e) {
+                // unresolvable or pathological substitutions: fall back to the embedded default
             }
         }
         return Optional.of(new ListenAddress("127.0.0.1", 9631));
@@ -196,12 +196,12 @@ public final class ConfigLoader {
             return ConfigFactory.empty();
         }
         try {
-            return ConfigFactory.parseFile(file.toFile(),
-                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)
+                    .setAllowMissing(false).setIncluder(new BoundedIncluder(file, problems)));
         } catch (ConfigException e) {
             problems.add(fromException(e, "syntax"));
             return ConfigFactory.empty();
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // The parser's own limits (an include nested too deep, a pathological value): one problem, no trace.
             problems.add(new ConfigProblem(file.toString(), 0, "", "cannot be parsed ("
                     + (e instanceof StackOverflowError ? "nested too deeply" : e.getClass().getSimpleName()) + ")"));
@@ -264,6 +264,7 @@ public final class ConfigLoader {
         checkDependencies(dependencies, readers);
         NotifyConfigReader notifyReader = new NotifyConfigReader(System::getenv);
         NotifySettings notify = notifyReader.read(section(medic, "notify"), readers.keySet());
+        bounded(medic, MIN_INTERVAL, MAX_INTERVAL, "heartbeat-every");
         Duration heartbeatEvery = medic.duration("heartbeat-every", false).orElse(Duration.ofMinutes(1));
         Optional<MedicConfig.Heartbeat> heartbeat = notifyReader.heartbeatUrl(medic)
                 .map(url -> new MedicConfig.Heartbeat(url, heartbeatEvery));
@@ -690,7 +691,7 @@ public final class ConfigLoader {
      * Checks that each of {@code keys} set at this level lies in {@code [min, max]}: a 1 ms interval burns a
      * core, a 30-day timeout outlives every check it bounds.
      */
-    private static void bounded(ObjectReader r, Duration min, Duration max, String... keys) {
+    static void bounded(ObjectReader r, Duration min, Duration max, String... keys) {
         for (String key : keys) {
             // Wrong types and non-positive values are the duration reader's to report, once.
             Optional<Duration> d = r.durationQuietly(key).filter(v -> !v.isNegative() && !v.isZero());

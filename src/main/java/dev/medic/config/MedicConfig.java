@@ -115,13 +115,52 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
             return new EvidenceSettings(DEFAULT_LOG_LINES, List.of());
         }
 
-        /** {@code text} with every match of a redact pattern replaced. */
+        /** Longer text is cut before the patterns run: evidence and details are excerpts anyway. */
+        static final int MAX_REDACTED_LENGTH = 64 * 1024;
+        /** What one text may cost all patterns together; a pattern that backtracks past it gives up. */
+        static final long REDACT_BUDGET_NANOS = 200_000_000L;
+
+        /**
+         * {@code text} with every match of a redact pattern replaced. The text comes from containers, so a
+         * pattern with catastrophic backtracking must not wedge the worker: matching is bounded by a time
+         * budget, past which this throws {@link IllegalStateException} (callers withhold the text then).
+         */
         public String redacted(String text) {
-            String out = text;
+            if (redact.isEmpty()) {
+                return text;
+            }
+            String out = text.length() > MAX_REDACTED_LENGTH ? text.substring(0, MAX_REDACTED_LENGTH) : text;
+            long deadline = System.nanoTime() + REDACT_BUDGET_NANOS;
             for (Pattern p : redact) {
-                out = p.matcher(out).replaceAll("[redacted]");
+                out = p.matcher(new BudgetedText(out, deadline)).replaceAll("[redacted]");
             }
             return out;
+        }
+
+        /** A text whose every character read checks the time: the regex engine reads through it. */
+        private record BudgetedText(String text, long deadline) implements CharSequence {
+            @Override
+            public int length() {
+                return text.length();
+            }
+
+            @Override
+            public char charAt(int index) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("redact patterns took too long");
+                }
+                return text.charAt(index);
+            }
+
+            @Override
+            public CharSequence subSequence(int start, int end) {
+                return new BudgetedText(text.substring(start, end), deadline);
+            }
+
+            @Override
+            public String toString() {
+                return text;
+            }
         }
 
         @Override

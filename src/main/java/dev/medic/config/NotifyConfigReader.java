@@ -54,6 +54,10 @@ final class NotifyConfigReader {
     private Delivery delivery(ObjectReader d) {
         d.rejectUnknown(Set.of("attempts", "backoff", "redeliver-every", "timeout", "spool-max"));
         Delivery def = Delivery.DEFAULT;
+        // The timeout is the SMTP deadline and the HTTP call timeout; a 1 ms retry would spin on a dead channel.
+        ConfigLoader.bounded(d, Duration.ofSeconds(1), ConfigLoader.MAX_TIMEOUT, "timeout");
+        ConfigLoader.bounded(d, Duration.ofMillis(100), Duration.ofHours(1), "backoff");
+        ConfigLoader.bounded(d, Duration.ofSeconds(1), Duration.ofDays(1), "redeliver-every");
         return new Delivery(d.integer("attempts", 1).orElse(def.attempts()),
                 d.duration("backoff", false).orElse(def.backoff()),
                 d.duration("redeliver-every", false).orElse(def.redeliverEvery()),

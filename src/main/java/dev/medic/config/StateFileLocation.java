@@ -19,11 +19,17 @@ import java.util.Set;
  */
 final class StateFileLocation {
     static final Path DEFAULT_STATE_DIRECTORY = Path.of("/var/lib/medic");
-    /** Directories whose files belong to the system, whoever runs medic (root owns them all). */
-    private static final Set<Path> SYSTEM = Set.of(Path.of("/"), Path.of("/etc"), Path.of("/usr"), Path.of("/bin"),
-            Path.of("/sbin"), Path.of("/lib"), Path.of("/lib64"), Path.of("/boot"), Path.of("/dev"),
-            Path.of("/proc"), Path.of("/sys"), Path.of("/run"), Path.of("/var"), Path.of("/var/lib"),
-            Path.of("/var/log"), Path.of("/root/.ssh"));
+    /**
+     * Trees whose files belong to the system, whoever runs medic: root owns them all, so ownership alone
+     * would let a root medic's state file land in {@code /etc/cron.d}.
+     */
+    private static final Set<Path> SYSTEM_TREES = Set.of(Path.of("/etc"), Path.of("/usr"), Path.of("/bin"),
+            Path.of("/sbin"), Path.of("/lib"), Path.of("/lib32"), Path.of("/lib64"), Path.of("/libx32"),
+            Path.of("/boot"), Path.of("/dev"), Path.of("/proc"), Path.of("/sys"), Path.of("/var/lib"),
+            Path.of("/var/log"), Path.of("/var/spool"), Path.of("/var/mail"), Path.of("/root/.ssh"));
+    /** Directories whose own entries are the system's, though their subdirectories may be anyone's. */
+    private static final Set<Path> SYSTEM_DIRECTORIES = Set.of(Path.of("/"), Path.of("/run"), Path.of("/var"),
+            Path.of("/root"), Path.of("/home"), Path.of("/opt"), Path.of("/srv"), Path.of("/tmp"));
 
     private StateFileLocation() {
     }
@@ -42,11 +48,13 @@ final class StateFileLocation {
             return Optional.empty();
         }
         Path parent = normal.getParent();
+        Optional<Path> system = SYSTEM_TREES.stream().filter(normal::startsWith).findFirst()
+                .or(() -> Optional.ofNullable(parent).filter(SYSTEM_DIRECTORIES::contains));
+        if (system.isPresent()) {
+            return Optional.of("\"" + file + "\" is in the system directory " + system.get() + "; use a directory of "
+                    + "medic's own, such as " + DEFAULT_STATE_DIRECTORY + "/state.json");
+        }
         for (Path dir = parent; dir != null; dir = dir.getParent()) {
-            if (SYSTEM.contains(dir) && dir.equals(parent)) {
-                return Optional.of("\"" + file + "\" is in the system directory " + dir + "; use a directory of "
-                        + "medic's own, such as " + DEFAULT_STATE_DIRECTORY + "/state.json");
-            }
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 return ownedByMe(dir) ? Optional.empty() : Optional.of("\"" + file + "\" is not under "
                         + DEFAULT_STATE_DIRECTORY + " or a directory owned by " + System.getProperty("user.name")

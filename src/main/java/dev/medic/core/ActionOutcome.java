@@ -15,8 +15,16 @@ import java.util.Objects;
  * Immutable.
  */
 public record ActionOutcome(boolean ok, String detail, Duration took, boolean cancelled) {
+    /** Enough of a command's output to tell what went wrong; more belongs in the command's own log. */
+    public static final int MAX_DETAIL = 2000;
+
     public ActionOutcome {
         Objects.requireNonNull(detail, "detail");
+        // Compose, systemctl and exec-host output is whatever those programs (and the project's files) print:
+        // it reaches the journal, tables, /status and channels, so it is one printable line, here, once.
+        // Idempotent: an outcome rebuilt from a cut detail (MAX_DETAIL code points and "...") is not cut again.
+        String line = Printable.line(detail);
+        detail = line.codePointCount(0, line.length()) > MAX_DETAIL + 3 ? Printable.excerpt(line, MAX_DETAIL) : line;
         Objects.requireNonNull(took, "took");
         if (ok && cancelled) {
             throw new IllegalArgumentException("a cancelled action did not succeed");

@@ -14,9 +14,11 @@ import java.util.TreeMap;
  *
  * <p>Inherited, when medic has them: {@code PATH}, {@code HOME}, {@code LANG}, {@code LC_*}, {@code TZ}
  * and the Docker CLI's connection settings {@code DOCKER_HOST}, {@code DOCKER_CONFIG},
- * {@code DOCKER_CERT_PATH}, {@code DOCKER_TLS_VERIFY}. {@code COMPOSE_*} is not inherited: medic passes
- * the project's name and files as arguments, and an inherited {@code COMPOSE_FILE} would point compose at
- * other files; the project's own settings come from its {@code .env}, which compose reads itself.
+ * {@code DOCKER_CERT_PATH}, {@code DOCKER_TLS_VERIFY}, and compose's own settings ({@code COMPOSE_*}, such
+ * as {@code COMPOSE_HTTP_TIMEOUT}) except those that choose the project: medic passes the project's name
+ * and files as arguments, and an inherited {@code COMPOSE_FILE}, {@code COMPOSE_PROJECT_NAME},
+ * {@code COMPOSE_PROFILES} or {@code COMPOSE_ENV_FILES} would point compose at another project; the
+ * project's own settings come from its {@code .env}, which compose reads itself.
  *
  * <p>Immutable and thread-safe.
  */
@@ -25,6 +27,10 @@ public final class ChildEnvironment {
     static final List<String> INHERITED = List.of("PATH", "HOME", "LANG", "TZ", "DOCKER_HOST", "DOCKER_CONFIG",
             "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY");
     static final String LOCALE_PREFIX = "LC_";
+    static final String COMPOSE_PREFIX = "COMPOSE_";
+    /** Compose variables that would choose another project than the one medic names. */
+    static final List<String> PROJECT_CHOOSERS = List.of("COMPOSE_FILE", "COMPOSE_PROJECT_NAME", "COMPOSE_PROFILES",
+            "COMPOSE_ENV_FILES");
     /**
      * A PATH for a medic started without one: the JVM finds the program itself with its own PATH, but the
      * program would find nothing ({@code docker} looks for its compose plugin, a script for its tools).
@@ -56,7 +62,8 @@ public final class ChildEnvironment {
 
     /** Whether a variable of medic's environment of this name is passed down. */
     public static boolean isInherited(String name) {
-        return INHERITED.contains(name) || (name.startsWith(LOCALE_PREFIX) && name.length() > LOCALE_PREFIX.length());
+        return INHERITED.contains(name) || (name.startsWith(LOCALE_PREFIX) && name.length() > LOCALE_PREFIX.length())
+                || (name.startsWith(COMPOSE_PREFIX) && !PROJECT_CHOOSERS.contains(name));
     }
 
     /** This environment with {@code set} added, replacing inherited values of the same names: medic's choice wins. */

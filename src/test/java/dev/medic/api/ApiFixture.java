@@ -49,10 +49,16 @@ public final class ApiFixture implements AutoCloseable {
 
     private ApiFixture(Path dir, Optional<HistoryLog> history, boolean metricsOnly, HttpListener.Limits limits)
             throws Exception {
+        this(dir, history, metricsOnly, limits, "");
+    }
+
+    private ApiFixture(Path dir, Optional<HistoryLog> history, boolean metricsOnly, HttpListener.Limits limits,
+                       String extraConfig) throws Exception {
         FakeContainerRuntime docker = new FakeContainerRuntime();
         docker.put(FakeContainerRuntime.running("a1", "shop_api_1", Map.of(), null));
         Path file = dir.resolve("medic.conf");
-        Files.writeString(file, "medic { discovery.enabled = false, targets.api { container = shop_api_1 } }\n");
+        Files.writeString(file, "medic { discovery.enabled = false, targets.api { container = shop_api_1 } }\n"
+                + extraConfig);
         MedicConfig config = ConfigLoader.load(List.of(file));
         ContainerLocator locator = new ContainerLocator(docker);
         scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -73,6 +79,11 @@ public final class ApiFixture implements AutoCloseable {
                 history.orElseGet(() -> new HistoryLog(Optional.empty(), 1000)), "1.2.3",
                 Instant.parse("2026-01-01T00:00:00Z"), limits);
         api.start();
+    }
+
+    /** The full API over a config with {@code extraConfig} appended. */
+    public static ApiFixture startWith(Path dir, String extraConfig) throws Exception {
+        return new ApiFixture(dir, Optional.empty(), false, HttpListener.Limits.DEFAULT, extraConfig);
     }
 
     /** The full API, with an in-memory history. */

@@ -1,6 +1,7 @@
 package dev.medic.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -398,5 +399,15 @@ class ApiServerTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void statusAndExplainShowDetailsThroughTheRedactPatternsAsTheJournalDoes() throws Exception {
+        try (ApiFixture f = ApiFixture.startWith(dir, "medic.evidence.redact = [\"shop_api_\\\\d\"]\n")) {
+            JsonNode t = JSON.readTree(get(f, "/status").body()).at("/targets/0");
+            assertEquals("container [redacted] running", t.at("/lastCheck/detail").asText());
+            String explain = get(f, "/targets/api/explain").body();
+            assertFalse(explain.contains("shop_api_1"), explain);
+        }
     }
 }

@@ -154,6 +154,9 @@ class HostileConfigTest {
     @CsvSource(delimiter = '|', textBlock = """
         /etc/passwd         | exists and is not a medic state file (JSON); medic would replace it
         /etc/medic-state.json | is in the system directory /etc
+        /etc/cron.d/medic.json | is in the system directory /etc
+        /var/lib/dpkg/medic.json | is in the system directory /var/lib
+        /tmp/medic.json     | is in the system directory /tmp
         /dev/null           | exists and is not a regular file
         state.json          | must be an absolute path
         """)
@@ -239,5 +242,43 @@ class HostileConfigTest {
                 + "to = [\"d@e.f\"], user = u, password-env = DOCKER_HOST }\n");
         assertEquals(List.of("F:1: medic.notify.email.password-env: DOCKER_HOST is passed on to compose and exec-host "
                 + "commands, so it cannot hold a secret; use a name of medic's own, such as MEDIC_DOCKER_HOST"), problems);
+    }
+
+    @Test
+    void anIncludeIsBoundedLikeTheFileThatIncludesIt() throws Exception {
+        Path deep = write("deep.conf", "medic.targets.x = " + "[".repeat(20_000) + "\n");
+        Path fifo = dir.resolve("include.fifo");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+        Path file = write("medic.conf", "include file(\"/dev/zero\")\ninclude file(\"" + fifo + "\")\n"
+                + "include url(\"http://127.0.0.1:9/x.conf\")\ninclude \"deep.conf\"\nmedic.interval = 30s\n");
+        Validation v = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> validate(file));
+        assertEquals(Main.EXIT_CONFIG, v.exit());
+        assertEquals(List.of(
+                file + ": include /dev/zero: not a regular file",
+                file + ": include " + fifo + ": not a regular file",
+                file + ": include url(http://127.0.0.1:9/x.conf): medic reads its configuration from files only",
+                deep + ":1: nested deeper than 64 levels of { } and [ ]"), v.err().lines().toList());
+    }
+
+    @Test
+    void notifierAndHeartbeatDurationsAreBoundedToo() throws Exception {
+        List<String> problems = problemsOf("""
+                medic.notify.delivery { timeout = 30d, redeliver-every = 1ms }
+                medic.heartbeat-every = 100ms
+                """);
+        assertTrue(problems.contains("F:1: medic.notify.delivery.timeout: at most 10m, got 30d"), problems.toString());
+        assertTrue(problems.contains("F:1: medic.notify.delivery.redeliver-every: at least 1s, got 1ms"),
+                problems.toString());
+        assertTrue(problems.contains("F:2: medic.heartbeat-every: at least 1s, got 100ms"), problems.toString());
+    }
+
+    @Test
+    void aRedactPatternThatBacktracksForeverGivesUpInsteadOfWedgingTheWorker() throws Exception {
+        // Nested stars before a literal that never comes: unbounded, this takes minutes on 40 characters.
+        Path file = write("medic.conf", "medic.evidence.redact = [\"(.*){20}z\"]\n");
+        MedicConfig.EvidenceSettings evidence = ConfigLoader.load(List.of(file)).evidence();
+        String hostile = "a".repeat(40);
+        assertThrows(IllegalStateException.class,
+                () -> assertTimeoutPreemptively(Duration.ofSeconds(5), () -> evidence.redacted(hostile)));
     }
 }

@@ -52,7 +52,8 @@ public final class ContainerLocator {
         }
         if (target instanceof ServiceTarget s) {
             List<ContainerInfo> candidates = claimants(runtime, s.composeProject(), s.service());
-            Optional<String> conflict = conflict(s.composeProject(), s.service(), candidates);
+            Optional<String> conflict = conflict(s.composeProject(), s.service(), candidates)
+                    .or(() -> candidates.size() < 2 ? Optional.empty() : imageClaims(candidates));
             String key = s.composeProject() + "/" + s.service();
             if (conflict.isPresent()) {
                 if (!conflict.get().equals(loggedConflicts.put(key, conflict.get()))) {
@@ -87,6 +88,37 @@ public final class ContainerLocator {
         ConflictingClaims() {
             super(null, null, false, false);
         }
+    }
+
+    /**
+     * Why one of several claimants is an impostor by its image: compose writes its labels on the container,
+     * so a claimant whose project, service, config-hash or container-number labels equal its image's came
+     * from a {@code docker run} of an image built to pass as the service (a scaled replica cannot be told
+     * from it by the labels alone). Empty when every claimant's labels are its own.
+     */
+    private Optional<String> imageClaims(List<ContainerInfo> claimants) {
+        List<String> impostors = new ArrayList<>();
+        for (ContainerInfo c : claimants) {
+            try {
+                if (!inheritedIdentityLabels(runtime, c).isEmpty()) {
+                    impostors.add(named(c));
+                }
+            } catch (DockerUnavailableException e) {
+                // Cannot tell now: the label check already passed, and the next check asks again.
+            }
+        }
+        return impostors.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", impostors)
+                + (impostors.size() == 1 ? " carries" : " carry") + " compose labels from " + (impostors.size() == 1
+                ? "its image" : "their images") + ", not from compose; medic acts on none of the "
+                + claimants.size() + " containers that claim the service");
+    }
+
+    /** The compose identity labels of {@code c} that have the same value on its image (so compose did not write them). */
+    public static List<String> inheritedIdentityLabels(ContainerRuntime runtime, ContainerInfo c)
+            throws DockerUnavailableException {
+        Map<String, String> image = runtime.imageLabels(c.id());
+        return ComposeProject.IDENTITY_LABELS.stream()
+                .filter(k -> c.labels().containsKey(k) && c.labels().get(k).equals(image.get(k))).toList();
     }
 
     /** Whether {@code e} says that containers' claims conflict (its message says how) rather than that Docker is away. */

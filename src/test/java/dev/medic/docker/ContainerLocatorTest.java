@@ -169,6 +169,21 @@ class ContainerLocatorTest {
     }
 
     @Test
+    void aReplicaWhoseComposeLabelsComeFromItsImageIsAnImpostorAndNeitherIsPicked() throws Exception {
+        fake.put(exited("r1", "shop_web_1", composeMade(1)));
+        fake.put(FakeContainerRuntime.running("i99", "innocent_looking", composeMade(99), null));
+        assertEquals(Optional.of("i99"), byLabels.locate(WEB).map(ContainerInfo::id),
+                "by labels alone it passes for a running replica");
+
+        fake.imageLabelsById.put("i99", composeMade(99));
+        DockerUnavailableException e = assertThrows(DockerUnavailableException.class, () -> byLabels.locate(WEB));
+
+        assertTrue(e.getMessage().startsWith("innocent_looking (i99) carries compose labels from its image, not from"
+                + " compose; medic acts on none of the 2 containers"), e.getMessage());
+        assertTrue(ContainerLocator.isConflict(e));
+    }
+
+    @Test
     void aOneOffOfComposeRunIsNotTheService() throws Exception {
         fake.put(exited("r1", "shop_web_1", composeMade(1)));
         Map<String, String> oneOff = new java.util.HashMap<>(composeMade(1));

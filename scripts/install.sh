@@ -40,9 +40,10 @@ install -D -m 0644 "$jar" /usr/share/medic/medic.jar
 install -D -m 0755 "$MEDIC_ROOT/packaging/bin/medic" /usr/bin/medic
 install -D -m 0755 "$MEDIC_ROOT/packaging/bin/make-cds-archive" /usr/share/medic/make-cds-archive
 /usr/share/medic/make-cds-archive /usr/share/medic/medic.jar /var/cache/medic/medic.jsa
-install -d -m 0755 /etc/medic /etc/medic/conf.d
+# The config may hold probe headers or a URL with a token: root and the service read it, nobody else.
+install -d -g medic -m 0750 /etc/medic /etc/medic/conf.d
 if [ ! -e /etc/medic/medic.conf ]; then
-  install -m 0644 "$MEDIC_ROOT/conf/medic.conf" /etc/medic/medic.conf
+  install -g medic -m 0640 "$MEDIC_ROOT/conf/medic.conf" /etc/medic/medic.conf
 fi
 install -d -o medic -g medic -m 0750 /var/lib/medic
 # /etc/systemd/system: the unit belongs to the administrator, not to a package manager.

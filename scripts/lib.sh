@@ -17,9 +17,9 @@ apt_install() {
   apt-get install -y -qq "$@" >/dev/null
 }
 
-# Installs with apt whatever is missing of docker.io, docker-compose, busybox-static, a JDK, Maven,
-# curl, debootstrap and systemd-nspawn for the systemd end-to-end test, and redis-server and
-# PostgreSQL, which the probe tests start as their own instances on loopback (no service is started).
+# Installs with apt whatever is missing of what medic and its demo need: docker.io, docker-compose,
+# busybox-static (the demo's image), a JDK, Maven and curl. Nothing else: on an operator's server the
+# demo must not bring databases that would start and take their ports.
 ensure_prereqs() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
@@ -28,23 +28,91 @@ ensure_prereqs() {
   command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
-  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
   fi
 }
 
-# Starts dockerd in the background (log under target/) unless a daemon already answers.
+# What the test suite needs beyond ensure_prereqs: debootstrap and systemd-nspawn for the systemd
+# end-to-end test, and redis-server and PostgreSQL, which the probe tests start as their own instances
+# on loopback. Their services are neither started nor enabled by the install (apt_install_quietly).
+ensure_test_prereqs() {
+  ensure_prereqs
+  local missing=()
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt_install_quietly "${missing[@]}"
+  fi
+}
+
+# Installs packages with apt without starting or enabling the services they bring: Debian's
+# policy-rc.d answer 101 ("action forbidden") stops the maintainer scripts from starting them, and the
+# units the scripts enabled are disabled again. A policy-rc.d the machine already has is put back.
+apt_install_quietly() {
+  local policy=/usr/sbin/policy-rc.d saved=""
+  if [ -e "$policy" ]; then
+    saved="$(mktemp)"
+    cp -p "$policy" "$saved"
+  fi
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 0755 "$policy"
+  local status=0
+  apt_install "$@" || status=$?
+  if [ -n "$saved" ]; then
+    mv "$saved" "$policy"
+  else
+    rm -f "$policy"
+  fi
+  local unit
+  for unit in redis-server.service postgresql.service; do
+    if command -v deb-systemd-helper >/dev/null 2>&1; then
+      deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
+    fi
+  done
+  return $status
+}
+
+# The Debian mirror this machine's apt uses (deb822 .sources first, then sources.list): the first
+# URI that serves the release's main suite, so debootstrap fetches from where apt does and no mirror
+# is written into the project.
+apt_mirror() {
+  local release="${1:-bookworm}" uri
+  uri="$(awk -v rel="$release" '
+    /^[[:space:]]*#/ { next }
+    /^URIs:/ { uris = $2 }
+    /^Suites:/ { for (i = 2; i <= NF; i++) if ($i == rel) found = 1 }
+    /^[[:space:]]*$/ { if (found && uris != "") { print uris; exit } ; uris = ""; found = 0 }
+    END { if (found && uris != "") print uris }
+  ' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)"
+  if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
+    uri="$(awk -v rel="$release" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+      if ($(i + 1) == rel) { print $i; exit } }' /etc/apt/sources.list)"
+  fi
+  if [ -z "$uri" ]; then
+    log "no apt source for $release found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
+    return 1
+  fi
+  printf '%s\n' "$uri"
+}
+
+# Starts Docker unless a daemon already answers: with `systemctl start docker` where systemd runs
+# the host (a second dockerd beside the system's would fight over its socket and state), else dockerd
+# in the background (log under target/).
 ensure_dockerd() {
   if docker info >/dev/null 2>&1; then
     return 0
   fi
-  mkdir -p "$MEDIC_ROOT/target"
-  log "starting dockerd (log: target/dockerd.log)"
-  nohup dockerd >"$MEDIC_ROOT/target/dockerd.log" 2>&1 &
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    log "starting Docker: systemctl start docker"
+    systemctl start docker
+  else
+    mkdir -p "$MEDIC_ROOT/target"
+    log "starting dockerd (log: target/dockerd.log)"
+    nohup dockerd >"$MEDIC_ROOT/target/dockerd.log" 2>&1 &
+  fi
   local i
   for i in $(seq 1 60); do
     if docker info >/dev/null 2>&1; then
@@ -114,8 +182,10 @@ ensure_test_rootfs() {
   local building="$cache/.building-$key.$$"
   rm -rf "$building"
   log "debootstrapping Debian bookworm into $rootfs (once; a few minutes)"
+  local mirror
+  mirror="$(apt_mirror bookworm)" || return 1
   if ! debootstrap --variant=minbase --include="$TEST_ROOTFS_PACKAGES" bookworm "$building" \
-      http://deb.debian.org/debian >"$cache/debootstrap-$key.log" 2>&1; then
+      "$mirror" >"$cache/debootstrap-$key.log" 2>&1; then
     log "debootstrap failed; see $cache/debootstrap-$key.log"
     tail -n 20 "$cache/debootstrap-$key.log" >&2
     rm -rf "$building"

@@ -57,7 +57,10 @@ final class CheckCommand implements Callable<Integer> {
                 rows.add(new String[] {spec.name(), check.result().verdict().name(), check.result().detail()});
                 if (check.result().verdict() != Verdict.PASS) {
                     allPass = false;
-                    if (heal && check.result().verdict() == Verdict.FAIL && spec.policy().healable()) {
+                    if (heal && check.result().dockerRestarts()) {
+                        // Docker's own restart policy is restarting it: a restart now would be a second one.
+                        rows.add(new String[] {"", "HEAL", "skipped: Docker's restart policy is restarting it"});
+                    } else if (heal && check.result().verdict() == Verdict.FAIL && spec.policy().healable()) {
                         LadderStep first = spec.policy().ladder().get(0);
                         HealingAction action = new HealingAction(spec.name(), first.action(), 1, 1,
                                 "medic check --heal: " + check.result().detail());

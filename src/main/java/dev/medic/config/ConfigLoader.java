@@ -52,7 +52,7 @@ public final class ConfigLoader {
 
     private static final Set<String> POLICY_KEYS = Set.of("interval", "retry-interval", "timeout",
             "failure-threshold", "success-threshold", "start-period", "escalation", "give-up-cooldown",
-            "max-actions", "backoff");
+            "max-actions", "backoff", RestartLoopReader.KEY);
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file",
                     "notify", "heartbeat-url", "heartbeat-every", "evidence"));
@@ -262,6 +262,7 @@ public final class ConfigLoader {
             }
         });
         checkDependencies(dependencies, readers);
+        RestartLoopSettings restartLoops = RestartLoopReader.read(medic, readers);
         NotifyConfigReader notifyReader = new NotifyConfigReader(System::getenv);
         NotifySettings notify = notifyReader.read(section(medic, "notify"), readers.keySet());
         bounded(medic, MIN_INTERVAL, MAX_INTERVAL, "heartbeat-every");
@@ -269,7 +270,7 @@ public final class ConfigLoader {
         Optional<MedicConfig.Heartbeat> heartbeat = notifyReader.heartbeatUrl(medic)
                 .map(url -> new MedicConfig.Heartbeat(url, heartbeatEvery));
         return new MedicConfig(globalPolicy, global.timeout, docker, compose, discovery, api, targets, sources,
-                hostBudget, dryRun, stateFile, dependencies, notify, heartbeat, evidence);
+                hostBudget, dryRun, stateFile, dependencies, notify, heartbeat, evidence, restartLoops);
     }
 
     /** A global setting set to null would leave medic without a value that has no other default. */
@@ -438,8 +439,8 @@ public final class ConfigLoader {
         }
         HealthPolicy policy = knobs.policy(t, true);
         if (policy.ladder().stream().anyMatch(step -> step.action() == HealingActionKind.RESTART_UNIT)) {
-            problemAtLadder(t, "restart-unit heals a systemd-unit target; a container heals with restart-container "
-                    + "or restart-project");
+            problemAtLadder(t, "restart-unit heals a systemd-unit target; a container heals with restart-container, "
+                    + "restart-project or recreate-service");
         }
         if (hasContainer) {
             Optional<String> container = t.string("container").filter(c -> !c.isBlank());

@@ -32,19 +32,37 @@ import java.util.TreeMap;
  * {@code medic.discovery.allow-remote-urls}: the container's own bridge addresses are not accepted, because
  * the labels alone do not tell medic which they are, and a probe's answer lands in status, journal and
  * notifications. A discovered target's ladder leaves out the global {@code exec-host} steps: a label must not
- * decide when medic runs a command on the host. Every label key and value in a problem is quoted as
- * {@link FieldText} does, so that no label can forge a journal line or a table row.
+ * decide when medic runs a command on the host. {@code medic.escalation} ("restart-container*3,recreate-service*1":
+ * comma-separated {@code action*attempts}) replaces the global ladder with the container rungs only
+ * (restart-container, restart-project, recreate-service); a bad value is a problem and the global ladder applies.
+ * A container without compose project labels (a {@code docker run}) cannot have its project restarted or its service
+ * recreated: those rungs are left out of its ladder, silently from the default ladder, with a problem said from an
+ * operator's global one or a label's. Every label key and value in a problem is quoted as {@link FieldText} does, so
+ * that no label can forge a journal line or a table row.
  *
  * <p>Stateless and thread-safe.
  */
 public final class LabelTarget {
     public static final String DEPENDS_ON = "medic.depends-on";
+    /** The container's own ladder, e.g. "restart-container*3,recreate-service*1". */
+    public static final String ESCALATION = "medic.escalation";
+    /**
+     * Compose's own labels naming a container's project and its directory (as {@code docker.ComposeProject} reads
+     * them; config stays free of the docker package): without both, the compose CLI cannot be run for it.
+     */
+    static final String COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
+    static final String COMPOSE_WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
+    /** Bounds on a label's ladder: whoever built the image wrote it. */
+    static final int MAX_LABEL_STEPS = 10;
+    static final int MAX_LABEL_ATTEMPTS = 100;
+    private static final Set<HealingActionKind> LABEL_ACTIONS = Set.of(HealingActionKind.RESTART_CONTAINER,
+            HealingActionKind.RESTART_PROJECT, HealingActionKind.RECREATE_SERVICE);
     /** Labels that say whether to watch or heal, not how to check. */
     private static final Set<String> NOT_SETTINGS = Set.of("medic.enable", "medic.pause");
     private static final Set<String> KNOWN = Set.of("medic.http.url", "medic.http.expect-status",
             "medic.http.expect-body", "medic.http.timeout", "medic.tcp", "medic.interval", "medic.retry-interval",
             "medic.timeout", "medic.start-period", "medic.give-up-cooldown", "medic.failure-threshold",
-            "medic.success-threshold", "medic.docker-health", DEPENDS_ON);
+            "medic.success-threshold", "medic.docker-health", DEPENDS_ON, ESCALATION);
 
     /**
      * The target and every problem, as "label KEY: what is wrong" (or "escalation: ..." for what labels cannot
@@ -122,13 +140,10 @@ public final class LabelTarget {
                 problems.add("label medic.docker-health: expected auto, on or off, got " + FieldText.quote(healthLabel));
             }
         }
-        List<LadderStep> ladder = p.ladder().stream().filter(step -> step.action() != HealingActionKind.EXEC_HOST)
-                .toList();
-        if (ladder.size() < p.ladder().size()) {
-            problems.add("escalation: the exec-host steps of the global escalation are left out for a container"
-                    + " discovered by its labels" + (ladder.isEmpty() ? ", which leaves nothing: it is watched and"
-                    + " never healed" : "") + " (configure the container as a target to have them run)");
-        }
+        boolean inComposeProject = !labels.getOrDefault(COMPOSE_PROJECT_LABEL, "").isBlank()
+                && !labels.getOrDefault(COMPOSE_WORKING_DIR_LABEL, "").isBlank();
+        List<LadderStep> ladder = labelLadder(settings.get(ESCALATION), inComposeProject, problems)
+                .orElseGet(() -> globalLadder(p.ladder(), inComposeProject, problems));
         String deps = labels.getOrDefault(DEPENDS_ON, "");
         List<String> badDeps = Arrays.stream(deps.split(",")).map(String::strip)
                 .filter(d -> !d.isEmpty() && !TargetNames.isValid(d)).toList();
@@ -140,6 +155,83 @@ public final class LabelTarget {
                 ladder, cooldown, !ladder.isEmpty(), p.maxActions(), p.backoffInitial(), p.backoffMax());
         return new Result(new ContainerTarget(containerName, containerName, policy, timeout, probes, health,
                 Optional.empty(), true), List.copyOf(problems));
+    }
+
+    /**
+     * The global ladder as a discovered container may use it: without exec-host steps, and without the compose
+     * rungs for a container outside a compose project. Leaving those out of the default ladder goes unsaid: that
+     * is what the default means for a {@code docker run} container (restart it three times, then give up).
+     */
+    private static List<LadderStep> globalLadder(List<LadderStep> global, boolean inComposeProject,
+                                                 List<String> problems) {
+        List<LadderStep> noExec = global.stream().filter(step -> step.action() != HealingActionKind.EXEC_HOST).toList();
+        if (noExec.size() < global.size()) {
+            problems.add("escalation: the exec-host steps of the global escalation are left out for a container"
+                    + " discovered by its labels" + (noExec.isEmpty() ? ", which leaves nothing: it is watched and"
+                    + " never healed" : "") + " (configure the container as a target to have them run)");
+        }
+        if (inComposeProject) {
+            return noExec;
+        }
+        List<LadderStep> usable = noExec.stream().filter(step -> !step.action().needsComposeProject()).toList();
+        if (usable.size() < noExec.size() && !global.equals(HealthPolicy.defaultLadder())) {
+            problems.add("escalation: the restart-project and recreate-service steps of the global escalation are left"
+                    + " out: the container has no compose project labels (it was not started by compose)"
+                    + (usable.isEmpty() ? ", which leaves nothing: it is watched and never healed" : ""));
+        }
+        return usable;
+    }
+
+    /**
+     * The ladder of a {@code medic.escalation} label ("restart-container*3,recreate-service*1"), or empty when
+     * there is none or it has a problem (then the global ladder applies, and the problem is said). A label may
+     * name only the rungs that act on the container itself or its compose project; never exec-host, which runs a
+     * command on the host, nor restart-unit, which has no container.
+     */
+    private static Optional<List<LadderStep>> labelLadder(String value, boolean inComposeProject,
+                                                          List<String> problems) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String fallback = "; the global escalation applies";
+        String expected = "label " + ESCALATION + ": expected ACTION*ATTEMPTS separated by commas, e.g."
+                + " \"restart-container*3,recreate-service*1\", got " + FieldText.quote(value) + fallback;
+        String[] parts = value.split(",", -1);
+        if (value.isBlank() || parts.length > MAX_LABEL_STEPS) {
+            problems.add(value.isBlank() ? expected : "label " + ESCALATION + ": at most " + MAX_LABEL_STEPS
+                    + " steps, got " + parts.length + fallback);
+            return Optional.empty();
+        }
+        List<LadderStep> steps = new ArrayList<>();
+        for (String part : parts) {
+            String[] actionAndAttempts = part.split("\\*", -1);
+            if (actionAndAttempts.length != 2 || !actionAndAttempts[1].strip().matches("[0-9]{1,9}")) {
+                problems.add(expected);
+                return Optional.empty();
+            }
+            String name = actionAndAttempts[0].strip();
+            Optional<HealingActionKind> kind = HealingActionKind.fromConfigName(name);
+            if (kind.isEmpty() || !LABEL_ACTIONS.contains(kind.get())) {
+                problems.add("label " + ESCALATION + ": " + FieldText.quote(name) + (kind.isEmpty() ? " is no action"
+                        : kind.get() == HealingActionKind.EXEC_HOST ? " cannot come from a label: a label must not"
+                        + " decide when medic runs a command on the host" : " heals a systemd unit, not a container")
+                        + " (a label may use restart-container, restart-project, recreate-service)" + fallback);
+                return Optional.empty();
+            }
+            int attempts = Integer.parseInt(actionAndAttempts[1].strip());
+            if (attempts < 1 || attempts > MAX_LABEL_ATTEMPTS) {
+                problems.add("label " + ESCALATION + ": " + name + " must have 1 to " + MAX_LABEL_ATTEMPTS
+                        + " attempts, got " + attempts + fallback);
+                return Optional.empty();
+            }
+            if (kind.get().needsComposeProject() && !inComposeProject) {
+                problems.add("label " + ESCALATION + ": " + name + " needs a compose project, and the container has no"
+                        + " compose project labels (it was not started by compose)" + fallback);
+                return Optional.empty();
+            }
+            steps.add(new LadderStep(kind.get(), attempts));
+        }
+        return Optional.of(List.copyOf(steps));
     }
 
     /**

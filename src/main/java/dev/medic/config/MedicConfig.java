@@ -24,22 +24,34 @@ import java.util.regex.Pattern;
  * @param notifications the channels incidents are told to
  * @param heartbeat the dead-man ping, if configured
  * @param evidence how much of a container's logs an incident carries and what is cut out of it
+ * @param restartLoops how many of Docker's own restarts in what window make a restart loop, by target
  */
 public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings docker, ComposeSettings compose,
                           DiscoverySettings discovery, ApiSettings api, List<TargetSpec> targets,
                           List<String> sources, ActionBudget hostBudget, boolean dryRun, Optional<Path> stateFile,
                           Map<String, List<String>> dependencies, NotifySettings notifications,
-                          Optional<Heartbeat> heartbeat, EvidenceSettings evidence) {
+                          Optional<Heartbeat> heartbeat, EvidenceSettings evidence, RestartLoopSettings restartLoops) {
     public MedicConfig {
         targets = List.copyOf(targets);
         sources = List.copyOf(sources);
         dependencies = Map.copyOf(dependencies);
+        java.util.Objects.requireNonNull(restartLoops, "restartLoops");
+    }
+
+    /** A configuration with the default restart-loop settings for every target. */
+    public MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings docker, ComposeSettings compose,
+                       DiscoverySettings discovery, ApiSettings api, List<TargetSpec> targets, List<String> sources,
+                       ActionBudget hostBudget, boolean dryRun, Optional<Path> stateFile,
+                       Map<String, List<String>> dependencies, NotifySettings notifications,
+                       Optional<Heartbeat> heartbeat, EvidenceSettings evidence) {
+        this(policy, timeout, docker, compose, discovery, api, targets, sources, hostBudget, dryRun, stateFile,
+                dependencies, notifications, heartbeat, evidence, RestartLoopSettings.defaults());
     }
 
     /** This configuration with no notify channel and no heartbeat (for one-shot commands such as check). */
     public MedicConfig withoutNotifications() {
         return new MedicConfig(policy, timeout, docker, compose, discovery, api, targets, sources, hostBudget,
-                dryRun, stateFile, dependencies, NotifySettings.none(), Optional.empty(), evidence);
+                dryRun, stateFile, dependencies, NotifySettings.none(), Optional.empty(), evidence, restartLoops);
     }
 
     /** Host and port of the local API, empty when disabled. */

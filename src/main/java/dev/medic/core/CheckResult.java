@@ -10,17 +10,29 @@ import java.util.Objects;
  * @param containerDown the target's container is not running (exited, dead, missing): after a short
  *     grace this counts as the whole failure threshold at once
  * @param healthDisagreement Docker reports the container unhealthy while medic's own probes pass
+ * @param dockerRestarts Docker's own restart policy is restarting the container (it waits out its back-off
+ *     in state {@code restarting}): the check does not count at all, since a heal would restart it twice
  *
+ * Invariants: only a failure is down or left to Docker, and a container Docker is restarting is not down.
  * Immutable.
  */
-public record CheckResult(Verdict verdict, String detail, boolean containerDown, boolean healthDisagreement) {
+public record CheckResult(Verdict verdict, String detail, boolean containerDown, boolean healthDisagreement,
+                          boolean dockerRestarts) {
 
     public CheckResult {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(detail, "detail");
-        if (containerDown && verdict != Verdict.FAIL) {
-            throw new IllegalArgumentException("a down container is a failure");
+        if ((containerDown || dockerRestarts) && verdict != Verdict.FAIL) {
+            throw new IllegalArgumentException("a down or restarting container is a failure");
         }
+        if (containerDown && dockerRestarts) {
+            throw new IllegalArgumentException("a container Docker is restarting is not down");
+        }
+    }
+
+    /** A result whose container, if down, is not being brought back by Docker's restart policy. */
+    public CheckResult(Verdict verdict, String detail, boolean containerDown, boolean healthDisagreement) {
+        this(verdict, detail, containerDown, healthDisagreement, false);
     }
 
     public static CheckResult pass(String detail) {
@@ -36,12 +48,20 @@ public record CheckResult(Verdict verdict, String detail, boolean containerDown,
         return new CheckResult(Verdict.FAIL, detail, true, false);
     }
 
+    /**
+     * Docker is restarting the container by its restart policy (state {@code restarting}, waiting out its
+     * back-off): not a failure for medic to count or heal.
+     */
+    public static CheckResult restartingByDocker(String detail) {
+        return new CheckResult(Verdict.FAIL, detail, false, false, true);
+    }
+
     public static CheckResult unknown(String detail) {
         return new CheckResult(Verdict.UNKNOWN, detail, false, false);
     }
 
     /** The same result, marked as passing against Docker's own unhealthy verdict. */
     public CheckResult withHealthDisagreement() {
-        return new CheckResult(verdict, detail, containerDown, true);
+        return new CheckResult(verdict, detail, containerDown, true, dockerRestarts);
     }
 }

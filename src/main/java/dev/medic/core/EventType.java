@@ -37,7 +37,14 @@ public enum EventType {
     STARTED(Severity.INFO),
     STOPPING(Severity.INFO),
     /** What medic saw just before a heal or give-up (see {@link Evidence}); written right before it. */
-    EVIDENCE(Severity.WARNING);
+    EVIDENCE(Severity.WARNING),
+    /**
+     * Docker's own restart policy restarted the target's container {@code restart-loop.count} times within
+     * {@code restart-loop.per} (see {@link RestartLoopDetector}); opens an incident. medic takes no action for it.
+     */
+    RESTART_LOOP(Severity.WARNING),
+    /** Docker has not restarted the container for a whole {@code restart-loop.per}: resolves the loop's incident. */
+    RESTART_LOOP_ENDED(Severity.NOTICE);
 
     private final Severity severity;
 

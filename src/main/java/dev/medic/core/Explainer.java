@@ -40,6 +40,11 @@ public final class Explainer {
         TargetState s = in.state();
         HealthPolicy p = in.policy();
         lines.add(where(in));
+        if (s.restartLoop().open()) {
+            lines.add("Restart loop: Docker's own restart policy has been restarting its container again and again"
+                    + " since " + when(s.restartLoop().loopSince(), in.now()) + "; medic takes no action for that and"
+                    + " says restart_loop_ended once Docker stops.");
+        }
         if (!in.recentChecks().isEmpty()) {
             lines.add("Last checks, newest last:");
             for (CheckRecord c : in.recentChecks()) {

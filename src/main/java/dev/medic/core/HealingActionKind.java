@@ -3,10 +3,16 @@ package dev.medic.core;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The rungs a ladder may be built from, under their config names. */
+/**
+ * The rungs a ladder may be built from, under their config names. {@link #needsComposeProject()} tells the
+ * rungs that act through the compose CLI and so can only heal a container compose made (or one whose target
+ * names its project in config). Immutable.
+ */
 public enum HealingActionKind {
     RESTART_CONTAINER("restart-container"),
     RESTART_PROJECT("restart-project"),
+    /** {@code compose up -d --no-deps --force-recreate SERVICE}: a new container for the one service. */
+    RECREATE_SERVICE("recreate-service"),
     RESTART_UNIT("restart-unit"),
     EXEC_HOST("exec-host");
 
@@ -19,6 +25,11 @@ public enum HealingActionKind {
     /** The name used in config, events and status ("restart-container"). */
     public String configName() {
         return configName;
+    }
+
+    /** Whether the rung runs the compose CLI for the container's project: restart-project and recreate-service. */
+    public boolean needsComposeProject() {
+        return this == RESTART_PROJECT || this == RECREATE_SERVICE;
     }
 
     public static Optional<HealingActionKind> fromConfigName(String name) {

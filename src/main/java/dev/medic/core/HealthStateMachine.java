@@ -17,6 +17,11 @@ import java.util.Optional;
  * ({@link TargetState#stoppedByOperator()}) no decision carries a {@link HealingAction}, whatever order
  * stops, pauses, resumes and pause expiries come in; only the container running again ends the stop.
  *
+ * <p>Docker's own restart policy is never raced: a check that finds the container restarting under its
+ * policy ({@link CheckResult#dockerRestarts()}) counts neither as a failure nor as a pass, since a heal in
+ * Docker's back-off would restart the container a second time; {@link RestartLoopDetector} reports a container
+ * that keeps doing this. An exited container is Docker's no more and counts after its grace as before.
+ *
  * <p>Immutable and thread-safe; the caller owns the {@link TargetState} and must feed one target's
  * results in order.
  */
@@ -146,8 +151,9 @@ public final class HealthStateMachine {
     }
 
     /**
-     * Another target's action restarted this target's container too (a project restart): give it the
-     * start-period instead of counting the failures the restart itself causes.
+     * Something other than this target's own action restarted its container (another target's project
+     * restart, or Docker's own restart policy): give it the start-period instead of counting the failures the
+     * restart itself causes.
      */
     public Decision onRestartedElsewhere(TargetState state, Instant now) {
         return switch (state.phase()) {
@@ -302,6 +308,9 @@ public final class HealthStateMachine {
     }
 
     private TargetState countWhilePaused(TargetState s, CheckResult result) {
+        if (result.dockerRestarts()) {
+            return s;  // Docker's restart policy has it in hand: neither a pass nor a failure of the target
+        }
         return result.verdict() == Verdict.PASS ? s.withCounts(0, s.passes() + 1)
                 : s.withCounts(s.failures() + (result.containerDown() ? policy.failureThreshold() : 1), 0);
     }
@@ -408,6 +417,11 @@ public final class HealthStateMachine {
 
     private Decision onFail(TargetState state, CheckResult result, Instant now, Conditions conditions,
                             List<MedicEvent> events) {
+        if (result.dockerRestarts()) {
+            // Docker's restart policy is restarting it (waiting out its back-off): a heal now would restart it a
+            // second time. A container that keeps doing this is a restart loop, which RestartLoopDetector reports.
+            return decide(state.withDownSince(null), Optional.empty(), events, now);
+        }
         TargetState s = state.withCounts(state.failures(), 0);
         switch (s.phase()) {
             case STARTING -> {

@@ -41,6 +41,8 @@ import java.util.Set;
  * @param recentActions start times of actions inside the max-actions window, oldest first
  * @param stoppedAt when an operator stopped or removed the container through Docker, for as long as
  *                  that stop stands; null otherwise
+ * @param restartLoop Docker's own restarts of the container, as {@link RestartLoopDetector} counts them; the
+ *                    state machine carries it through every transition unchanged
  */
 public record TargetState(
         Phase phase,
@@ -59,7 +61,8 @@ public record TargetState(
         int incidentActions,
         Instant lastActionAt,
         List<Instant> recentActions,
-        Instant stoppedAt) {
+        Instant stoppedAt,
+        RestartLoopState restartLoop) {
 
     /** The end of a pause that lasts until it is resumed. */
     public static final Instant PAUSED_FOREVER = Instant.parse("9999-12-31T23:59:59Z");
@@ -79,6 +82,17 @@ public record TargetState(
             throw new IllegalArgumentException("an operator's stop cannot stand in phase " + phase);
         }
         recentActions = List.copyOf(recentActions);
+        Objects.requireNonNull(restartLoop, "restartLoop");
+    }
+
+    /** A state that has seen no restart of Docker's (as built before {@code restartLoop} existed). */
+    public TargetState(Phase phase, int failures, int passes, int step, int attempt, int actions, Instant phaseSince,
+                       Instant deadline, Instant downSince, boolean disagreement, Instant pausedUntil,
+                       String pauseReason, String blockedBy, int incidentActions, Instant lastActionAt,
+                       List<Instant> recentActions, Instant stoppedAt) {
+        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince, disagreement,
+                pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
+                RestartLoopState.NONE);
     }
 
     /**
@@ -97,7 +111,7 @@ public record TargetState(
     /** A target medic has just started to watch: STARTING for the start-period. */
     public static TargetState initial(Instant now, HealthPolicy policy) {
         return new TargetState(Phase.STARTING, 0, 0, 0, 0, 0, now, now.plus(policy.startPeriod()), null, false,
-                null, null, null, 0, null, List.of(), null);
+                null, null, null, 0, null, List.of(), null, RestartLoopState.NONE);
     }
 
     /**
@@ -112,7 +126,7 @@ public record TargetState(
                 shift(deadline, offset), shift(downSince, offset), disagreement,
                 PAUSED_FOREVER.equals(pausedUntil) ? pausedUntil : shift(pausedUntil, offset), pauseReason, blockedBy,
                 incidentActions, shift(lastActionAt, offset), recentActions.stream().map(t -> t.plus(offset)).toList(),
-                shift(stoppedAt, offset));
+                shift(stoppedAt, offset), restartLoop.shiftedBy(offset));
     }
 
     private static Instant shift(Instant t, Duration offset) {
@@ -151,48 +165,50 @@ public record TargetState(
         Instant since = next == phase ? phaseSince : now;
         return new TargetState(next, failures, passes, step, attempt, actions, since, newDeadline, downSince,
                 disagreement, pausedUntil, pauseReason, next == Phase.HEALTHY ? null : blockedBy, incidentActions,
-                lastActionAt, recentActions, newStoppedAt);
+                lastActionAt, recentActions, newStoppedAt, restartLoop);
     }
 
     TargetState withCounts(int newFailures, int newPasses) {
         return new TargetState(phase, newFailures, newPasses, step, attempt, actions, phaseSince, deadline,
                 downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
-                recentActions, stoppedAt);
+                recentActions, stoppedAt, restartLoop);
     }
 
     TargetState withLadder(int newStep, int newAttempt, int newActions) {
         return new TargetState(phase, failures, passes, newStep, newAttempt, newActions, phaseSince, deadline,
                 downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
-                recentActions, stoppedAt);
+                recentActions, stoppedAt, restartLoop);
     }
 
     TargetState withDownSince(Instant since) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, since,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
-                stoppedAt);
+                stoppedAt, restartLoop);
     }
 
     TargetState withDisagreement(boolean value) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
-                value, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt);
+                value, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
+                restartLoop);
     }
 
     TargetState withPause(Instant until, String reason) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, until, until == null ? null : reason, blockedBy, incidentActions, lastActionAt,
-                recentActions, stoppedAt);
+                recentActions, stoppedAt, restartLoop);
     }
 
     TargetState withBlockedBy(String dependency) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, dependency, incidentActions, lastActionAt, recentActions,
-                stoppedAt);
+                stoppedAt, restartLoop);
     }
 
     /** The operator's stop recorded or forgotten without a change of phase (PAUSED or HEALING). */
     TargetState withStoppedAt(Instant at) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
-                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, at);
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, at,
+                restartLoop);
     }
 
     /** An action starts at {@code now}: counted for the back-off and the max-actions window. */
@@ -201,7 +217,7 @@ public record TargetState(
         recent.add(now);
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions + 1, lastActionAt, recent,
-                stoppedAt);
+                stoppedAt, restartLoop);
     }
 
     /** The action booked last never ran: it counts neither for the back-off nor in the max-actions window. */
@@ -212,18 +228,27 @@ public record TargetState(
         }
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, Math.max(0, incidentActions - 1), lastActionAt,
-                recent, stoppedAt);
+                recent, stoppedAt, restartLoop);
     }
 
     TargetState withActionFinished(Instant now) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
-                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, now, recentActions, stoppedAt);
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, now, recentActions, stoppedAt,
+                restartLoop);
     }
 
     /** The incident is over: the back-off starts again from nothing. */
     TargetState withIncidentOver() {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
-                disagreement, pausedUntil, pauseReason, blockedBy, 0, lastActionAt, recentActions, stoppedAt);
+                disagreement, pausedUntil, pauseReason, blockedBy, 0, lastActionAt, recentActions, stoppedAt,
+                restartLoop);
+    }
+
+    /** This state with {@code loop} as what is known of Docker's own restarts; the phase and counts unchanged. */
+    public TargetState withRestartLoop(RestartLoopState loop) {
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
+                stoppedAt, loop);
     }
 
     /** Start times of the actions inside the window that ends at {@code now}. */

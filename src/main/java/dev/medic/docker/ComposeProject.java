@@ -41,6 +41,24 @@ public record ComposeProject(String name, Path workingDir, List<Path> files, Lis
     public static final List<String> IDENTITY_LABELS = List.of(PROJECT_LABEL, SERVICE_LABEL, CONFIG_HASH_LABEL,
             CONTAINER_NUMBER_LABEL, WORKING_DIR_LABEL, CONFIG_FILES_LABEL, ENV_FILE_LABEL);
 
+    /**
+     * Whether {@code name} can be a compose service name: compose's schema allows {@code [a-zA-Z0-9._-]+}, and a
+     * leading '-' is refused besides, since medic hands service names read from labels to the compose CLI as
+     * arguments, where {@code -v} would be compose's own flag ({@code rm -v} removes the volumes).
+     */
+    public static boolean isServiceName(String name) {
+        return name != null && name.matches("[a-zA-Z0-9._][a-zA-Z0-9._-]{0,254}");
+    }
+
+    /**
+     * Whether {@code name} can be handed to the compose CLI as {@code -p NAME} without being read as an option:
+     * not empty and not starting with '-'. Deliberately no stricter: compose v1 normalises what it is given, so a
+     * project named in config after its directory ("my shop") is still the project it made.
+     */
+    public static boolean isSafeProjectName(String name) {
+        return name != null && !name.isBlank() && !name.startsWith("-") && name.chars().noneMatch(c -> c < 0x20);
+    }
+
     /** Whether a container with these labels is a one-off ({@code compose run}), not its service running. */
     public static boolean isOneOff(Map<String, String> labels) {
         return "true".equalsIgnoreCase(labels.get(ONEOFF_LABEL));
@@ -157,6 +175,14 @@ public record ComposeProject(String name, Path workingDir, List<Path> files, Lis
         }
         List<String> refusals = new ArrayList<>();
         notMadeByCompose(labels).ifPresent(why -> refusals.add("not created by compose: " + why));
+        if (!isSafeProjectName(name)) {
+            refusals.add("project name " + FieldText.quote(name) + " would be read by compose as an option");
+        }
+        String service = labels.get(SERVICE_LABEL);
+        if (service != null && !service.isBlank() && !isServiceName(service)) {
+            refusals.add("service name " + FieldText.quote(service) + " is not one compose allows ([a-zA-Z0-9._-],"
+                    + " not starting with '-')");
+        }
         Path workingDir;
         try {
             workingDir = Path.of(dir);

@@ -1,5 +1,6 @@
 package dev.medic.docker;
 
+import dev.medic.core.FieldText;
 import dev.medic.process.BoundedProcess;
 import dev.medic.process.ChildEnvironment;
 import java.nio.file.Path;
@@ -84,6 +85,11 @@ public final class ComposeRunner {
      * with other settings.
      */
     public Result run(ComposeProject project, List<String> args) {
+        if (!ComposeProject.isSafeProjectName(project.name())) {
+            // The last guard: every caller checks its project, and a name compose would take for a flag never runs.
+            return new Result(List.of("compose", "-p", FieldText.quote(project.name())), -1, false,
+                    "not run: the project name would be read as an option", Duration.ZERO);
+        }
         List<String> cmd = new ArrayList<>(command());
         cmd.add("-p");
         cmd.add(project.name());

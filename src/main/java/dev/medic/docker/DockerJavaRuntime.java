@@ -401,7 +401,19 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                 Boolean.TRUE.equals(state.getRunning()), Boolean.TRUE.equals(state.getRestarting()),
                 Boolean.TRUE.equals(state.getOOMKilled()),
                 state.getExitCodeLong() == null ? 0 : state.getExitCodeLong(), healthStatus, lastOutput,
-                nullToEmpty(state.getStartedAt()), labels);
+                nullToEmpty(state.getStartedAt()), labels, restartPolicyOf(r),
+                r.getRestartCount() == null ? 0 : r.getRestartCount());
+    }
+
+    /** The container's HostConfig.RestartPolicy; Docker says "no" (or, before API 1.24, "") for none. */
+    private static ContainerInfo.RestartPolicy restartPolicyOf(InspectContainerResponse r) {
+        com.github.dockerjava.api.model.RestartPolicy p = r.getHostConfig() == null ? null
+                : r.getHostConfig().getRestartPolicy();
+        if (p == null || p.getName() == null || p.getName().isEmpty()) {
+            return ContainerInfo.RestartPolicy.NO;
+        }
+        return new ContainerInfo.RestartPolicy(p.getName(),
+                p.getMaximumRetryCount() == null ? 0 : p.getMaximumRetryCount());
     }
 
     private static ContainerInfo toInfo(Container c) {

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * discovery label starts, see {@link DockerEventRouter}), lists the containers with a discovery label,
  * watches each one that no configured target already covers ({@link #configuredTargetOf}) with a target
  * built from its labels, and stops watching a discovered one whose container is gone or no longer labelled
- * &mdash; unless medic is restarting its compose project, which removes and recreates containers. A bad
+ * &mdash; unless medic is restarting its compose project or recreating its service, which remove and recreate
+ * containers. While medic recreates a service, none of that service's containers is adopted: compose renames the
+ * old container before it removes it, and that name would otherwise become a target of its own. A bad
  * label is reported once per container and problem, its key and value quoted (see {@link LabelTarget}) so
  * that a label cannot forge a journal line. A container whose name cannot be a target name
  * ({@link TargetNames}) is not watched, and said so once.
@@ -123,7 +125,8 @@ final class Discovery {
             List<String> seenNames = new ArrayList<>();
             for (ContainerInfo c : found.values()) {
                 seenNames.add(c.name());
-                if (c.name().isEmpty() || coveredByConfig(c.name(), c.id(), c.labels()) || workers.contains(c.name())) {
+                if (c.name().isEmpty() || coveredByConfig(c.name(), c.id(), c.labels()) || workers.contains(c.name())
+                        || beingRecreated(c.labels())) {
                     continue;
                 }
                 if (!TargetNames.isValid(c.name())) {
@@ -148,9 +151,11 @@ final class Discovery {
                 }
             }
             for (TargetWorker w : workers.all()) {
-                // medic's own project restart removes its containers, and a failed up leaves them gone: that is
-                // not the container leaving, and its target stays to fail and alert.
-                boolean beingRestarted = w.project().filter(healer::tookDown).isPresent();
+                // medic's own project restart removes its containers, a recreate renames and removes the service's,
+                // and a failed up leaves them gone: that is not the container leaving, and its target stays to fail
+                // and alert.
+                boolean beingRestarted = w.project().filter(healer::tookDown).isPresent()
+                        || w.project().flatMap(p -> w.serviceName().filter(s -> healer.tookDown(p, s))).isPresent();
                 if (w.spec() instanceof ContainerTarget ct && ct.discovered() && !seenNames.contains(ct.container())
                         && !beingRestarted) {
                     LOG.info("container {} no longer exists or is no longer labelled; no longer watching it",
@@ -159,6 +164,13 @@ final class Discovery {
                 }
             }
         }
+    }
+
+    /** Whether medic is recreating the compose service a container with {@code labels} belongs to (or failed to). */
+    private boolean beingRecreated(Map<String, String> labels) {
+        String project = labels.get(ComposeProject.PROJECT_LABEL);
+        String service = labels.get(ComposeProject.SERVICE_LABEL);
+        return project != null && service != null && healer.tookDown(project, service);
     }
 
     /** Whether a configured target already watches the container with this name, id and labels. */

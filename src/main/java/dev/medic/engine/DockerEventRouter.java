@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * Where a Docker event goes. Subscribes to Docker's event stream once some target needs Docker, and routes
  * each container event: the targets it concerns are checked at once (a crash is not left for the next
  * interval); a stop or destroy that medic did not cause is an operator's decision, which those targets
- * respect; a start of a container carrying a discovery label triggers {@link Discovery}. When the stream
+ * respect; a death's exit code is kept for the evidence of a restart loop (the loop itself is counted from
+ * Docker's RestartCount by the check the event causes, since a {@code start} event does not say whether Docker's
+ * restart policy or an operator started the container); a start of a container carrying a discovery label
+ * triggers {@link Discovery}. When the stream
  * drops it is reconnected with doubling back-off (1 s up to 30 s, reset by the next event), every container
  * target is checked again for the events missed meanwhile, and stops seen just before the drop are
  * recognised as dockerd shutting down rather than an operator.
@@ -190,6 +193,9 @@ final class DockerEventRouter {
                     event.containerName(), "oom_killed", "true"), "the kernel killed a process of container "
                     + event.containerName() + " for lack of memory", wall.instant()));
         }
+        if (event.action().equals("die")) {
+            exitCode(event).ifPresent(w::containerDied);
+        }
         if (wentDown) {
             w.containerWentDown();
         } else if (beingStopped) {
@@ -202,6 +208,15 @@ final class DockerEventRouter {
             w.operatorStopped(event.action());
         }
         w.checkNow();
+    }
+
+    /** The exit code a {@code die} event carries ({@code exitCode}), if it carries a readable one. */
+    private static Optional<Long> exitCode(ContainerEvent event) {
+        try {
+            return Optional.ofNullable(event.attributes().get("exitCode")).map(String::strip).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** How many times the event stream has been reconnected since start. */

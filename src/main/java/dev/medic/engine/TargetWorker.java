@@ -13,7 +13,10 @@ import dev.medic.core.Explainer;
 import dev.medic.core.HealingAction;
 import dev.medic.core.HealingActionKind;
 import dev.medic.core.HealthStateMachine;
+import dev.medic.core.RestartLoopDetector;
+import dev.medic.core.RestartLoopPolicy;
 import dev.medic.core.TargetState;
+import dev.medic.core.Verdict;
 import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ContainerEvent;
 import dev.medic.docker.ContainerInfo;
@@ -47,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * stop or pause seen then cancels the action; a check that started before an operator's stop cannot
  * take the target out of STOPPED. A worker replaced by a reload ({@link #handOver}) never acts again;
  * an action it already runs finishes and its outcome goes to its successor.
+ *
+ * <p>Each check of a container also hands Docker's RestartCount to a {@link RestartLoopDetector} (with the
+ * target's {@code restart-loop} as the configuration says now): a restart by Docker's own policy since the last
+ * check gives the container its start-period, like a restart another target's action made, and a loop of them
+ * is told as {@code restart_loop} with its evidence, never healed. Its state lives in the {@link TargetState}
+ * so that it is persisted and carried over a reload with the rest.
  *
  * <p>Thread-safe: ticks are serialised on {@code tickLock}; every state change happens under
  * {@code stateLock}, which is held only to decide (never across I/O); the schedule is a {@link TickSchedule}
@@ -123,6 +132,11 @@ public final class TargetWorker {
 
         /** An action booked at {@code bookedAt} (through {@link #gate}) was called off before it ran. */
         default void actionCancelled(Instant bookedAt) {
+        }
+
+        /** What makes a restart loop of {@code target} now (the configuration may have been reloaded). */
+        default RestartLoopPolicy restartLoop(String target) {
+            return RestartLoopPolicy.DEFAULT;
         }
     }
 
@@ -294,18 +308,42 @@ public final class TargetWorker {
                 // Being stopped (docker stop waits out the container's grace): its die and stop events decide.
                 return spec.policy().retryInterval();
             }
-            decision = context.gate(now, suspended -> machine.onCheck(before, check.result(), now,
+            TargetState counted = before;
+            List<MedicEvent> loopEvents = List.of();
+            boolean dockerAnswered = check.container().isPresent() || check.result().verdict() != Verdict.UNKNOWN;
+            if (spec.hasContainer() && dockerAnswered) {
+                RestartLoopDetector.Result loop = loopDetector().onSighting(before.restartLoop(),
+                        check.container().map(TargetWorker::sighting), now);
+                counted = before.withRestartLoop(loop.next());
+                loopEvents = loop.events();
+                if (loop.restartsByDocker() > 0) {
+                    // Docker's own restart policy restarted the container since the last check: what fails now is
+                    // that start, which gets the start-period like any restart this target's ladder did not make.
+                    counted = machine.onRestartedElsewhere(counted, now).next();
+                }
+            }
+            TargetState from = counted;
+            decision = context.gate(now, suspended -> machine.onCheck(from, check.result(), now,
                     new Conditions(dependency, suspended)));
+            if (!loopEvents.isEmpty()) {
+                List<MedicEvent> all = new ArrayList<>(loopEvents);
+                all.addAll(decision.events());
+                decision = new Decision(decision.next(), decision.action(), all, decision.nextCheckIn());
+            }
             changed = !decision.next().equals(before);
             state = decision.next();
         }
         Duration next = spec.policy().retryInterval();
         try {
-            if (decision.action().isPresent()
-                    || decision.events().stream().anyMatch(e -> e.type() == EventType.GAVE_UP)) {
-                decision = withEvidence(decision, context.evidence(check.result().detail(), check.container()));
+            boolean healOrGiveUp = decision.action().isPresent()
+                    || decision.events().stream().anyMatch(e -> e.type() == EventType.GAVE_UP);
+            Optional<MedicEvent> loopFound = decision.events().stream()
+                    .filter(e -> e.type() == EventType.RESTART_LOOP).findFirst();
+            if (healOrGiveUp || loopFound.isPresent()) {
+                String detail = healOrGiveUp ? check.result().detail() : loopFound.get().message();
+                decision = withEvidence(decision, context.evidence(detail, check.container()));
             }
-            next = announce(decision, changed);
+            next = untilTheLoopCanEnd(announce(decision, changed), now);
         } catch (RuntimeException e) {
             // The target is HEALING now: whatever failed in telling about it, the action must run and end it.
             LOG.error("publishing the decision for {} failed inside medic", spec.name(), e);
@@ -326,11 +364,50 @@ public final class TargetWorker {
             if (e.type() == EventType.HEAL_STARTED || e.type() == EventType.GAVE_UP) {
                 events.add(EvidenceLine.of(spec.name(), evidence));
                 events.add(e.withEvidence(evidence));
+            } else if (e.type() == EventType.RESTART_LOOP) {
+                Evidence loop = withLoopFacts(evidence, e);
+                events.add(EvidenceLine.of(spec.name(), loop));
+                events.add(e.withEvidence(loop));
             } else {
                 events.add(e);
             }
         }
         return new Decision(decision.next(), decision.action(), events, decision.nextCheckIn());
+    }
+
+    /** The evidence with the loop's own figures among Docker's facts, so that a notification carries them too. */
+    private static Evidence withLoopFacts(Evidence evidence, MedicEvent loop) {
+        Map<String, String> facts = new LinkedHashMap<>(evidence.container());
+        facts.put("restart_loop_count", loop.fields().getOrDefault("count", ""));
+        facts.put("restart_loop_window", loop.fields().getOrDefault("window", ""));
+        facts.put("last_exit_codes", loop.fields().getOrDefault("exit_codes", ""));
+        return new Evidence(evidence.at(), evidence.check(), facts, evidence.healthLog(), evidence.logTail(),
+                evidence.host());
+    }
+
+    /** The restart-loop detector with the target's settings as they are now. */
+    private RestartLoopDetector loopDetector() {
+        return new RestartLoopDetector(spec.name(), context.restartLoop(spec.name()));
+    }
+
+    private static RestartLoopDetector.Sighting sighting(ContainerInfo c) {
+        return new RestartLoopDetector.Sighting(c.id(), c.name(), c.restartCount(), c.running() && !c.restarting(),
+                c.exitCode(), c.restartPolicy().toString());
+    }
+
+    /**
+     * {@code next}, or sooner when an open restart loop can end before then: a healthy target is looked at only
+     * every interval (up to a day), and the loop's end should be told when it comes.
+     */
+    private Duration untilTheLoopCanEnd(Duration next, Instant now) {
+        Optional<Instant> end = loopDetector().canEndAt(state.restartLoop(), now);
+        if (end.isEmpty()) {
+            return next;
+        }
+        Duration until = Duration.between(now, end.get());
+        Duration atLeast = Duration.ofSeconds(1);
+        until = until.compareTo(atLeast) < 0 ? atLeast : until;
+        return until.compareTo(next) < 0 ? until : next;
     }
 
     /** A container labelled medic.pause=true pauses its target for as long as it carries the label. */
@@ -420,6 +497,24 @@ public final class TargetWorker {
         }
         if (r != null) {
             r.containerWentDown();
+        }
+    }
+
+    /**
+     * Docker said the container died with {@code exitCode} (its {@code die} event): kept as the evidence of a
+     * restart loop. The restart itself is counted from Docker's RestartCount at the check the event causes.
+     * Quick (the state lock only); not persisted, as exit codes are evidence, not state.
+     */
+    void containerDied(long exitCode) {
+        TargetWorker r;
+        synchronized (stateLock) {
+            r = replacement;
+            if (r == null) {
+                state = state.withRestartLoop(loopDetector().onDeath(state.restartLoop(), exitCode));
+            }
+        }
+        if (r != null) {
+            r.containerDied(exitCode);
         }
     }
 

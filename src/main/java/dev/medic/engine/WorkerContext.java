@@ -3,6 +3,7 @@ package dev.medic.engine;
 import dev.medic.config.MedicConfig;
 import dev.medic.core.Decision;
 import dev.medic.core.Evidence;
+import dev.medic.core.RestartLoopPolicy;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.heal.EvidenceCollector;
 import java.time.Clock;
@@ -13,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * What the workers ask of the engine ({@link TargetWorker.Context}), each question forwarded to the part
- * that answers it: dependencies, the host budget, dry-run, persisting, a project restart's siblings, evidence.
+ * that answers it: dependencies, the host budget, dry-run, persisting, a project restart's siblings, evidence,
+ * the restart-loop settings.
  * Holds no state of its own.
  *
  * <p>Thread-safe as its collaborators are: workers call it from the pool's threads concurrently.
@@ -80,5 +82,10 @@ final class WorkerContext implements TargetWorker.Context {
     @Override
     public Evidence evidence(String checkDetail, Optional<ContainerInfo> container) {
         return evidence.collect(checkDetail, container);
+    }
+
+    @Override
+    public RestartLoopPolicy restartLoop(String target) {
+        return config.get().restartLoops().forTarget(target);
     }
 }

@@ -26,28 +26,34 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Executes healing actions. {@code restart-container} restarts the target's current container through
  * the Docker API; {@code restart-project} takes down and brings back up, in the project's working
  * directory with its files and env files, only the services that were running (never {@code -v}, never
- * removing images): a service an operator stopped stays stopped. At most one action runs at a time per
- * compose project (and per container outside a project); a second action waits for the first, bounded,
- * and is skipped when the first was a project restart that already renewed its container. Never throws
- * for an action that fails: the outcome says so.
+ * removing images): a service an operator stopped stays stopped; {@code recreate-service} runs
+ * {@code compose up -d --no-deps --force-recreate SERVICE} there for the target's own service alone. At most
+ * one action runs at a time per compose project (and per container outside a project); a second action waits
+ * for the first, bounded, and is skipped when the first was a project restart that already renewed its
+ * container. Never throws for an action that fails: the outcome says so.
  *
- * <p>Labels are claims, not orders. A project restart whose project comes from a container's labels (not
- * from the target's {@code project} in config) runs only when those labels hold up to
- * {@link ProjectRestarter#check}; otherwise the action fails and its outcome says why. Only a container compose
- * made shares its project's lock. {@code exec-host} never runs for a target discovered by its labels.
+ * <p>Labels are claims, not orders. A project restart or service recreate whose project comes from a
+ * container's labels (not from the target's {@code project} in config) runs only when those labels hold up to
+ * {@link ProjectRestarter#check}; otherwise the action fails and its outcome says why. A container without
+ * compose labels whose target sets no {@code project} has neither: those rungs fail saying so (a discovered
+ * container's ladder leaves them out beforehand, see {@code LabelTarget}). Only a container compose made shares
+ * its project's lock. {@code exec-host} never runs for a target discovered by its labels.
  *
  * <p>Docker events caused by an action are medic's own for the containers it acts on (one container for
- * a container restart, every container of the project for a project restart) until the action has
- * finished plus {@link #OWN_EVENT_GRACE}; other containers' events stay the operator's.
+ * a container restart, every container of the project for a project restart, the service's containers as they
+ * were before a recreate) until the action has finished plus {@link #OWN_EVENT_GRACE}; other containers' events
+ * stay the operator's.
  *
- * <p>The Healer dispatches each action to its kind and holds the locks; a project restart's work and
- * bookkeeping are the {@link ProjectRestarter}'s, the own-action windows the {@link OwnActions}'.
- * Thread-safe.
+ * <p>The Healer dispatches each action to its kind, finds and checks the compose project of the compose rungs,
+ * and holds the locks; a project restart's work and bookkeeping are the {@link ProjectRestarter}'s, a recreate's
+ * the {@link ServiceRecreator}'s, the own-action windows the {@link OwnActions}'. Thread-safe.
  */
 public final class Healer {
 
@@ -78,6 +84,7 @@ public final class Healer {
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final OwnActions ownActions = new OwnActions();
     private final ProjectRestarter projects;
+    private final ServiceRecreator services;
     /** How long after medic's own action its events may still arrive; see {@link OwnActions#GRACE} for why so short. */
     static final Duration OWN_EVENT_GRACE = OwnActions.GRACE;
     /** How often a restart that outlived its Docker call is looked at until the container runs again. */
@@ -99,6 +106,7 @@ public final class Healer {
     public Healer(ContainerRuntime runtime, ContainerLocator locator, ComposeRunner compose, Duration stopTimeout,
                   Duration lockWait, ProjectRestartLog restarts) {
         this.projects = new ProjectRestarter(runtime, compose, ownActions, restarts);
+        this.services = new ServiceRecreator(runtime, compose, ownActions);
         this.runtime = runtime;
         this.locator = locator;
         this.compose = compose;
@@ -125,10 +133,19 @@ public final class Healer {
     }
 
     /**
+     * Whether medic is recreating {@code service} of {@code project} now, or its last recreate failed and none
+     * succeeded since: a container of the service that is missing, or that carries a name compose gave it for the
+     * time of the recreate, is medic's doing.
+     */
+    public boolean tookDown(String project, String service) {
+        return services.tookDown(project, service);
+    }
+
+    /**
      * Whether Docker events about this container come from medic's own action: a restart of this very
-     * container, or a restart of its whole project, running now or finished within {@link #OWN_EVENT_GRACE}
-     * (events arrive after the action returns). An action on another container of the same project does not
-     * make this one's events medic's.
+     * container, a recreate of its service (the containers it had then), or a restart of its whole project,
+     * running now or finished within {@link #OWN_EVENT_GRACE} (events arrive after the action returns). An
+     * action on another container of the same project does not make this one's events medic's.
      */
     public boolean isOwnAction(String containerId, Optional<String> project) {
         return ownActions.covers(containerId, project) || project.map(projects::isBusy).orElse(false);
@@ -157,7 +174,7 @@ public final class Healer {
                     start);
         }
         boolean restart = action.kind() == HealingActionKind.RESTART_CONTAINER
-                || action.kind() == HealingActionKind.RESTART_PROJECT;
+                || action.kind().needsComposeProject();
         if (restart && lastSeen.filter(ContainerInfo::running).isPresent()
                 && current.filter(c -> c.id().equals(lastSeen.get().id()) && !c.running()).isPresent()) {
             // It stopped between the check that found it failing and now: an operator's stop (whose event may
@@ -169,6 +186,7 @@ public final class Healer {
         return switch (action.kind()) {
             case RESTART_CONTAINER -> restartContainer(target, current, start, progress);
             case RESTART_PROJECT -> restartProject(target, current, lastSeen, start, progress);
+            case RECREATE_SERVICE -> recreateService(target, current, lastSeen, start, progress);
             case RESTART_UNIT -> restartUnit(target, start, progress);
             case EXEC_HOST -> execHost(action, target, start, progress);
         };
@@ -277,41 +295,105 @@ public final class Healer {
 
     private ActionOutcome restartProject(TargetSpec target, Optional<ContainerInfo> current,
                                          Optional<ContainerInfo> lastSeen, long start, Progress progress) {
-        Optional<ComposeProject> project;
+        return withComposeProject(HealingActionKind.RESTART_PROJECT, target, current, lastSeen, start, p -> {
+            Optional<String> ownService = current.or(() -> lastSeen)
+                    .map(c -> c.labels().get(ComposeProject.SERVICE_LABEL))
+                    .or(() -> target instanceof ServiceTarget s ? Optional.of(s.service()) : Optional.empty());
+            return withLock("project:" + p.name(), start, progress, () -> {
+                ActionOutcome out = projects.restart(p, ownService, start);
+                if (out.ok()) {
+                    services.projectRestarted(p.name());
+                }
+                return out;
+            });
+        });
+    }
+
+    /**
+     * Recreates the target's own service: the service a service target names, or the one compose made the
+     * container for. Waits for the project's lock like a project restart, and is skipped when the project was
+     * restarted meanwhile (its container is new already).
+     */
+    private ActionOutcome recreateService(TargetSpec target, Optional<ContainerInfo> current,
+                                          Optional<ContainerInfo> lastSeen, long start, Progress progress) {
+        return withComposeProject(HealingActionKind.RECREATE_SERVICE, target, current, lastSeen, start, p -> {
+            Optional<ContainerInfo> seen = current.or(() -> lastSeen);
+            Optional<String> service = target instanceof ServiceTarget s ? Optional.of(s.service())
+                    : seen.filter(c -> ComposeProject.madeByCompose(c.labels()))
+                            .map(c -> c.labels().get(ComposeProject.SERVICE_LABEL));
+            if (service.isEmpty()) {
+                return failed("cannot tell which service of project " + FieldText.value(p.name()) + " to recreate: "
+                        + seen.map(c -> "container " + FieldText.value(c.name()) + " was not created by compose")
+                                .orElse(ContainerLocator.describe(target) + " was not found"), start);
+            }
+            if (!ComposeProject.isServiceName(service.get())) {
+                return failed("not recreating service " + FieldText.quote(service.get()) + ": not a service name"
+                        + " compose allows ([a-zA-Z0-9._-], not starting with '-')", start);
+            }
+            List<ContainerInfo> containers = Stream.of(current, lastSeen).flatMap(Optional::stream).toList();
+            return withLock("project:" + p.name(), start, progress, () -> {
+                if (projects.restartedSince(p.name(), start)) {
+                    return ok("skipped: project " + p.name() + " was restarted while this action waited", start);
+                }
+                return services.recreate(p, service.get(), containers, start);
+            });
+        });
+    }
+
+    /**
+     * Runs {@code body} with the compose project a compose rung ({@code kind}) acts on, or fails saying why there
+     * is none to act on. The target's {@code project} in config is used as it is: nothing in it is a label's claim.
+     * A project read from the labels of the container (as found now, else as last seen) only when they hold up to
+     * {@link ProjectRestarter#check}.
+     */
+    private ActionOutcome withComposeProject(HealingActionKind kind, TargetSpec target, Optional<ContainerInfo> current,
+                                             Optional<ContainerInfo> lastSeen, long start,
+                                             Function<ComposeProject, ActionOutcome> body) {
         if (target.project().isPresent()) {
-            // The operator's config names directory and files: nothing in them is a label's claim.
-            project = projectOf(target, current).or(() -> projectOf(target, lastSeen));
-        } else {
-            Optional<ContainerInfo> labelled = current.filter(ProjectRestarter::namesProject)
-                    .or(() -> lastSeen.filter(ProjectRestarter::namesProject));
-            if (labelled.isPresent()) {
-                ComposeProject.Checked checked;
-                try {
-                    checked = projects.check(target, labelled.get());
-                } catch (DockerUnavailableException e) {
-                    return failed("Docker unreachable while checking the compose labels of "
-                            + FieldText.value(labelled.get().name()) + ": " + e.getMessage(), start);
-                }
-                if (!checked.trusted()) {
-                    return failed("not restarting project " + FieldText.value(checked.project().name()) + " for "
-                            + FieldText.value(labelled.get().name()) + ": " + String.join("; ", checked.refusals())
-                            + " (labels are claims: a project { directory, files } set on the target in config is"
-                            + " used as it is)", start);
-                }
-                project = Optional.of(checked.project());
-            } else {
-                project = Optional.empty();
+            Optional<ComposeProject> configured = projectOf(target, current).or(() -> projectOf(target, lastSeen));
+            if (configured.isPresent()) {
+                return body.apply(configured.get());
             }
         }
-        if (project.isEmpty()) {
-            return failed("not a compose project: the container has no compose labels and the target sets no"
-                    + " project { directory = ... }", start);
+        Optional<ContainerInfo> labelled = current.filter(ProjectRestarter::namesProject)
+                .or(() -> lastSeen.filter(ProjectRestarter::namesProject));
+        if (labelled.isEmpty()) {
+            return failed(notAComposeProject(kind, target, current.or(() -> lastSeen)), start);
         }
-        ComposeProject p = project.get();
-        Optional<String> ownService = current.or(() -> lastSeen)
-                .map(c -> c.labels().get(ComposeProject.SERVICE_LABEL))
-                .or(() -> target instanceof ServiceTarget s ? Optional.of(s.service()) : Optional.empty());
-        return withLock("project:" + p.name(), start, progress, () -> projects.restart(p, ownService, start));
+        ContainerInfo c = labelled.get();
+        ComposeProject.Checked checked;
+        try {
+            checked = projects.check(target, c);
+        } catch (DockerUnavailableException e) {
+            return failed("Docker unreachable while checking the compose labels of " + FieldText.value(c.name()) + ": "
+                    + e.getMessage(), start);
+        }
+        if (!checked.trusted()) {
+            String project = FieldText.value(checked.project().name());
+            String doing = kind == HealingActionKind.RECREATE_SERVICE
+                    ? "recreating service " + FieldText.value(c.labels().getOrDefault(ComposeProject.SERVICE_LABEL, ""))
+                            + " of project " + project
+                    : "restarting project " + project;
+            return failed("not " + doing + " for " + FieldText.value(c.name()) + ": "
+                    + String.join("; ", checked.refusals()) + " (labels are claims: a project { directory, files } set"
+                    + " on the target in config is used as it is)", start);
+        }
+        return body.apply(checked.project());
+    }
+
+    /**
+     * Why a compose rung has no project to act on, and what the operator can do about it: the ladder came from
+     * the target's own escalation (or a global one the target inherits), since a container discovered without
+     * compose labels gets a ladder without these rungs.
+     */
+    private static String notAComposeProject(HealingActionKind kind, TargetSpec target,
+                                             Optional<ContainerInfo> container) {
+        String what = container.map(c -> "container " + FieldText.value(c.name()) + " has no compose project labels ("
+                        + ComposeProject.PROJECT_LABEL + " with its working_dir)")
+                .orElse(ContainerLocator.describe(target) + " has no container to read its compose project from");
+        return "not a compose project: " + what + " and target " + FieldText.value(target.name()) + " sets no"
+                + " project { directory = ... }, so " + kind.configName() + " cannot run; set project { directory,"
+                + " files } on the target, or give it an escalation without " + kind.configName();
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.medic.heal;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -43,6 +45,14 @@ final class OwnActions {
     }
 
     /**
+     * Runs {@code body} as medic's own action on each of the containers {@code containerIds} (a service's
+     * containers, which a recreate stops and removes), and on none of their siblings.
+     */
+    <T> T ofContainers(Collection<String> containerIds, Supplier<T> body) {
+        return run(containerIds.stream().map(OwnActions::containerKey).toList(), body);
+    }
+
+    /**
      * Whether an action on this very container, or on its whole project, is running now or finished within
      * {@link #GRACE}. Both windows are judged at the same instant.
      */
@@ -57,11 +67,17 @@ final class OwnActions {
     }
 
     private <T> T run(String key, Supplier<T> body) {
-        until.put(key, System.nanoTime() + RUNNING.toNanos());
+        return run(List.of(key), body);
+    }
+
+    private <T> T run(List<String> keys, Supplier<T> body) {
+        long running = System.nanoTime() + RUNNING.toNanos();
+        keys.forEach(key -> until.put(key, running));
         try {
             return body.get();
         } finally {
-            until.put(key, System.nanoTime() + GRACE.toNanos());
+            long grace = System.nanoTime() + GRACE.toNanos();
+            keys.forEach(key -> until.put(key, grace));
         }
     }
 

@@ -117,7 +117,9 @@ final class ProjectRestarter {
                 String service = c.labels().get(ComposeProject.SERVICE_LABEL);
                 // A one-off container (compose run) is not the service running, and a container compose did not
                 // make is no service of the project at all: naming its made-up service would fail the whole up.
-                if (service != null && ComposeProject.madeByCompose(c.labels())) {
+                // A service name compose would read as a flag ("-v") comes from no compose file: it is left out.
+                if (service != null && ComposeProject.madeByCompose(c.labels())
+                        && ComposeProject.isServiceName(service)) {
                     (c.running() || c.restarting() ? running : others).add(service);
                 }
             }
@@ -129,7 +131,7 @@ final class ProjectRestarter {
             // it runs again (someone brought it up), the note says nothing more.
             running.addAll(previous.services());
         }
-        ownService.ifPresent(running::add);
+        ownService.filter(ComposeProject::isServiceName).ifPresent(running::add);
         others.removeAll(running);
         if (running.isEmpty() && !others.isEmpty()) {
             // Nothing runs and the target's own service is unknown: a whole-project up would start what was stopped.
@@ -277,7 +279,8 @@ final class ProjectRestarter {
         return fromLabels;
     }
 
-    private static String describe(ComposeRunner.Result r) {
+    /** One compose run as the outcome of an action tells it: the command, how it ended, how long, its output. */
+    static String describe(ComposeRunner.Result r) {
         String status = r.timedOut() ? "timed out" : "exit " + r.exitCode();
         return String.join(" ", r.command()) + " → " + status + " in " + r.took().toMillis() + " ms"
                 + (r.output().isBlank() ? "" : ": " + r.output().replaceAll("\\s+", " "));

@@ -40,6 +40,7 @@ public final class MedicMetrics implements EventSink, ProbeTimings {
     private final Counter gaveUp;
     private final Counter checkFailures;
     private final Counter hostStorms;
+    private final Counter restartLoops;
 
     /**
      * @param statuses every target's status now
@@ -90,6 +91,9 @@ public final class MedicMetrics implements EventSink, ProbeTimings {
                 .help("times medic gave up on a target").labelNames("target").register(registry);
         checkFailures = Counter.builder().name("medic_check_failures_total")
                 .help("failed checks of a target").labelNames("target").register(registry);
+        restartLoops = Counter.builder().name("medic_restart_loops_total")
+                .help("restart loops found: Docker's own restart policy restarting a target's container again and"
+                        + " again").labelNames("target").register(registry);
         hostStorms = Counter.builder().name("medic_host_storms_total")
                 .help("times the host budget was used up and healing stopped host-wide").register(registry);
         JvmMemoryMetrics.builder().register(registry);
@@ -114,6 +118,7 @@ public final class MedicMetrics implements EventSink, ProbeTimings {
             case GAVE_UP -> gaveUp.labelValues(target).inc();
             case CHECK_FAILED -> checkFailures.labelValues(target).inc();
             case HOST_STORM -> hostStorms.inc();
+            case RESTART_LOOP -> restartLoops.labelValues(target).inc();
             default -> { }
         }
     }

@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns the stream of journal events into incidents (DESIGN.md §2): one incident per target from its
  * first heal or give-up (for a watch-only target, from the check that reaches the threshold) until it
- * recovers, and host-wide ones for a host storm and for Docker unreachable. It says one message when an
+ * recovers, and host-wide ones for a host storm and for Docker unreachable. A restart loop that Docker's own
+ * restart policy keeps up ({@code restart_loop} to {@code restart_loop_ended}) is an incident of its own beside
+ * the target's: medic heals nothing for it, and a heal and its recovery neither end it nor are ended by it.
+ * It says one message when an
  * incident opens, one per update (an action's outcome, an escalation with the action it leads to, a
  * give-up) and one when it resolves, never one per check.
  *
@@ -35,6 +38,8 @@ public final class IncidentTracker {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentTracker.class);
     static final String HOST_BUDGET = "host-budget";
     static final String DOCKER = "docker";
+    /** Appended to a target's name for its restart-loop incident (a target name cannot hold a colon). */
+    static final String RESTART_LOOP = ":restart-loop";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -151,6 +156,19 @@ public final class IncidentTracker {
                 }
             }
             case DOCKER_REACHABLE -> out.addAll(resolve(DOCKER, e, "Docker answers again", e.message()));
+            case RESTART_LOOP -> {
+                if (t != null && !open.containsKey(t + RESTART_LOOP)) {
+                    Open inc = opened(t + RESTART_LOOP, "warning", e.at(), null);
+                    out.add(message(inc, State.OPEN, t, e, t + ": restart loop", e.message()
+                            + ". medic takes no action for it; the incident resolves once Docker has not restarted"
+                            + " the container for " + e.fields().getOrDefault("window", "a whole window") + "."));
+                }
+            }
+            case RESTART_LOOP_ENDED -> {
+                if (t != null) {
+                    out.addAll(resolve(t + RESTART_LOOP, e, t + ": restart loop over", e.message()));
+                }
+            }
             default -> { }
         }
         if (!out.isEmpty()) {
@@ -172,7 +190,7 @@ public final class IncidentTracker {
                 Optional.empty(), now, host));
     }
 
-    /** The ids of the incidents open now, by target (or host-budget / docker). */
+    /** The ids of the incidents open now, by target (or host-budget / docker, or TARGET:restart-loop). */
     public synchronized Map<String, String> openIncidents() {
         Map<String, String> ids = new LinkedHashMap<>();
         open.forEach((k, v) -> ids.put(k, v.id()));
@@ -185,7 +203,8 @@ public final class IncidentTracker {
         if (inc == null) {
             return List.of();
         }
-        String target = key.equals(DOCKER) || key.equals(HOST_BUDGET) ? null : key;
+        String target = key.equals(DOCKER) || key.equals(HOST_BUDGET) ? null
+                : key.endsWith(RESTART_LOOP) ? key.substring(0, key.length() - RESTART_LOOP.length()) : key;
         return List.of(message(inc, State.RESOLVED, target, e, title, text));
     }
 

@@ -8,7 +8,11 @@ import dev.medic.docker.DockerUnavailableException;
 import java.util.Optional;
 
 /**
- * The container probe: the target's container must exist, run, and be neither restarting nor paused.
+ * The container probe: the target's container must exist, run, and be neither restarting nor paused. A
+ * container that Docker's own restart policy is restarting ({@link ContainerInfo#restartedByDocker()}) is said
+ * to be so ({@link CheckResult#dockerRestarts()}): its back-off between restarts is not a death for medic to
+ * heal, and restarting it too would restart it twice. An exited one is down whatever its policy: Docker has
+ * given up on it or was told to leave it (see {@link ContainerInfo#restartedByDocker()}).
  * Docker's OOM-killed flag only explains why a stopped container stopped: Docker does not clear it when
  * its restart policy starts the container again, so on a running container it is history, not a fault.
  * Docker's own health verdict is not judged here but carried to {@link TargetChecker},
@@ -44,13 +48,19 @@ public final class ContainerProbe {
         ContainerInfo c = found.get();
         String who = "container " + c.name();
         if (c.restarting()) {
-            return new Observation(CheckResult.fail(who + " is restarting (last exit code " + c.exitCode() + ")"), found);
+            String what = who + " is restarting (last exit code " + c.exitCode() + ")";
+            return new Observation(c.restartedByDocker() ? CheckResult.restartingByDocker(what
+                    + "; Docker's restart policy " + c.restartPolicy() + " brings it back (RestartCount "
+                    + c.restartCount() + ")") : CheckResult.fail(what), found);
         }
         if (!c.running()) {
             // oom_killed=true in the key=value form the journal and evidence use, so that a grep finds it.
             String why = c.oomKilled() ? "OOM-killed (exit code " + c.exitCode() + ", oom_killed=true)"
                     : "exited with code " + c.exitCode();
-            return new Observation(CheckResult.down(who + " is " + c.status() + ": " + why), found);
+            // Under a restart policy, an exited container is one Docker has given up on or was told to leave.
+            String policy = c.restartPolicy().restarts() ? "; restart policy " + c.restartPolicy()
+                    + " did not bring it back (RestartCount " + c.restartCount() + ")" : "";
+            return new Observation(CheckResult.down(who + " is " + c.status() + ": " + why + policy), found);
         }
         if ("paused".equals(c.status())) {
             return new Observation(CheckResult.fail(who + " is paused"), found);

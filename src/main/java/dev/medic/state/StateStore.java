@@ -3,6 +3,7 @@ package dev.medic.state;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medic.core.Phase;
+import dev.medic.core.RestartLoopState;
 import dev.medic.core.TargetState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The state file (DESIGN.md §2): every target's {@link TargetState} (phase, counts, ladder position,
  * budgets, deadlines, pause and the operator's stop) and the host budget's recent actions, as JSON.
  * Fields added since format 1 are optional, so an older file still loads: one without {@code stoppedAt}
- * gives a STOPPED target the operator's stop since it entered STOPPED, any other none.
+ * gives a STOPPED target the operator's stop since it entered STOPPED, any other none; one without
+ * {@code dockerRestarts} and {@code restartLoopSince} (Docker's own restarts in the restart-loop window, and
+ * the loop open since) has seen no restart loop.
  *
  * <p>Written whole on every change: to a temporary file in the same directory, fsync'd, renamed over
  * the old one, and the directory fsync'd, so a crash at any moment leaves either the old file or the
@@ -51,13 +54,15 @@ public final class StateStore {
     record TargetJson(String phase, int failures, int passes, int step, int attempt, int actions, String phaseSince,
                       String deadline, boolean disagreement, String pausedUntil, String pauseReason,
                       String blockedBy, int incidentActions, String lastActionAt, List<String> recentActions,
-                      String stoppedAt) {
+                      String stoppedAt, List<String> dockerRestarts, String restartLoopSince) {
 
         static TargetJson of(TargetState s) {
             return new TargetJson(s.phase().name(), s.failures(), s.passes(), s.step(), s.attempt(), s.actions(),
                     text(s.phaseSince()), text(s.deadline()), s.disagreement(), text(s.pausedUntil()),
                     s.pauseReason(), s.blockedBy(), s.incidentActions(), text(s.lastActionAt()),
-                    s.recentActions().stream().map(Instant::toString).toList(), text(s.stoppedAt()));
+                    s.recentActions().stream().map(Instant::toString).toList(), text(s.stoppedAt()),
+                    s.restartLoop().restarts().stream().map(Instant::toString).toList(),
+                    text(s.restartLoop().loopSince()));
         }
 
         TargetState toState() {
@@ -69,7 +74,8 @@ public final class StateStore {
                     disagreement, instant(pausedUntil), pauseReason, blockedBy, incidentActions,
                     instant(lastActionAt),
                     recentActions == null ? List.of() : recentActions.stream().map(Instant::parse).toList(),
-                    stopped);
+                    stopped, RestartLoopState.persisted(dockerRestarts == null ? List.of()
+                            : dockerRestarts.stream().map(Instant::parse).toList(), instant(restartLoopSince)));
         }
     }
 

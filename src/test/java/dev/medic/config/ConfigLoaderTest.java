@@ -52,7 +52,7 @@ class ConfigLoaderTest {
         medic {\\n  interval = 10s\\n  timeout = 10s\\n}                              | F:3: medic.timeout: timeout 10s must be shorter than interval 10s | timeout not below interval
         medic {\\n  interval = 5s\\n}                                                 | F:2: medic.interval: timeout 10s must be shorter than interval 5s | interval below default timeout
         medic {\\n  escalation = []\\n}                                               | F:2: medic.escalation: the ladder is empty: list at least one step, e.g. { action = restart-container, attempts = 3 } | empty ladder
-        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project, restart-unit, exec-host) | unknown action
+        medic {\\n  escalation = [\\n    { action = reboot-host }\\n  ]\\n}           | F:3: medic.escalation[0].action: unknown action "reboot-host" (known: restart-container, restart-project, recreate-service, restart-unit, exec-host) | unknown action
         medic {\\n  escalation = [ { action = restart-container, attempts = 0 } ]\\n} | F:2: medic.escalation[0].attempts: must be at least 1, got 0 | zero attempts
         medic.targets.api {\\n  container = a\\n  service { project = p, name = s }\\n} | F:1: medic.targets.api: set only one of container and service | container and service
         medic.targets.api {\\n  docker-health = on\\n}                               | F:1: medic.targets.api: a target needs a container, a service, a systemd-unit or a probe (http, tcp, redis, postgres, tls-expiry, host) | empty target
@@ -406,8 +406,32 @@ class ConfigLoaderTest {
                 problemsOf("medic.targets.nginx {\n  systemd-unit = nginx.service\n"
                         + "  escalation = [ { action = restart-project } ]\n}\n"));
         assertEquals(List.of("F:3: medic.targets.api.escalation: restart-unit heals a systemd-unit target; a container"
-                        + " heals with restart-container or restart-project"),
+                        + " heals with restart-container, restart-project or recreate-service"),
                 problemsOf("medic.targets.api {\n  container = a\n  escalation = [ { action = restart-unit } ]\n}\n"));
+    }
+
+    @Test
+    void recreateServiceIsALadderRungGloballyAndPerTargetButNotForAUnit() throws Exception {
+        Path file = write("medic.conf", """
+                medic {
+                  escalation = [
+                    { action = restart-container, attempts = 2 }
+                    { action = recreate-service, attempts = 1 }
+                  ]
+                  targets.beat {
+                    service { project = advakod, name = celery-beat }
+                    escalation = [ { action = recreate-service, attempts = 2 } ]
+                  }
+                }
+                """);
+        MedicConfig c = ConfigLoader.load(List.of(file));
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 2),
+                new LadderStep(HealingActionKind.RECREATE_SERVICE, 1)), c.policy().ladder());
+        assertEquals(List.of(new LadderStep(HealingActionKind.RECREATE_SERVICE, 2)), c.targets().get(0).policy().ladder());
+        assertEquals(List.of("F:3: medic.targets.nginx.escalation: a systemd-unit target has no container or compose"
+                        + " project to restart; its ladder may only use restart-unit and exec-host"),
+                problemsOf("medic.targets.nginx {\n  systemd-unit = nginx.service\n"
+                        + "  escalation = [ { action = recreate-service } ]\n}\n"));
     }
 
     @Test

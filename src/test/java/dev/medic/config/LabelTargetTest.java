@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.core.HealingActionKind;
+import dev.medic.core.HealthPolicy;
 import dev.medic.core.LadderStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,5 +196,112 @@ class LabelTargetTest {
         assertEquals(List.of("db"), LabelTarget.dependsOn(labels));
         assertEquals(List.of("label medic.depends-on: not target names, ignored: \"cache\\n<4>event=x\", \"a/b\""),
                 LabelTarget.from("c", labels, DEFAULTS).problems());
+    }
+
+    // medic.escalation, and the ladder of a container that compose did not make.
+
+    /** The labels compose puts on a container of service beat of project advakod (those this class reads). */
+    private static Map<String, String> composeLabels(String... more) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of("autoheal", "true",
+                "com.docker.compose.project", "advakod", "com.docker.compose.service", "beat",
+                "com.docker.compose.project.working_dir", "/srv/advakod"));
+        for (int i = 0; i < more.length; i += 2) {
+            labels.put(more[i], more[i + 1]);
+        }
+        return labels;
+    }
+
+    @Test
+    void theComposeLabelsReadHereAreThoseTheDockerPackageReads() {
+        assertEquals(dev.medic.docker.ComposeProject.PROJECT_LABEL, LabelTarget.COMPOSE_PROJECT_LABEL);
+        assertEquals(dev.medic.docker.ComposeProject.WORKING_DIR_LABEL, LabelTarget.COMPOSE_WORKING_DIR_LABEL);
+    }
+
+    @Test
+    void anEscalationLabelGivesTheContainerItsOwnLadder() {
+        LabelTarget.Result r = LabelTarget.from("advakod_beat_1", composeLabels(LabelTarget.ESCALATION,
+                " restart-container*3, recreate-service * 1"), DEFAULTS);
+
+        assertEquals(List.of(), r.problems());
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 3),
+                new LadderStep(HealingActionKind.RECREATE_SERVICE, 1)), r.target().policy().ladder());
+        assertTrue(r.target().policy().healable());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "restart-container", "restart-container*", "restart-container*0", "*3",
+            "restart-container*3,", "restart-container*3;recreate-service*1", "restart-container*101",
+            "restart-container*1*2", "restart-container*-1", "reboot-host*1", "exec-host*1", "restart-unit*1",
+            "Restart-Container*3", "restart-container*1,restart-container*1,restart-container*1,restart-container*1,"
+            + "restart-container*1,restart-container*1,restart-container*1,restart-container*1,restart-container*1,"
+            + "restart-container*1,restart-container*1"})
+    void aBadEscalationLabelIsAProblemAndTheGlobalLadderApplies(String value) {
+        LabelTarget.Result r = LabelTarget.from("advakod_beat_1", composeLabels(LabelTarget.ESCALATION, value), DEFAULTS);
+
+        assertEquals(1, r.problems().size(), r.problems().toString());
+        assertTrue(r.problems().get(0).startsWith("label medic.escalation: "), r.problems().get(0));
+        assertTrue(r.problems().get(0).endsWith("; the global escalation applies"), r.problems().get(0));
+        assertEquals(DEFAULTS.policy().ladder(), r.target().policy().ladder());
+    }
+
+    @Test
+    void anEscalationLabelCannotNameExecHostAndSaysWhy() {
+        LabelTarget.Result r = LabelTarget.from("c", composeLabels(LabelTarget.ESCALATION,
+                "restart-container*1,exec-host*1"), DEFAULTS);
+        assertEquals(List.of("label medic.escalation: \"exec-host\" cannot come from a label: a label must not decide"
+                + " when medic runs a command on the host (a label may use restart-container, restart-project,"
+                + " recreate-service); the global escalation applies"), r.problems());
+    }
+
+    @Test
+    void aBadEscalationLabelCannotForgeAJournalLine() {
+        LabelTarget.Result r = LabelTarget.from("c", composeLabels(LabelTarget.ESCALATION,
+                "restart-container*1\n<3>event=gave_up target=db"), DEFAULTS);
+        assertEquals(1, r.problems().size());
+        assertTrue(r.problems().get(0).chars().noneMatch(ch -> ch < 0x20), r.problems().get(0));
+    }
+
+    @Test
+    void aContainerThatComposeDidNotMakeGetsTheDefaultLadderWithoutItsProjectStepAndNothingIsSaid() {
+        LabelTarget.Result r = LabelTarget.from("web", Map.of("autoheal", "true"), DEFAULTS);
+
+        assertEquals(List.of(), r.problems(), "the default ladder means restart it three times, then give up");
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 3)), r.target().policy().ladder());
+        assertTrue(r.target().policy().healable());
+        assertEquals(HealthPolicy.defaultLadder(), LabelTarget.from("advakod_beat_1", composeLabels(), DEFAULTS).target()
+                .policy().ladder(), "a container compose made keeps the project restart");
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 3)), LabelTarget.from("half",
+                Map.of("com.docker.compose.project", "shop"), DEFAULTS).target().policy().ladder(),
+                "without its working directory compose cannot be run for it");
+    }
+
+    @Test
+    void composeStepsAreLeftOutForAContainerOutsideComposeAndSaidWhenTheOperatorOrALabelAskedForThem()
+            throws Exception {
+        MedicConfig c = config("""
+                escalation = [
+                  { action = restart-container, attempts = 2 }
+                  { action = recreate-service, attempts = 1 }
+                  { action = restart-project, attempts = 1 }
+                ]
+                """);
+        LabelTarget.Result global = LabelTarget.from("web", Map.of("autoheal", "true"), c);
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 2)), global.target().policy().ladder());
+        assertEquals(List.of("escalation: the restart-project and recreate-service steps of the global escalation are"
+                + " left out: the container has no compose project labels (it was not started by compose)"),
+                global.problems());
+
+        LabelTarget.Result label = LabelTarget.from("web", Map.of("autoheal", "true", LabelTarget.ESCALATION,
+                "restart-container*5,recreate-service*1"), DEFAULTS);
+        assertEquals(List.of("label medic.escalation: recreate-service needs a compose project, and the container has"
+                + " no compose project labels (it was not started by compose); the global escalation applies"),
+                label.problems());
+        assertEquals(List.of(new LadderStep(HealingActionKind.RESTART_CONTAINER, 3)), label.target().policy().ladder());
+
+        MedicConfig onlyProject = config("escalation = [ { action = restart-project } ]");
+        LabelTarget.Result watched = LabelTarget.from("web", Map.of("autoheal", "true"), onlyProject);
+        assertFalse(watched.target().policy().healable(), "nothing left to heal with: watched only");
+        assertTrue(watched.problems().get(0).endsWith(", which leaves nothing: it is watched and never healed"),
+                watched.problems().toString());
     }
 }

@@ -36,6 +36,19 @@ class ExplainerTest {
     }
 
     @Test
+    void anOpenRestartLoopIsSaidRightAfterWhereTheTargetIs() {
+        check(CheckResult.pass("running"), T0);
+        assertEquals(List.of(), explain(T0).stream().filter(l -> l.startsWith("Restart loop")).toList());
+        state = state.withRestartLoop(RestartLoopState.persisted(List.of(T0.minusSeconds(30)), T0.minusSeconds(30)));
+
+        List<String> lines = explain(T0);
+
+        assertEquals("Restart loop: Docker's own restart policy has been restarting its container again and again since "
+                + "2025-12-31T23:59:30Z (30 s ago); medic takes no action for that and says restart_loop_ended once"
+                + " Docker stops.", lines.get(1));
+    }
+
+    @Test
     void midLadderItSaysTheStepTakenTheStartPeriodTheNextAttemptAndTheBudgets() {
         for (int i = 0; i < 3; i++) {
             check(CheckResult.fail("http 500 from /health"), T0.plusSeconds(10L * i));

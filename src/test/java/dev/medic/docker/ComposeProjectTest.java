@@ -159,4 +159,23 @@ class ComposeProjectTest {
         assertTrue(ComposeProject.fromLabels(Map.of(ComposeProject.PROJECT_LABEL, "shop",
                 ComposeProject.WORKING_DIR_LABEL, "/srv/\u0000")).isEmpty());
     }
+
+    @Test
+    void aProjectOrServiceNameComposeWouldReadAsAFlagIsRefused() throws Exception {
+        Path shop = shop();
+        Map<String, String> labels = madeByCompose(shop, "docker-compose.yml");
+        labels.put(ComposeProject.PROJECT_LABEL, "--project-directory=/");
+        labels.put(ComposeProject.SERVICE_LABEL, "-v");
+
+        assertEquals(List.of("project name \"--project-directory=/\" would be read by compose as an option",
+                "service name \"-v\" is not one compose allows ([a-zA-Z0-9._-], not starting with '-')"),
+                checked(labels).refusals());
+        for (String ok : List.of("api", "celery-beat", "web_2", "v1.2")) {
+            assertTrue(ComposeProject.isServiceName(ok), ok);
+        }
+        for (String bad : List.of("", "-v", "--volumes", "a b", "a/b", "api\n")) {
+            assertFalse(ComposeProject.isServiceName(bad), bad);
+        }
+        assertTrue(ComposeProject.isSafeProjectName("my shop"), "compose v1 normalises a name taken from a directory");
+    }
 }

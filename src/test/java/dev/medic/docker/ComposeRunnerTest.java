@@ -91,4 +91,20 @@ class ComposeRunnerTest {
             assertTrue(ChildEnvironment.isInherited(name), name + " reached an exec-host command: " + seen.keySet());
         }
     }
+
+    @Test
+    void aProjectNameComposeWouldReadAsAFlagIsNeverRun() throws Exception {
+        Path marker = dir.resolve("ran");
+        Path script = dir.resolve("compose");
+        Files.writeString(script, "#!/bin/sh\ntouch " + marker + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        ComposeRunner runner = new ComposeRunner(List.of(script.toString()), Duration.ofSeconds(10), MEDICS_DOCKER,
+                MEDIC);
+
+        ComposeRunner.Result r = runner.run(new ComposeProject("-v", dir, List.of()), List.of("up", "-d"));
+
+        assertFalse(r.ok());
+        assertEquals("not run: the project name would be read as an option", r.output());
+        assertFalse(Files.exists(marker), "the CLI never started");
+    }
 }

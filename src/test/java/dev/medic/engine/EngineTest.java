@@ -636,6 +636,49 @@ class EngineTest {
     }
 
     @Test
+    void aRestartLoopIsFoundWithTheTargetsOwnSettingsCarriesTheDieEventsExitCodesAndOutlivesAMedicRestart()
+            throws Exception {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T10:00:00Z"));
+        Path file = dir.resolve("state.json");
+        dev.medic.docker.ContainerInfo.RestartPolicy always = dev.medic.docker.ContainerInfo.RestartPolicy.ALWAYS;
+        docker.put(FakeContainerRuntime.running("a1", "api_1", Map.of(), null).withRestarts(always, 0));
+        String conf = """
+                interval = 1h
+                discovery.enabled = false
+                targets.api { container = api_1, restart-loop { count = 2, per = 1m } }
+                targets.web { container = web_1 }
+                """;
+        Engine first = engine(conf, clock, clock, dev.medic.state.StateStore.at(file));
+        assertEquals(new dev.medic.core.RestartLoopPolicy(5, Duration.ofMinutes(10)),
+                first.config().restartLoops().forTarget("web"), "the others keep the defaults");
+        TargetWorker api = first.worker("api").orElseThrow();
+        api.tick();
+        for (int restart = 1; restart <= 2; restart++) {
+            clock.advance(Duration.ofSeconds(2));
+            first.onDockerEvent(new ContainerEvent("die", "a1", Map.of("name", "api_1", "exitCode", "3")));
+            docker.put(FakeContainerRuntime.running("a1", "api_1", Map.of(), null).withRestarts(always, restart));
+            first.onDockerEvent(new ContainerEvent("start", "a1", Map.of("name", "api_1")));
+            api.tick();
+        }
+        List<dev.medic.core.MedicEvent> loops = published.stream()
+                .filter(ev -> ev.type() == dev.medic.core.EventType.RESTART_LOOP).toList();
+        assertEquals(1, loops.size());
+        assertEquals("2", loops.get(0).fields().get("count"));
+        assertEquals("1m", loops.get(0).fields().get("window"));
+        assertEquals("3,3", loops.get(0).fields().get("exit_codes"));
+        assertEquals(List.of(), docker.restarted);
+        first.close();
+
+        Engine second = engine(conf, clock, clock, dev.medic.state.StateStore.at(file));
+        clock.advance(Duration.ofSeconds(61));
+        second.worker("api").orElseThrow().tick();
+        assertEquals(1, published.stream().filter(ev -> ev.type() == dev.medic.core.EventType.RESTART_LOOP_ENDED)
+                .count(), "the loop open before medic's restart still ends after it");
+        assertEquals(1, published.stream().filter(ev -> ev.type() == dev.medic.core.EventType.RESTART_LOOP).count(),
+                "and was not found a second time");
+    }
+
+    @Test
     void aLabelValueCannotForgeAJournalLineInADiscoveryWarning() throws Exception {
         docker.put(FakeContainerRuntime.running("a1", "labelled", Map.of("autoheal", "true",
                 "medic.interval", "soon\n<4>event=recovered target=db msg=\"fine\"\u001b[2J"), null));
@@ -697,5 +740,102 @@ class EngineTest {
         assertTrue(published.stream().noneMatch(ev -> ev.type() == dev.medic.core.EventType.HEAL_STARTED),
                 published.toString());
         assertEquals(List.of(), docker.restarted);
+    }
+
+    // Issue 15: recreate-service, and the ladder of a container compose did not make.
+
+    @Test
+    void aDockerRunContainerFoundByItsLabelsIsRestartedThreeTimesThenGivenUpOnWithoutAProjectStep() throws Exception {
+        docker.put(FakeContainerRuntime.running("d1", "web", Map.of("autoheal", "true"), "unhealthy"));
+        Engine e = engine("""
+                interval = 1h
+                failure-threshold = 1
+                start-period = 0s
+                backoff { initial = 0s, max = 0s }
+                """);
+        e.discover();
+        TargetWorker web = e.worker("web").orElseThrow();
+
+        for (int i = 0; i < 5; i++) {
+            web.tick();
+        }
+
+        assertEquals(List.of("d1", "d1", "d1"), docker.restarted);
+        assertEquals(Phase.GAVE_UP, web.status().phase());
+        List<dev.medic.core.MedicEvent> finished = published.stream()
+                .filter(ev -> ev.type() == dev.medic.core.EventType.HEAL_FINISHED).toList();
+        assertEquals(List.of("restart-container", "restart-container", "restart-container"),
+                finished.stream().map(ev -> ev.fields().get("action")).toList());
+        assertTrue(finished.stream().allMatch(ev -> ev.severity() == dev.medic.core.Severity.NOTICE), finished.toString());
+        assertEquals(0, published.stream().filter(ev -> ev.type() == dev.medic.core.EventType.ESCALATED).count(),
+                "no second rung to escalate to");
+    }
+
+    private Map<String, String> composeMade(String service, String... more) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of("medic.enable", "true",
+                ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, service,
+                ComposeProject.WORKING_DIR_LABEL, dir.toString(), ComposeProject.CONFIG_HASH_LABEL, "c0ffee",
+                ComposeProject.CONTAINER_NUMBER_LABEL, "1"));
+        for (int i = 0; i < more.length; i += 2) {
+            labels.put(more[i], more[i + 1]);
+        }
+        return labels;
+    }
+
+    @Test
+    void anEscalationLabelMakesADiscoveredContainersFirstRungARecreateOfItsService() throws Exception {
+        docker.put(FakeContainerRuntime.running("b1", "shop_beat_1", composeMade("beat", "medic.escalation",
+                "recreate-service*1", "medic.failure-threshold", "1"), "unhealthy"));
+        Engine e = engine("interval = 1h\nstart-period = 0s");
+        Files.writeString(dir.resolve("slow-compose"), "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls.log") + "\n");
+        e.discover();
+
+        e.worker("shop_beat_1").orElseThrow().tick();
+
+        assertEquals(List.of("-p shop up -d --no-deps --force-recreate beat"), Files.readAllLines(dir.resolve("calls.log")));
+        assertEquals(List.of(), docker.restarted);
+        dev.medic.core.MedicEvent finished = published.stream()
+                .filter(ev -> ev.type() == dev.medic.core.EventType.HEAL_FINISHED).findFirst().orElseThrow();
+        assertEquals("recreate-service", finished.fields().get("action"));
+        assertEquals("ok", finished.fields().get("outcome"), finished.message());
+        assertEquals("recreate-service", published.stream().filter(ev -> ev.type() == dev.medic.core.EventType.HEAL_STARTED)
+                .findFirst().orElseThrow().fields().get("action"));
+    }
+
+    @Test
+    void whileMedicRecreatesADiscoveredServiceItsTargetIsKeptItsStopIsNotAnOperatorsAndTheRenamedOldOneIsNotAdopted()
+            throws Exception {
+        Map<String, String> labels = composeMade("worker");
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", labels, null));
+        Engine e = engine("interval = 1h");
+        Path release = dir.resolve("release");
+        Files.writeString(dir.resolve("slow-compose"), "#!/bin/sh\nwhile [ ! -f " + release + " ]; do sleep 0.05; done\n");
+        e.discover();
+        TargetWorker worker = e.worker("shop_worker_1").orElseThrow();
+        worker.tick();
+
+        var recreate = java.util.concurrent.CompletableFuture.supplyAsync(() -> healer.execute(
+                new dev.medic.core.HealingAction("shop_worker_1", dev.medic.core.HealingActionKind.RECREATE_SERVICE, 1, 1,
+                        "r"), worker.spec(), java.util.Optional.empty()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> healer.tookDown("shop", "worker"));
+        // What compose does first: stop the old container and rename it out of the new one's way.
+        Map<String, String> stopEvent = new java.util.HashMap<>(labels);
+        stopEvent.put("name", "shop_worker_1");
+        e.onDockerEvent(new ContainerEvent("stop", "w1", stopEvent));
+        docker.remove("w1");
+        docker.put(new dev.medic.docker.ContainerInfo("w1", "w1abc_shop_worker_1", "exited", false, false, false, 137,
+                java.util.Optional.empty(), "", "t0", labels));
+        e.discover();
+
+        assertEquals(List.of("shop_worker_1"), e.snapshot().stream().map(TargetStatus::name).toList(),
+                "kept, and the renamed old container is no target of its own");
+        assertTrue(worker.state().stoppedAt() == null, "the stop was medic's own recreate, not an operator's");
+
+        Files.writeString(release, "");
+        assertTrue(recreate.get().ok());
+        docker.remove("w1");
+        docker.put(FakeContainerRuntime.running("w2", "shop_worker_1", labels, null));
+        e.discover();
+        assertEquals(List.of("shop_worker_1"), e.snapshot().stream().map(TargetStatus::name).toList());
     }
 }

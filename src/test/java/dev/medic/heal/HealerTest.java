@@ -269,7 +269,10 @@ class HealerTest {
         ActionOutcome out = healer(fakeCompose("")).execute(
                 new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r"), target("lonely"), Optional.empty());
         assertFalse(out.ok());
-        assertTrue(out.detail().startsWith("not a compose project"), out.detail());
+        assertTrue(out.detail().startsWith("not a compose project: container lonely has no compose project labels"),
+                out.detail());
+        assertTrue(out.detail().endsWith("so restart-project cannot run; set project { directory, files } on the"
+                + " target, or give it an escalation without restart-project"), out.detail());
     }
 
     @Test
@@ -537,5 +540,156 @@ class HealerTest {
         assertTrue(out.detail().startsWith("exec-host does not run for labelled, a container discovered by its labels"),
                 out.detail());
         assertFalse(Files.exists(dir.resolve("cleaned")), "the command never ran");
+    }
+
+    // recreate-service: compose up -d --no-deps --force-recreate SERVICE, for the target's own service alone.
+
+    private static HealingAction recreate(String target) {
+        return new HealingAction(target, HealingActionKind.RECREATE_SERVICE, 2, 1, "r");
+    }
+
+    @Test
+    void recreateServiceRunsComposeUpForceRecreateForTheServiceAloneInTheProjectDirectoryWithItsFiles() throws Exception {
+        Map<String, String> labels = with(composeLabels("beat"), ComposeProject.ENV_FILE_LABEL, "prod.env");
+        docker.put(FakeContainerRuntime.running("b1", "shop_beat_1", labels, null));
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", composeLabels("worker"), null));
+
+        ActionOutcome out = healer(fakeCompose("pwd >> " + dir.resolve("calls.log"))).execute(recreate("beat"),
+                target("shop_beat_1"), Optional.empty());
+
+        assertTrue(out.ok(), out.detail());
+        assertEquals(List.of("-p shop -f " + dir.resolve("docker-compose.yml") + " --env-file " + dir.resolve("prod.env")
+                + " up -d --no-deps --force-recreate beat", dir.toString()), Files.readAllLines(dir.resolve("calls.log")));
+        assertTrue(out.detail().startsWith("service beat of project shop recreated in " + dir + " (replacing b1): "),
+                out.detail());
+        assertEquals(List.of(), docker.restarted, "no container restart besides");
+    }
+
+    @Test
+    void whileARecreateRunsOnlyTheServicesOwnContainersEventsAreMedicsAndItsTargetIsKept() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", composeLabels("worker"), null));
+        Path started = dir.resolve("started");
+        Path release = dir.resolve("release");
+        Healer healer = healer(fakeCompose("touch " + started + "; while [ ! -f " + release + " ]; do sleep 0.05; done"));
+        CompletableFuture<ActionOutcome> recreating = CompletableFuture.supplyAsync(() -> healer.execute(
+                recreate("api"), target("shop_api_1"), Optional.empty()));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(started));
+
+        assertTrue(healer.isOwnAction("a1", Optional.of("shop")), "the old container's stop and destroy are medic's");
+        assertFalse(healer.isOwnAction("w1", Optional.of("shop")),
+                "an operator's stop of the worker meanwhile is the operator's");
+        assertFalse(healer.isProjectBusy("shop"), "the project's other targets are checked on");
+        assertTrue(healer.tookDown("shop", "api"), "a discovered api is not dropped while compose renames it");
+        assertFalse(healer.tookDown("shop", "worker"));
+        Files.writeString(release, "");
+
+        assertTrue(recreating.get(5, java.util.concurrent.TimeUnit.SECONDS).ok());
+        assertFalse(healer.tookDown("shop", "api"));
+        assertTrue(healer.isOwnAction("a1", Optional.of("shop")), "and for the grace after it");
+    }
+
+    @Test
+    void aFailedRecreateLeavesTheServiceMedicsDoingUntilARecreateSucceeds() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        Path flag = Files.writeString(dir.resolve("up-fails"), "");
+        Healer healer = healer(fakeCompose("[ -f " + flag + " ] && { echo 'no such image'; exit 1; }; exit 0"));
+
+        ActionOutcome failed = healer.execute(recreate("api"), target("shop_api_1"), Optional.empty());
+
+        assertFalse(failed.ok());
+        assertTrue(failed.detail().contains("up -d --no-deps --force-recreate api → exit 1 in"), failed.detail());
+        assertTrue(failed.detail().endsWith(": no such image"), failed.detail());
+        docker.remove("a1"); // compose renamed the old container and never made the new one
+        assertTrue(healer.tookDown("shop", "api"), "its target stays to fail and alert");
+
+        Files.delete(flag);
+        dev.medic.docker.ContainerInfo seen = FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null);
+        ActionOutcome again = healer.execute(recreate("api"), target("shop_api_1"), Optional.of(seen));
+        assertTrue(again.ok(), again.detail());
+        assertFalse(healer.tookDown("shop", "api"));
+    }
+
+    @Test
+    void aServiceTargetRecreatesItsServiceInTheProjectItsConfigNames() throws Exception {
+        Path other = Files.createDirectory(dir.resolve("srv"));
+        dev.medic.config.ServiceTarget beat = new dev.medic.config.ServiceTarget("beat", "advakod", "celery-beat",
+                POLICY, Duration.ofSeconds(1), List.of(), DockerHealthMode.AUTO,
+                Optional.of(new ProjectOverride(other, List.of(other.resolve("prod.yml")))));
+
+        ActionOutcome out = healer(fakeCompose("pwd >> " + dir.resolve("calls.log"))).execute(recreate("beat"), beat,
+                Optional.empty());
+
+        assertTrue(out.ok(), out.detail());
+        assertEquals(List.of("-p advakod -f " + other.resolve("prod.yml") + " up -d --no-deps --force-recreate"
+                + " celery-beat", other.toString()), Files.readAllLines(dir.resolve("calls.log")));
+        assertTrue(out.detail().contains("(it had no container)"), out.detail());
+    }
+
+    @Test
+    void aContainerComposeDidNotCreateCannotSteerARecreate() throws Exception {
+        docker.put(FakeContainerRuntime.running("i1", "impostor", Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "db", ComposeProject.WORKING_DIR_LABEL, dir.toString()), null));
+
+        ActionOutcome out = healer(fakeCompose("")).execute(recreate("impostor"), target("impostor"), Optional.empty());
+
+        assertFalse(out.ok());
+        assertTrue(out.detail().startsWith("not recreating service db of project shop for impostor: not created by"
+                + " compose: no com.docker.compose.config-hash, no com.docker.compose.container-number label"),
+                out.detail());
+        assertFalse(Files.exists(dir.resolve("calls.log")), "compose never ran");
+    }
+
+    @Test
+    void aContainerWithoutComposeLabelsCannotHaveItsServiceRecreatedAndTheOutcomeSaysWhatToDo() throws Exception {
+        docker.put(FakeContainerRuntime.running("l1", "lonely", Map.of("autoheal", "true"), null));
+
+        ActionOutcome out = healer(fakeCompose("")).execute(recreate("lonely"), target("lonely"), Optional.empty());
+
+        assertFalse(out.ok());
+        assertEquals("not a compose project: container lonely has no compose project labels"
+                + " (com.docker.compose.project with its working_dir) and target api sets no project { directory = ..."
+                + " }, so recreate-service cannot run; set project { directory, files } on the target, or give it an"
+                + " escalation without recreate-service", out.detail());
+    }
+
+    @Test
+    void aServiceNameComposeWouldReadAsAFlagIsNeverPassedToIt() throws Exception {
+        // Labels as compose writes them, but for a service no compose file can have: "-v" would be rm's own flag.
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels("api"), null));
+        docker.put(FakeContainerRuntime.running("x1", "shop_x_1", composeLabels("-v"), null));
+
+        ActionOutcome recreated = healer(fakeCompose("")).execute(recreate("x"), target("shop_x_1"), Optional.empty());
+        assertFalse(recreated.ok());
+        assertTrue(recreated.detail().contains("service name \"-v\" is not one compose allows"), recreated.detail());
+        assertFalse(Files.exists(dir.resolve("calls.log")), "compose never ran");
+
+        assertTrue(restartProjectFor(target("shop_api_1")).ok());
+        String compose = dir.resolve("docker-compose.yml").toString();
+        assertEquals(List.of("-p shop -f " + compose + " rm -s -f api", "-p shop -f " + compose + " up -d --no-deps api"),
+                Files.readAllLines(dir.resolve("calls.log")), "the project restart names no such service either");
+    }
+
+    @Test
+    void aRecreateQueuedBehindAProjectRestartIsSkippedAndOneOfAContainerThatJustStoppedIsCancelled() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", composeLabels(), null));
+        Healer healer = healer(fakeCompose("sleep 1"));
+        CompletableFuture<ActionOutcome> project = CompletableFuture.supplyAsync(() -> healer.execute(
+                new HealingAction("api", HealingActionKind.RESTART_PROJECT, 2, 1, "r"), target("shop_api_1"),
+                Optional.empty()));
+        while (!healer.isProjectBusy("shop")) {
+            Thread.onSpinWait();
+        }
+
+        ActionOutcome queued = healer.execute(recreate("api"), target("shop_api_1"), Optional.empty());
+
+        assertTrue(project.get().ok());
+        assertEquals("skipped: project shop was restarted while this action waited", queued.detail());
+        assertEquals(2, Files.readAllLines(dir.resolve("calls.log")).size(), "the project's rm and up, no recreate");
+
+        dev.medic.docker.ContainerInfo seen = docker.inspect("a1").orElseThrow();
+        docker.put(stopped("a1", "shop_api_1", composeLabels()));  // docker stop, its event still on its way
+        assertTrue(healer.execute(recreate("api"), target("shop_api_1"), Optional.of(seen)).cancelled());
+        assertEquals(2, Files.readAllLines(dir.resolve("calls.log")).size(), "an operator's stop is not undone");
     }
 }

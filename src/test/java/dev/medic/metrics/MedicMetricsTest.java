@@ -32,6 +32,8 @@ class MedicMetricsTest {
                 "outcome", "ok"), "ok", NOW));
         metrics.publish(MedicEvent.of(EventType.GAVE_UP, "api", Map.of(), "gave up", NOW));
         metrics.publish(MedicEvent.of(EventType.HOST_STORM, null, Map.of(), "storm", NOW));
+        metrics.publish(MedicEvent.of(EventType.RESTART_LOOP, "db", Map.of(), "loop", NOW));
+        metrics.publish(MedicEvent.of(EventType.RESTART_LOOP_ENDED, "db", Map.of(), "loop over", NOW));
         metrics.probed("api", "http", Verdict.FAIL, Duration.ofMillis(30));
         metrics.probed("api", "http", Verdict.FAIL, Duration.ofMillis(700));
         docker.set(false);
@@ -46,6 +48,8 @@ class MedicMetricsTest {
         assertEquals(1.0, s.get("medic_heal_actions_total{action=\"restart-container\",outcome=\"ok\",target=\"api\"}"));
         assertEquals(1.0, s.get("medic_gave_up_total{target=\"api\"}"));
         assertEquals(1.0, s.get("medic_host_storms_total"));
+        assertEquals(1.0, s.get("medic_restart_loops_total{target=\"db\"}"),
+                "the loops found; their ends add nothing");
         assertEquals(0.0, s.get("medic_docker_up"));
         assertEquals(2.0, s.get("medic_docker_event_stream_reconnects_total"));
         assertEquals(2.0, s.get("medic_probe_duration_seconds_count{probe=\"http\",target=\"api\"}"));

@@ -125,6 +125,52 @@ class IncidentTrackerTest {
     }
 
     @Test
+    void aRestartLoopIsAnIncidentOfItsOwnBesideTheTargetsHealIncident() {
+        List<IncidentMessage> opened = feed(
+                event(EventType.RESTART_LOOP, "api", 0, "count", "5", "window", "10m", "exit_codes", "1,1"),
+                event(EventType.RESTART_LOOP, "api", 30, "count", "5", "window", "10m"));
+        assertEquals(1, opened.size(), "told once, however often it is said");
+        IncidentMessage open = opened.get(0);
+        assertEquals(State.OPEN, open.state());
+        assertEquals("api", open.target());
+        assertEquals("warning", open.severity());
+        assertEquals("restart_loop", open.event());
+        assertEquals("api: restart loop", open.title());
+        assertEquals("restart_loop says. medic takes no action for it; the incident resolves once Docker has not"
+                + " restarted the container for 10m.", open.message());
+
+        // Docker gives up (on-failure:N): medic heals, which is a second incident, and its recovery ends only that.
+        List<IncidentMessage> heal = feed(
+                event(EventType.HEAL_STARTED, "api", 60, "action", "restart-container", "attempt", "1/3"),
+                event(EventType.RECOVERED, "api", 90, "actions", "1"));
+        assertEquals(List.of(State.OPEN, State.RESOLVED), heal.stream().map(IncidentMessage::state).toList());
+        assertTrue(!heal.get(0).incident().equals(open.incident()));
+        assertEquals(Map.of("api:restart-loop", open.incident()), tracker.openIncidents());
+
+        List<IncidentMessage> ended = feed(event(EventType.RESTART_LOOP_ENDED, "api", 700, "window", "10m"));
+        assertEquals(1, ended.size());
+        assertEquals(State.RESOLVED, ended.get(0).state());
+        assertEquals(open.incident(), ended.get(0).incident());
+        assertEquals("api", ended.get(0).target(), "the target's name, not the incident's key");
+        assertEquals("restart_loop_ended", ended.get(0).event());
+        assertTrue(tracker.openIncidents().isEmpty());
+        assertEquals(List.of(), feed(event(EventType.RESTART_LOOP_ENDED, "api", 800)), "nothing left to resolve");
+    }
+
+    @Test
+    void aRestartLoopOpenedBeforeAMedicRestartResolvesWithTheSameIdAfterIt(@TempDir Path dir) {
+        Path file = dir.resolve("incidents.json");
+        String id = new IncidentTracker(Optional.of(file), t -> true, "vps1")
+                .onEvent(event(EventType.RESTART_LOOP, "api", 0, "window", "10m")).get(0).incident();
+
+        IncidentTracker after = new IncidentTracker(Optional.of(file), t -> true, "vps1");
+        List<IncidentMessage> out = after.onEvent(event(EventType.RESTART_LOOP_ENDED, "api", 700));
+
+        assertEquals(id, out.get(0).incident());
+        assertEquals("api", out.get(0).target());
+    }
+
+    @Test
     void anIncidentOpenedBeforeARestartResolvesWithTheSameIdAfterIt(@TempDir Path dir) {
         Path file = dir.resolve("incidents.json");
         IncidentTracker before = new IncidentTracker(Optional.of(file), t -> true, "vps1");

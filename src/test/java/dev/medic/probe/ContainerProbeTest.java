@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ContainerProbeTest {
     private static final HealthPolicy POLICY = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 1,
@@ -59,6 +61,51 @@ class ContainerProbeTest {
         assertTrue(r.containerDown());
         assertEquals("container shop_api_1 is exited: exited with code 137", r.detail());
         assertFalse(r.detail().contains("oom_killed"), r.detail());
+    }
+
+    @ParameterizedTest(name = "{0} exit {1} under {2} after {3} restarts -> down={4}, left to Docker={5}")
+    @CsvSource({
+            // Docker waits out its back-off in state restarting; the N-th restart of on-failure:N is still coming.
+            "restarting, 1,   always,         7, false, true",
+            "restarting, 1,   unless-stopped, 0, false, true",
+            "restarting, 1,   on-failure:3,   3, false, true",
+            "restarting, 1,   no,             0, false, false",
+            // Exited: Docker decided at the exit not to restart it (given up, docker kill, exit 0 under
+            // on-failure), or there is no policy. Down, whatever the policy says.
+            "exited,     1,   on-failure:3,   3, true,  false",
+            "exited,     137, always,         0, true,  false",
+            "exited,     0,   on-failure,     0, true,  false",
+            "exited,     137, no,             0, true,  false",
+    })
+    void onlyAContainerDockerIsRestartingIsLeftToDocker(String status, long exitCode, String policy, long restarts,
+                                                        boolean down, boolean byDocker) {
+        ContainerInfo.RestartPolicy p = policy.startsWith("on-failure")
+                ? ContainerInfo.RestartPolicy.onFailure(policy.contains(":") ? Long.parseLong(policy.split(":")[1]) : 0)
+                : new ContainerInfo.RestartPolicy(policy, 0);
+        boolean restarting = status.equals("restarting");
+        // Docker reports a restarting container as running too.
+        CheckResult r = observe(container(status, restarting, restarting, false, exitCode).withRestarts(p, restarts));
+        assertEquals(Verdict.FAIL, r.verdict());
+        assertEquals(down, r.containerDown(), r.detail());
+        assertEquals(byDocker, r.dockerRestarts(), r.detail());
+        assertEquals(byDocker, r.detail().endsWith("; Docker's restart policy " + policy
+                + " brings it back (RestartCount " + restarts + ")"), r.detail());
+    }
+
+    @Test
+    void anExitedContainerUnderARestartPolicySaysDockerDidNotBringItBack() {
+        CheckResult r = observe(container("exited", false, false, false, 1)
+                .withRestarts(ContainerInfo.RestartPolicy.onFailure(3), 3));
+        assertEquals("container shop_api_1 is exited: exited with code 1; restart policy on-failure:3 did not bring it"
+                + " back (RestartCount 3)", r.detail());
+    }
+
+    @Test
+    void aRunningContainerUnderARestartPolicyPasses() {
+        CheckResult r = observe(container("running", true, false, false, 0)
+                .withRestarts(ContainerInfo.RestartPolicy.ALWAYS, 12));
+        assertEquals(Verdict.PASS, r.verdict(), r.detail());
+        assertFalse(r.dockerRestarts());
     }
 
     @Test

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.core.HealthPolicy;
 import dev.medic.core.Phase;
+import dev.medic.core.RestartLoopDetector;
+import dev.medic.core.RestartLoopPolicy;
+import dev.medic.core.RestartLoopState;
 import dev.medic.core.TargetState;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,6 +88,42 @@ class StateStoreTest {
         assertEquals(Instant.parse("2025-12-31T23:00:00Z"), targets.get("worker").stoppedAt());
         assertEquals(Phase.PAUSED, targets.get("api").phase());
         assertNull(targets.get("api").stoppedAt(), "a pause alone says nothing of a stop");
+    }
+
+    @Test
+    void anOpenRestartLoopAndItsWindowSurviveButNotDockersCountOrTheExitCodes() throws IOException {
+        Path file = dir.resolve("state.json");
+        RestartLoopState seen = RestartLoopState.persisted(List.of(T0.minusSeconds(50), T0.minusSeconds(20)),
+                T0.minusSeconds(20));
+        RestartLoopDetector detector = new RestartLoopDetector("api", new RestartLoopPolicy(2, Duration.ofMinutes(10)));
+        seen = detector.onDeath(detector.onSighting(seen, java.util.Optional.of(new RestartLoopDetector.Sighting("c1",
+                "api_1", 9, true, 0, "always")), T0).next(), 1);
+        TargetState looping = TargetState.initial(T0, new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10),
+                3, 1, Duration.ofSeconds(30), HealthPolicy.defaultLadder(), Duration.ofMinutes(30), true))
+                .withRestartLoop(seen);
+        assertEquals("c1", looping.restartLoop().containerId());
+
+        assertTrue(StateStore.at(file).save(new StateStore.Snapshot(Map.of("api", looping), List.of())));
+        RestartLoopState back = StateStore.at(file).load().targets().get("api").restartLoop();
+
+        assertEquals(List.of(T0.minusSeconds(50), T0.minusSeconds(20)), back.restarts());
+        assertEquals(T0.minusSeconds(20), back.loopSince());
+        assertNull(back.containerId(), "Docker's count is seen afresh: the downtime's restarts have no time");
+        assertEquals(List.of(), back.exitCodes());
+        assertTrue(Files.readString(file).contains("\"restartLoopSince\""), "the JSON names what it keeps");
+    }
+
+    @Test
+    void aFileWrittenBeforeRestartLoopsWereKeptHasSeenNone() throws IOException {
+        Path file = dir.resolve("state.json");
+        Files.writeString(file, """
+                {"format": 1, "savedAt": "2026-01-01T00:00:00Z", "hostActions": [], "targets": {
+                  "api": {"phase": "HEALTHY", "failures": 0, "passes": 1, "step": 0, "attempt": 0, "actions": 0,
+                          "phaseSince": "2025-12-31T23:30:00Z", "recentActions": [], "stoppedAt": null}
+                }}
+                """);
+
+        assertEquals(RestartLoopState.NONE, StateStore.at(file).load().targets().get("api").restartLoop());
     }
 
     @Test

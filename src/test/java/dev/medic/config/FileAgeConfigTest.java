@@ -3,13 +3,11 @@ package dev.medic.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.core.HealingActionKind;
 import dev.medic.core.LadderStep;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,18 +25,12 @@ class FileAgeConfigTest {
     @TempDir
     Path dir;
 
-    private Path write(String text) throws IOException {
-        return Files.writeString(dir.resolve("medic.conf"), text);
-    }
-
     private MedicConfig load(String text) throws IOException, ConfigRejectedException {
-        return ConfigLoader.load(List.of(write(text)));
+        return ConfigFiles.load(dir, text);
     }
 
     private List<String> problemsOf(String text) throws IOException {
-        Path file = write(text);
-        ConfigRejectedException e = assertThrows(ConfigRejectedException.class, () -> ConfigLoader.load(List.of(file)));
-        return e.problems().stream().map(p -> p.toString().replace(file.toString(), "F")).toList();
+        return ConfigFiles.problemsOf(dir, text);
     }
 
     @Test

@@ -30,16 +30,11 @@ class HostileConfigTest {
     Path dir;
 
     private Path write(String name, String text) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, text);
-        return file;
+        return ConfigFiles.write(dir, name, text);
     }
 
     private List<String> problemsOf(String text) throws IOException {
-        Path file = write("medic.conf", text);
-        ConfigRejectedException e = assertThrows(ConfigRejectedException.class,
-                () -> ConfigLoader.load(List.of(file)));
-        return e.problems().stream().map(p -> p.toString().replace(file.toString(), "F")).toList();
+        return ConfigFiles.problemsOf(dir, text);
     }
 
     /** What {@code medic validate --config FILE} exits with and prints on stderr. */

@@ -39,6 +39,8 @@ usermod -a -G docker medic
 install -D -m 0644 "$jar" /usr/share/medic/medic.jar
 install -D -m 0755 "$MEDIC_ROOT/packaging/bin/medic" /usr/bin/medic
 install -D -m 0755 "$MEDIC_ROOT/packaging/bin/make-cds-archive" /usr/share/medic/make-cds-archive
+# The polkit rule for unit restarts, disabled as in the package (README, "Installing it as a service").
+install -D -m 0644 "$MEDIC_ROOT/packaging/polkit/50-medic.rules" /usr/share/medic/polkit/50-medic.rules
 /usr/share/medic/make-cds-archive /usr/share/medic/medic.jar /var/cache/medic/medic.jsa
 # The config may hold probe headers or a URL with a token: root and the service read it, nobody else.
 install -d -g medic -m 0750 /etc/medic /etc/medic/conf.d

@@ -161,8 +161,11 @@ ensure_jar() {
 }
 
 # The packages of the Debian rootfs that the systemd end-to-end test boots with systemd-nspawn:
-# systemd as init, the runtime that medic's .deb depends on, and the tools the test uses inside.
-TEST_ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,adduser,procps,openjdk-17-jre-headless"
+# systemd as init, the runtime that medic's .deb depends on, and the tools the test uses inside:
+# docker-compose (v1) for the service's project restarts, polkitd for its unit restarts, and
+# libpam-systemd, which polkitd needs (its logind dependency is virtual, and debootstrap resolves
+# only real packages). The rootfs cache is keyed by this list: changing it builds a new rootfs once.
+TEST_ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,adduser,procps,openjdk-17-jre-headless,docker-compose,polkitd,libpam-systemd"
 
 # Prints the path of a debootstrapped Debian bookworm rootfs for the systemd end-to-end test,
 # building it once. It is cached outside the checkout (MEDIC_ROOTFS_CACHE, default

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Removes what scripts/install.sh installed. Configuration (/etc/medic), state (/var/lib/medic) and the
-# user medic stay unless --purge is given.
+# Removes what scripts/install.sh installed. Configuration (/etc/medic, and the polkit rule's link and
+# list of units), state (/var/lib/medic) and the user medic stay unless --purge is given.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +22,13 @@ if [ -d /run/systemd/system ]; then
 fi
 if $purge; then
   rm -rf /etc/medic /var/lib/medic
+  # The polkit rule's link and its list of units, if the administrator made them.
+  for rule in /etc/polkit-1/rules.d/*.rules; do
+    if [ -L "$rule" ] && [ "$(readlink -m "$rule")" = /usr/share/medic/polkit/50-medic.rules ]; then
+      rm -f "$rule"
+    fi
+  done
+  rm -f /etc/polkit-1/medic-restartable-units
   if getent passwd medic >/dev/null; then
     userdel medic
   fi

@@ -6,12 +6,20 @@ import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.LabelTarget;
 import dev.medic.config.MedicConfig;
 import dev.medic.config.ProbeSpec;
+import dev.medic.config.ServiceTarget;
+import dev.medic.config.SystemdUnitTarget;
 import dev.medic.config.TargetSpec;
+import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ComposeRunner;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.DockerJavaRuntime;
 import dev.medic.docker.DockerUnavailableException;
 import dev.medic.engine.Engine;
+import dev.medic.systemd.SystemdUnits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,12 +35,17 @@ import picocli.CommandLine.Mixin;
  * {@code medic doctor}: audits this host for medic, one line per finding ({@code ok}, {@code warn},
  * {@code FAIL}): the configuration, the Docker socket, the compose CLI, and every running container —
  * watched by config or by labels, not watched, or watched only by Docker's HEALTHCHECK (which restarts
- * nothing) — with every label medic cannot read. Exit 0 without FAIL lines, else 1.
+ * nothing) — with every label medic cannot read; then what the installed service can do, as its own user
+ * and not as root who runs doctor ({@link ServiceUserAudit}): read the files of every compose project it
+ * watches, restart the unit of every systemd-unit target, use the Docker socket. Exit 0 without FAIL
+ * lines, else 1.
  */
 @Command(name = "doctor", description = "Audit this host: config, Docker, compose, containers and their labels.")
 final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ConfigOption config;
+
+    private static final Duration SYSTEMD_LIMIT = Duration.ofSeconds(5);
 
     private final List<String> lines = new ArrayList<>();
     private int failures;
@@ -66,14 +79,16 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             }
             loaded = ConfigLoader.load(List.of());
         }
+        List<ServiceUserAudit.WatchedProject> projects = new ArrayList<>(configuredProjects(loaded));
         ExecutorService calls = Executors.newCachedThreadPool(Daemon.daemonThreads("medic-doctor"));
         try (DockerJavaRuntime docker = new DockerJavaRuntime(loaded.docker().host(), loaded.docker().timeout(), calls,
                 up -> { })) {
             auditCompose(loaded);
-            auditContainers(loaded, docker);
+            projects.addAll(auditContainers(loaded, docker));
         } finally {
             calls.shutdownNow();
         }
+        auditService(loaded, projects);
         lines.forEach(System.out::println);
         System.out.println(failures + " problems, " + warnings + " warnings");
         return failures == 0 ? Main.EXIT_OK : Main.EXIT_UNHEALTHY;
@@ -138,7 +153,12 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private void auditContainers(MedicConfig c, DockerJavaRuntime docker) {
+    /**
+     * Sorts the containers into watched and not, and returns the compose projects of the watched ones (from their
+     * labels; a target's {@code project} in config is taken from there instead, see {@link #configuredProjects}).
+     */
+    private List<ServiceUserAudit.WatchedProject> auditContainers(MedicConfig c, DockerJavaRuntime docker) {
+        List<ServiceUserAudit.WatchedProject> projects = new ArrayList<>();
         List<ContainerInfo> all;
         try {
             all = new ArrayList<>(docker.findByLabels(Map.of()));
@@ -147,7 +167,7 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             String hint = e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT)
                     .contains("permission denied") ? "; add this user to group docker" : "";
             fail("docker: " + c.docker().host() + ": " + e.getMessage() + hint);
-            return;
+            return projects;
         }
         all.sort(Comparator.comparing(ContainerInfo::name));
         for (ContainerInfo ct : all) {
@@ -159,8 +179,8 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             if (!ct.running()) {
                 continue;
             }
-            Optional<String> target = Engine.configuredTargetOf(c, ct.name(), ct.id(), ct.labels())
-                    .map(TargetSpec::name);
+            Optional<TargetSpec> configured = Engine.configuredTargetOf(c, ct.name(), ct.id(), ct.labels());
+            Optional<String> target = configured.map(TargetSpec::name);
             Optional<String> label = c.discovery().enabled() ? Engine.discoveryLabelOf(c, ct.labels())
                     : Optional.empty();
             if (target.isPresent()) {
@@ -173,6 +193,101 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             } else {
                 warn("container " + ct.name() + ": not watched");
             }
+            if ((target.isPresent() || label.isPresent()) && configured.flatMap(TargetSpec::project).isEmpty()) {
+                String by = target.map(t -> "target " + t).orElse("container " + ct.name());
+                ComposeProject.fromLabels(ct.labels()).ifPresent(p -> projects.add(
+                        new ServiceUserAudit.WatchedProject(p, by)));
+            }
+        }
+        return projects;
+    }
+
+    /** The compose projects targets set in config ({@code project { directory, files }}). */
+    private static List<ServiceUserAudit.WatchedProject> configuredProjects(MedicConfig c) {
+        List<ServiceUserAudit.WatchedProject> projects = new ArrayList<>();
+        for (TargetSpec t : c.targets()) {
+            t.project().ifPresent(o -> {
+                String name = t instanceof ServiceTarget s ? s.composeProject()
+                        : String.valueOf(o.directory().getFileName());
+                projects.add(new ServiceUserAudit.WatchedProject(new ComposeProject(name, o.directory(), o.files()),
+                        "target " + t.name()));
+            });
+        }
+        return projects;
+    }
+
+    /**
+     * What the installed service can do, as its user: see {@link ServiceUserAudit}. Skipped, with a warning, where
+     * systemd cannot be asked or medic.service is not installed (a checkout).
+     */
+    private void auditService(MedicConfig c, List<ServiceUserAudit.WatchedProject> projects) {
+        SystemdUnits systemd = new SystemdUnits();
+        ServiceUnitSettings unit;
+        try {
+            unit = ServiceUnitSettings.from(systemd.show(ServiceUnitSettings.UNIT, ServiceUnitSettings.PROPERTIES,
+                    SYSTEMD_LIMIT));
+        } catch (IOException e) {
+            add(ServiceUserAudit.notChecked("cannot ask systemd about " + ServiceUnitSettings.UNIT + " ("
+                    + e.getMessage().strip() + ")"));
+            return;
+        }
+        if (!unit.installed()) {
+            add(ServiceUserAudit.notChecked(ServiceUnitSettings.UNIT + " is not installed"));
+            return;
+        }
+        if (unit.runsAsRoot()) {
+            ok("service: " + ServiceUnitSettings.UNIT + " runs as root, which may read, restart and reach everything");
+            return;
+        }
+        Optional<PosixServiceUser> user = PosixServiceUser.lookUp(unit.user(), unit.extraGroups());
+        if (user.isEmpty()) {
+            fail("service: " + ServiceUnitSettings.UNIT + " runs as user " + unit.user() + ", who does not exist here;"
+                    + " reinstall medic (it creates the user)");
+            return;
+        }
+        List<ServiceUserAudit.UnitTarget> units = new ArrayList<>();
+        for (TargetSpec t : c.targets()) {
+            if (t instanceof SystemdUnitTarget u) {
+                Optional<String> id = Optional.empty();
+                try {
+                    Map<String, String> show = systemd.show(u.unit(), List.of("LoadState", "Id"), SYSTEMD_LIMIT);
+                    if (!show.getOrDefault("LoadState", "not-found").equals("not-found")) {
+                        id = Optional.ofNullable(show.get("Id")).filter(s -> !s.isBlank());
+                    }
+                } catch (IOException e) {
+                    // The unit check above already said systemd cannot be asked.
+                }
+                units.add(new ServiceUserAudit.UnitTarget(t.name(), u.unit(), id));
+            }
+        }
+        List<ServiceUserAudit.Finding> findings = new ServiceUserAudit(unit, user.get()).audit(projects, units,
+                PolkitRestartRule.read(), dockerSocket(c));
+        findings.forEach(this::add);
+    }
+
+    /** The Docker socket medic is configured to use, when it is a unix socket that exists. */
+    private static Optional<ServiceUserAudit.DockerSocket> dockerSocket(MedicConfig c) {
+        String host = c.docker().host();
+        if (!host.startsWith("unix://")) {
+            return Optional.empty();
+        }
+        Path socket = Path.of(host.substring("unix://".length()));
+        return FileStat.of(socket).map(s -> {
+            String group;
+            try {
+                group = Files.readAttributes(socket, PosixFileAttributes.class).group().getName();
+            } catch (IOException | UnsupportedOperationException e) {
+                group = Integer.toString(s.gid());
+            }
+            return new ServiceUserAudit.DockerSocket(socket, s, group);
+        });
+    }
+
+    private void add(ServiceUserAudit.Finding f) {
+        switch (f.level()) {
+            case OK -> ok(f.text());
+            case WARN -> warn(f.text());
+            case FAIL -> fail(f.text());
         }
     }
 

@@ -287,9 +287,13 @@ public final class Healer {
             if (r.ok()) {
                 return ok("systemctl restart " + unit.unit() + " → exit 0", start);
             }
+            // polkit said no: the service's user may restart only what medic's polkit rule and its list allow.
+            boolean refused = r.output().contains("Interactive authentication required")
+                    || r.output().contains("Access denied");
             return failed("systemctl restart " + unit.unit() + " → " + (r.exitCode() < 0 ? "no answer within "
                     + UNIT_RESTART_TIMEOUT.toSeconds() + " s" : "exit " + r.exitCode()) + (r.output().isBlank() ? ""
-                    : ": " + r.output().replaceAll("\\s+", " ").strip()), start);
+                    : ": " + r.output().replaceAll("\\s+", " ").strip()) + (refused ? " (medic may not restart this"
+                    + " unit: `medic doctor` says what to enable)" : ""), start);
         });
     }
 

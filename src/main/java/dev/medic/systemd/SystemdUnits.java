@@ -41,20 +41,35 @@ public final class SystemdUnits {
 
     /** The unit's state; an IOException when systemctl cannot be asked at all. */
     public UnitState state(String unit, Duration timeout) throws IOException {
-        Result r = run(List.of("show", "--property=LoadState,ActiveState,SubState", "--", unit), timeout);
+        Map<String, String> props = show(unit, List.of("LoadState", "ActiveState", "SubState"), timeout);
+        return new UnitState(props.getOrDefault("LoadState", "not-found"), props.getOrDefault("ActiveState", ""),
+                props.getOrDefault("SubState", ""));
+    }
+
+    /**
+     * {@code systemctl show --property=P,... -- UNIT}: the properties asked for, as systemctl prints them (a unit
+     * systemd does not know has LoadState {@code not-found}); an IOException when systemctl cannot be asked at all.
+     */
+    public Map<String, String> show(String unit, List<String> properties, Duration timeout) throws IOException {
+        Result r = run(List.of("show", "--property=" + String.join(",", properties), "--", unit), timeout);
         if (!r.ok()) {
             throw new IOException("systemctl show " + unit + ": " + (r.exitCode() < 0 ? "no answer within "
-                    + timeout.toMillis() + " ms" : "exit " + r.exitCode() + ": " + r.output().strip()));
+                    + timeout.toMillis() + " ms" : "exit " + r.exitCode() + ": "
+                    + r.output().strip().replaceAll("\\s+", " ")));
         }
+        return parseShow(r.output());
+    }
+
+    /** The {@code NAME=value} lines of {@code systemctl show}, values stripped. */
+    static Map<String, String> parseShow(String output) {
         Map<String, String> props = new HashMap<>();
-        for (String line : r.output().split("\n")) {
+        for (String line : output.split("\n")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 props.put(line.substring(0, eq), line.substring(eq + 1).strip());
             }
         }
-        return new UnitState(props.getOrDefault("LoadState", "not-found"), props.getOrDefault("ActiveState", ""),
-                props.getOrDefault("SubState", ""));
+        return props;
     }
 
     /** {@code systemctl restart UNIT}, bounded by {@code timeout}. */

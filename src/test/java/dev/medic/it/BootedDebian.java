@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * A Debian bookworm with systemd as its init, booted with {@code systemd-nspawn -b} from a copy of the
  * debootstrapped rootfs that {@code scripts/lib.sh ensure_test_rootfs} caches outside the checkout.
  * It shares the host's network (so loopback is the host's loopback) and gets the host's Docker socket
- * and this checkout (read-only, at {@code /src}) bind-mounted. Commands run inside with
+ * and this checkout (read-only, at {@code /src}) bind-mounted, and any host directories a test asks for at
+ * the same paths (a compose project the host made, whose labels name host paths). Commands run inside with
  * {@code nsenter} into its init's namespaces. Needs root; fails loudly without what it needs.
  */
 final class BootedDebian implements AutoCloseable {
@@ -34,6 +35,11 @@ final class BootedDebian implements AutoCloseable {
 
     /** Copies the cached rootfs under {@code workDir}, boots it and waits until systemd is up. */
     static BootedDebian boot(Path workDir) throws IOException {
+        return boot(workDir, List.of());
+    }
+
+    /** As {@link #boot(Path)}, with each of {@code binds} (absolute host paths) bind-mounted at the same path. */
+    static BootedDebian boot(Path workDir, List<Path> binds) throws IOException {
         if (!"0".equals(Cli.run("id", "-u").output())) {
             throw new AssertionError("the systemd end-to-end test boots a container with systemd-nspawn and needs root");
         }
@@ -46,6 +52,9 @@ final class BootedDebian implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("systemd-nspawn", "--register=no", "--keep-unit", "-b",
                 "-D", root.toString(), "--console=read-only",
                 "--bind=/var/run/docker.sock", "--bind-ro=" + Path.of("").toAbsolutePath() + ":" + CHECKOUT));
+        for (Path bind : binds) {
+            cmd.add("--bind=" + bind.toAbsolutePath());
+        }
         Process nspawn = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(console.toFile()).start();
         long init = await("systemd inside the container (console: " + console + ")")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))

@@ -18,7 +18,7 @@ apt_install() {
 }
 
 # Installs with apt whatever is missing of what medic and its demo need: docker.io, docker-compose,
-# busybox-static (the demo's image), a JDK, Maven and curl. Nothing else: on an operator's server the
+# busybox-static (the demo's image), a JDK and Maven. Nothing else: on an operator's server the
 # demo must not bring databases that would start and take their ports.
 ensure_prereqs() {
   local missing=()
@@ -27,7 +27,6 @@ ensure_prereqs() {
   dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
   command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}"
   fi
@@ -42,7 +41,7 @@ ensure_test_prereqs() {
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql)
+  [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install_quietly "${missing[@]}"
   fi
@@ -50,24 +49,39 @@ ensure_test_prereqs() {
 
 # Installs packages with apt without starting or enabling the services they bring: Debian's
 # policy-rc.d answer 101 ("action forbidden") stops the maintainer scripts from starting them, and the
-# units the scripts enabled are disabled again. A policy-rc.d the machine already has is put back.
+# units of the packages installed here (never of ones the machine had: an operator's own database stays
+# as it was) are disabled again. A policy-rc.d the machine already has is put back, also when the
+# install is interrupted.
 apt_install_quietly() {
-  local policy=/usr/sbin/policy-rc.d saved=""
+  local policy=/usr/sbin/policy-rc.d saved="" had_postgresql=""
+  # postgresql.service starts every cluster on the host: if PostgreSQL was here before, it is the
+  # operator's, and its unit is left as it is.
+  dpkg -s postgresql-common >/dev/null 2>&1 && had_postgresql=yes
   if [ -e "$policy" ]; then
     saved="$(mktemp)"
     cp -p "$policy" "$saved"
   fi
+  restore_policy() {
+    if [ -n "$saved" ]; then
+      mv "$saved" "$policy"
+    else
+      rm -f "$policy"
+    fi
+  }
+  trap 'restore_policy; trap - INT TERM; kill -INT $$' INT TERM
   printf '#!/bin/sh\nexit 101\n' >"$policy"
   chmod 0755 "$policy"
   local status=0
   apt_install "$@" || status=$?
-  if [ -n "$saved" ]; then
-    mv "$saved" "$policy"
-  else
-    rm -f "$policy"
-  fi
-  local unit
-  for unit in redis-server.service postgresql.service; do
+  restore_policy
+  trap - INT TERM
+  local package unit
+  for package in "$@"; do
+    case "$package" in
+      redis-server) unit=redis-server.service ;;
+      postgresql*) [ -z "$had_postgresql" ] || continue; unit=postgresql.service ;;
+      *) continue ;;
+    esac
     if command -v deb-systemd-helper >/dev/null 2>&1; then
       deb-systemd-helper disable "$unit" >/dev/null 2>&1 || true
     fi
@@ -90,6 +104,11 @@ apt_mirror() {
   if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
     uri="$(awk -v rel="$release" '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
       if ($(i + 1) == rel) { print $i; exit } }' /etc/apt/sources.list)"
+  fi
+  if [ -z "$uri" ]; then
+    # Another release on the host (trixie, sid): a Debian mirror serves every release under one base.
+    uri="$(awk '/^[[:space:]]*#/ { next } /^Types:/ { deb = ($0 ~ /[[:space:]]deb([[:space:]]|$)/) }
+      /^URIs:/ && deb && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null)"
   fi
   if [ -z "$uri" ]; then
     log "no apt source for $release found in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list"
@@ -120,8 +139,12 @@ ensure_dockerd() {
     fi
     sleep 1
   done
-  log "dockerd did not come up within 60 s; see target/dockerd.log"
-  tail -n 20 "$MEDIC_ROOT/target/dockerd.log" >&2 || true
+  if [ -d /run/systemd/system ]; then
+    log "Docker did not come up within 60 s; see journalctl -u docker"
+  else
+    log "dockerd did not come up within 60 s; see target/dockerd.log"
+    tail -n 20 "$MEDIC_ROOT/target/dockerd.log" >&2 || true
+  fi
   return 1
 }
 

@@ -181,14 +181,7 @@ public final class ApiServer implements AutoCloseable {
      * and command output just as the journal does, and any local user can read them.
      */
     private String redacted(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return engine.config().evidence().redacted(text);
-        } catch (RuntimeException | StackOverflowError e) {
-            return "[withheld: redaction failed]";
-        }
+        return engine.config().evidence().redactedOrWithheld(text);
     }
 
     private Response healthz() {

@@ -149,6 +149,25 @@ public record MedicConfig(HealthPolicy policy, Duration timeout, DockerSettings 
             return out;
         }
 
+        /** What stands for a text the redact patterns could not be applied to. */
+        public static final String WITHHELD = "[withheld: redaction failed]";
+
+        /**
+         * {@link #redacted(String)}, or {@link #WITHHELD} when a pattern cannot finish on {@code text} (past its
+         * time budget, or too deep a backtrack): the text may hold what the operator asked to hide, so it goes
+         * nowhere rather than raw. Null stays null.
+         */
+        public String redactedOrWithheld(String text) {
+            if (text == null) {
+                return null;
+            }
+            try {
+                return redacted(text);
+            } catch (RuntimeException | StackOverflowError e) {
+                return WITHHELD;
+            }
+        }
+
         /** A text whose every character read checks the time: the regex engine reads through it. */
         private record BudgetedText(String text, long deadline) implements CharSequence {
             @Override

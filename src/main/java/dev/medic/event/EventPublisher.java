@@ -1,5 +1,6 @@
 package dev.medic.event;
 
+import dev.medic.config.MedicConfig;
 import dev.medic.core.MedicEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,7 +39,7 @@ public final class EventPublisher {
             event = raw.redacted(redact);
         } catch (RuntimeException | StackOverflowError e) {
             // A pattern that blows up on this text must not let the text out unredacted, nor lose the event.
-            event = raw.redacted(text -> "[withheld: redaction failed]");
+            event = raw.redacted(text -> MedicConfig.EvidenceSettings.WITHHELD);
         }
         for (EventSink sink : sinks) {
             try {

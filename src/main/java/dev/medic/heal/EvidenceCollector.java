@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 public final class EvidenceCollector {
     /** Stands for a string that could not be redacted (a pattern blew up on it): withheld, never sent raw. */
-    static final String WITHHELD = "[withheld: redaction failed]";
+    static final String WITHHELD = EvidenceSettings.WITHHELD;
 
     private final ContainerRuntime runtime;
     private final Supplier<Map<String, String>> hostVitals;
@@ -98,15 +98,6 @@ public final class EvidenceCollector {
     }
 
     private static String redact(EvidenceSettings limits, String text) {
-        if (text == null || limits.redact().isEmpty()) {
-            return text;
-        }
-        try {
-            return limits.redacted(text);
-        } catch (RuntimeException | StackOverflowError e) {
-            // A pattern that backtracks too deep on this line: the line may hold what the operator asked to
-            // hide, so it goes nowhere rather than raw.
-            return WITHHELD;
-        }
+        return limits.redactedOrWithheld(text);
     }
 }

@@ -250,9 +250,7 @@ final class ProjectRestarter {
                     + ", not the target's service " + FieldText.value(s.service()) + " of project "
                     + FieldText.value(s.composeProject()));
         }
-        Map<String, String> image = runtime.imageLabels(c.id());
-        List<String> inherited = ComposeProject.IDENTITY_LABELS.stream()
-                .filter(k -> c.labels().containsKey(k) && c.labels().get(k).equals(image.get(k))).toList();
+        List<String> inherited = ContainerLocator.inheritedIdentityLabels(runtime, c);
         if (!inherited.isEmpty()) {
             refusals.add("its " + String.join(", ", inherited) + (inherited.size() == 1 ? " label comes" : " labels come")
                     + " from its image, not from compose");

@@ -14,6 +14,12 @@ final class ConfigOption {
             description = "Config file (default: /etc/medic/medic.conf and /etc/medic/conf.d/*.conf)")
     Path file;
 
+    /** The files the config is read from: the one given, else the installed default files. */
+    java.util.List<Path> files() {
+        return file != null ? java.util.List.of(file)
+                : ConfigLoader.defaultFiles(ConfigLoader.DEFAULT_FILE, ConfigLoader.DEFAULT_DROP_IN_DIR);
+    }
+
     MedicConfig load() throws ConfigRejectedException {
         return ConfigLoader.load(Optional.ofNullable(file));
     }

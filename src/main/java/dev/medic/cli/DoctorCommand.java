@@ -246,17 +246,10 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             return;
         }
         List<ServiceUserAudit.UnitTarget> units = new ArrayList<>();
+        var ids = PolkitUnitList.systemdIds(systemd, SYSTEMD_LIMIT);
         for (TargetSpec t : c.targets()) {
             if (t instanceof SystemdUnitTarget u) {
-                Optional<String> id = Optional.empty();
-                try {
-                    Map<String, String> show = systemd.show(u.unit(), List.of("LoadState", "Id"), SYSTEMD_LIMIT);
-                    if (!show.getOrDefault("LoadState", "not-found").equals("not-found")) {
-                        id = Optional.ofNullable(show.get("Id")).filter(s -> !s.isBlank());
-                    }
-                } catch (IOException e) {
-                    // The unit check above already said systemd cannot be asked.
-                }
+                Optional<String> id = ids.apply(u.unit());
                 units.add(new ServiceUserAudit.UnitTarget(t.name(), u.unit(), id));
             }
         }

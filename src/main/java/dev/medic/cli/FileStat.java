@@ -50,6 +50,11 @@ record FileStat(int uid, int gid, int mode, boolean directory, boolean symbolicL
         return uid != 0 || (mode & 022) != 0;
     }
 
+    /** {@code p} with this status, as doctor's lines name a path someone else could change. */
+    String describe(Path p) {
+        return p + (symbolicLink ? " (a symbolic link)" : " (owner uid " + uid + ", mode " + octal() + ")");
+    }
+
     /** The mode as {@code ls -l} people write it in chmod: {@code 0700}. */
     String octal() {
         return String.format("%04o", mode);

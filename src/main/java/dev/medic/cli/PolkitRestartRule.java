@@ -122,8 +122,7 @@ final class PolkitRestartRule {
                 Optional<FileStat> s = p.equals(at) ? listStat : stat.apply(p);
                 if (s.isPresent() && (s.get().writableByOthersThanRoot() && !s.get().symbolicLink()
                         || p.equals(at) && s.get().symbolicLink())) {
-                    unsafe.add(p + (s.get().symbolicLink() ? " (a symbolic link)" : " (owner uid " + s.get().uid()
-                            + ", mode " + s.get().octal() + ")"));
+                    unsafe.add(s.get().describe(p));
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * The part of {@code medic doctor} that checks what the service can do, not what root (who runs doctor) can:
@@ -26,6 +27,8 @@ final class ServiceUserAudit {
     static final List<String> DEFAULT_OVERRIDES = List.of("docker-compose.override.yml", "docker-compose.override.yaml",
             "compose.override.yaml", "compose.override.yml");
     static final String LINK_COMMAND = "ln -s " + PolkitRestartRule.SHIPPED + " " + PolkitRestartRule.RULES_DIR + "/";
+    /** The fix for a list that does not hold what the config says: the service writes it at start and reload. */
+    static final String WRITE_LIST = "systemctl reload medic (it writes the list from the config, as root)";
 
     enum Level { OK, WARN, FAIL }
 
@@ -47,11 +50,19 @@ final class ServiceUserAudit {
 
     private final ServiceUnitSettings unit;
     private final ServiceUser user;
+    private final BiFunction<Path, List<Path>, ComposeFileReferences.Result> references;
     private final List<Finding> findings = new ArrayList<>();
 
     ServiceUserAudit(ServiceUnitSettings unit, ServiceUser user) {
+        this(unit, user, ComposeFileReferences::of);
+    }
+
+    /** As the other, with what a project's compose files name given (tests of paths that exist only in a fake). */
+    ServiceUserAudit(ServiceUnitSettings unit, ServiceUser user,
+                     BiFunction<Path, List<Path>, ComposeFileReferences.Result> references) {
         this.unit = unit;
         this.user = user;
+        this.references = references;
     }
 
     private void ok(String text) {
@@ -98,11 +109,12 @@ final class ServiceUserAudit {
         String what = "project " + p.name() + " (" + String.join(", ", watchedBy) + ")";
         Path dir = p.workingDir();
         if (!exists(dir)) {
-            fail(what + ": its directory " + dir + " does not exist; a project restart would fail");
+            fail(what + ": its directory " + dir + " does not exist; a project restart would fail: bring the project"
+                    + " up again from where it is now (docker compose up -d in its directory), or remove the target");
             return;
         }
         // What compose reads: the files it is given, else the default file in the directory and its override; the
-        // env files it is given, else .env in the directory. Root sees which exist.
+        // env files it is given, else .env in the directory; and what those files name. Root sees which exist.
         List<Path> files = new ArrayList<>(p.files());
         if (files.isEmpty()) {
             DEFAULT_FILES.stream().map(dir::resolve).filter(this::exists).findFirst().ifPresent(f -> {
@@ -111,7 +123,7 @@ final class ServiceUserAudit {
             });
             if (files.isEmpty()) {
                 fail(what + ": no compose file in " + dir + " (" + String.join(", ", DEFAULT_FILES)
-                        + "); a project restart would fail");
+                        + "); a project restart would fail: put the project's compose file back in " + dir);
                 return;
             }
         }
@@ -119,8 +131,20 @@ final class ServiceUserAudit {
         if (envFiles.isEmpty() && exists(dir.resolve(".env"))) {
             envFiles.add(dir.resolve(".env"));
         }
+        // Why each path is read, for the line that says it is missing (the given files need no reason).
+        Map<Path, String> namedBy = new LinkedHashMap<>();
+        ComposeFileReferences.Result named = references.apply(dir, files);
+        for (ComposeFileReferences.Reference r : named.references()) {
+            if (r.required() || exists(r.path())) {
+                namedBy.putIfAbsent(r.path(), r.why());
+            }
+        }
+        for (String n : named.notChecked()) {
+            warn(what + ": " + n);
+        }
         List<Path> all = new ArrayList<>(files);
         all.addAll(envFiles);
+        namedBy.keySet().stream().filter(f -> !all.contains(f)).forEach(all::add);
         all.add(dir);
         List<Path> missing = new ArrayList<>();
         List<Path> hidden = new ArrayList<>();
@@ -141,7 +165,10 @@ final class ServiceUserAudit {
             }
         }
         for (Path f : missing) {
-            fail(what + ": " + f + " does not exist; a project restart would fail");
+            fail(what + ": " + f + (namedBy.containsKey(f) ? " (" + namedBy.get(f) + ") does not exist; a project"
+                    + " restart would fail: create it, or take it out of that compose file"
+                    : " does not exist; a project restart would fail: put it back, or bring the project up again"
+                    + " with the files it has now (docker compose up -d in " + dir + ")"));
         }
         if (!hidden.isEmpty()) {
             fail(what + ": " + user.name() + " cannot see " + hidden.get(0) + more(hidden.size() - 1) + ": "
@@ -204,13 +231,11 @@ final class ServiceUserAudit {
                         + " reinstall medic or link it again: ln -sf "
                         + PolkitRestartRule.SHIPPED + " " + polkit.where().map(Path::toString).orElse(""));
             } else if (polkit.listStat().isEmpty()) {
-                fail(what + list + " does not exist; write it: printf '%s\\n' " + String.join(" ", needed) + " > "
-                        + list);
+                fail(what + list + " does not exist; " + WRITE_LIST);
             } else if (polkit.list().isEmpty()) {
-                fail(what + list + " cannot be read; rewrite it: printf '%s\\n' " + String.join(" ", needed) + " > "
-                        + list);
+                fail(what + list + " cannot be read; " + WRITE_LIST);
             } else if (!listed.contains(id)) {
-                fail(what + list + " does not list it; echo " + id + " >> " + list);
+                fail(what + list + " does not list it; " + WRITE_LIST);
             } else {
                 ok("target " + u.target() + ": " + user.name() + " may restart " + id + " (medic's polkit rule is"
                         + " enabled and " + list + " lists it)");
@@ -231,8 +256,7 @@ final class ServiceUserAudit {
             }
             if (!extra.isEmpty()) {
                 warn("polkit: " + user.name() + " may restart " + String.join(", ", extra) + ", which no systemd-unit"
-                        + " target names; remove " + (extra.size() == 1 ? "it" : "them") + " from " + list
-                        + " unless another configuration needs " + (extra.size() == 1 ? "it" : "them"));
+                        + " target names; " + WRITE_LIST);
             }
             if (!odd.isEmpty()) {
                 warn("polkit: " + list + " has " + (odd.size() == 1 ? "a line that is" : "lines that are")

@@ -1,21 +1,57 @@
 package dev.medic.cli;
 
 import dev.medic.config.MedicConfig;
+import dev.medic.systemd.SystemdUnits;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code medic validate}: loads and checks the config; one line per problem. */
+/**
+ * {@code medic validate}: loads and checks the config; one line per problem. With {@code --polkit-units FILE}
+ * (root, from the unit's ExecStartPre=+ and ExecReload=+) it also writes the units medic's polkit rule lets the
+ * user medic restart, from a config that passed; a rejected config leaves the list as it was.
+ */
 @Command(name = "validate", description = "Check the configuration: OK: N targets, or one line per problem.")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--polkit-units", paramLabel = "FILE",
+            description = "Also write the units of systemd-unit targets to FILE for medic's polkit rule"
+                    + " (the service does this as root at start and reload: /etc/polkit-1/medic-restartable-units)")
+    Path polkitUnits;
+
     @Override
     public Integer call() {
         Optional<MedicConfig> loaded = config.loadOrReport();
-        loaded.ifPresent(c -> System.out.println("OK: " + c.targets().size() + " targets"));
-        return loaded.isPresent() ? Main.EXIT_OK : Main.EXIT_CONFIG;
+        if (loaded.isEmpty()) {
+            return Main.EXIT_CONFIG;
+        }
+        System.out.println("OK: " + loaded.get().targets().size() + " targets");
+        if (polkitUnits != null) {
+            try {
+                PolkitUnitList.Outcome o = new PolkitUnitList(
+                        PolkitUnitList.systemdIds(new SystemdUnits(), Duration.ofSeconds(5)), FileStat::of)
+                        .write(polkitUnits, loaded.get(), config.files());
+                if (!o.written()) {
+                    System.out.println("polkit: no list written: " + o.refusal().orElse(""));
+                } else if (o.refusal().isPresent()) {
+                    System.err.println("polkit: " + polkitUnits + " lists no unit: " + o.refusal().get());
+                    return Main.EXIT_CONFIG;
+                } else {
+                    System.out.println("polkit: " + polkitUnits + " lists " + (o.units().isEmpty() ? "no unit"
+                            : String.join(" ", o.units())));
+                }
+            } catch (IOException e) {
+                System.err.println("polkit: cannot write " + polkitUnits + ": " + e.getMessage());
+                return Main.EXIT_UNAVAILABLE;
+            }
+        }
+        return Main.EXIT_OK;
     }
 }

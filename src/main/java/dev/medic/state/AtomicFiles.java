@@ -36,6 +36,14 @@ public final class AtomicFiles {
 
     /** Replaces {@code file} with {@code bytes} in a new owner-only file, creating its directory (0700) if needed. */
     public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, bytes, OWNER_ONLY_FILE);
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}, the new file created with {@code permissions} instead: for the few files
+     * medic writes for another reader (the polkit list, which polkitd reads).
+     */
+    public static void write(Path file, byte[] bytes, Set<PosixFilePermission> permissions) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!Files.isDirectory(dir)) {
@@ -47,12 +55,17 @@ public final class AtomicFiles {
         Files.deleteIfExists(tmp);
         try {
             try (FileChannel out = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), mode(posix, OWNER_ONLY_FILE))) {
+                    StandardOpenOption.WRITE), mode(posix, permissions))) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
                 }
                 out.force(true);
+            }
+            if (posix) {
+                // The umask may have taken bits away that another reader needs (systemd's UMask=0077 holds for
+                // its ExecStartPre=+ too); bits only ever come back up to what was asked for.
+                Files.setPosixFilePermissions(tmp, permissions);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

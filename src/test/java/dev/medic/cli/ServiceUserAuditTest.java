@@ -158,9 +158,11 @@ class ServiceUserAuditTest {
                 project("shop", "/srv/shop", "/srv/shop/docker-compose.prod.yml")));
 
         assertEquals(List.of("project gone (target gone): its directory /srv/gone does not exist; a project restart"
-                        + " would fail",
+                        + " would fail: bring the project up again from where it is now (docker compose up -d in its"
+                        + " directory), or remove the target",
                 "project shop (target shop): /srv/shop/docker-compose.prod.yml does not exist; a project restart would"
-                        + " fail"), lines(f, Level.FAIL));
+                        + " fail: put it back, or bring the project up again with the files it has now (docker compose"
+                        + " up -d in /srv/shop)"), lines(f, Level.FAIL));
     }
 
     @Test
@@ -178,7 +180,8 @@ class ServiceUserAuditTest {
 
         user.missing("/srv/shop/compose.yaml");
         assertEquals(List.of("project shop (target shop): no compose file in /srv/shop (docker-compose.yml,"
-                        + " docker-compose.yaml, compose.yaml, compose.yml); a project restart would fail"),
+                        + " docker-compose.yaml, compose.yaml, compose.yml); a project restart would fail: put the"
+                        + " project's compose file back in /srv/shop"),
                 lines(audit(PACKAGED, List.of(project("shop", "/srv/shop"))), Level.FAIL));
     }
 
@@ -193,6 +196,40 @@ class ServiceUserAuditTest {
 
         assertTrue(lines(f, Level.FAIL).get(0).startsWith("project shop (container shop-api-1): medic cannot read"
                 + " /etc/shop/secrets.env (0600 /etc/shop/secrets.env): "), f.toString());
+    }
+
+    @Test
+    void theFilesTheComposeFilesNameAreCheckedAndAMissingOneSaysWhatNamesIt() {
+        Path compose = Path.of("/home/alice/app/compose.yaml");
+        user.denied("/home/alice/app/common.yaml", "0700 /home/alice")
+                .missing("/home/alice/app/.env", "/home/alice/app/web.env", "/home/alice/app/optional.env");
+        ServiceUserAudit audit = new ServiceUserAudit(WITHOUT_CAPABILITY, user, (dir, files) -> {
+            assertEquals(Path.of("/home/alice/app"), dir);
+            assertEquals(List.of(compose), files);
+            return new ComposeFileReferences.Result(List.of(
+                    new ComposeFileReferences.Reference(Path.of("/home/alice/app/common.yaml"), true, true,
+                            "include in " + compose),
+                    new ComposeFileReferences.Reference(Path.of("/home/alice/app/web.env"), true, false,
+                            "env_file of service web in " + compose),
+                    new ComposeFileReferences.Reference(Path.of("/home/alice/app/optional.env"), false, false,
+                            "env_file of service worker in " + compose)),
+                    List.of("\"${CONF}/x.env\" (env_file of service web in " + compose + "): compose interpolates it,"
+                            + " so it is not checked"));
+        });
+
+        List<Finding> f = audit.audit(List.of(project("shop", "/home/alice/app", compose.toString())), List.of(),
+                NO_POLKIT_RULE, Optional.empty());
+
+        // A required file that is missing fails with what names it; an optional one (required: false) is fine.
+        assertEquals(List.of("project shop (target shop): /home/alice/app/web.env (env_file of service web in "
+                        + compose + ") does not exist; a project restart would fail: create it, or take it out of that"
+                        + " compose file",
+                "project shop (target shop): medic cannot read /home/alice/app/common.yaml (0700 /home/alice): the"
+                        + " unit's CAP_DAC_READ_SEARCH is missing; reinstall the package or add"
+                        + " AmbientCapabilities=CAP_DAC_READ_SEARCH and CapabilityBoundingSet=CAP_DAC_READ_SEARCH"
+                        + " (systemctl edit medic)"), lines(f, Level.FAIL));
+        assertEquals(List.of("project shop (target shop): \"${CONF}/x.env\" (env_file of service web in " + compose
+                + "): compose interpolates it, so it is not checked"), lines(f, Level.WARN));
     }
 
     @Test
@@ -231,7 +268,7 @@ class ServiceUserAuditTest {
     }
 
     @Test
-    void withTheRuleEnabledAndNoListDoctorPrintsTheExactListToWrite() {
+    void withTheRuleEnabledAndNoListDoctorSaysTheServiceWritesIt() {
         PolkitRestartRule.State noList = new PolkitRestartRule.State(true, true, PolkitRestartRule.Enabled.YES,
                 Optional.of(Path.of("/etc/polkit-1/rules.d/50-medic.rules")), Optional.empty(), Optional.empty(),
                 List.of());
@@ -239,10 +276,10 @@ class ServiceUserAuditTest {
         List<String> fails = lines(units(noList, unitTarget("web", "nginx", "nginx.service"),
                 unitTarget("db", "postgresql@15-main", "postgresql@15-main.service")), Level.FAIL);
 
-        assertEquals(List.of("target web: medic may not restart nginx.service: " + LIST + " does not exist; write it:"
-                        + " printf '%s\\n' nginx.service postgresql@15-main.service > " + LIST,
-                "target db: medic may not restart postgresql@15-main.service: " + LIST + " does not exist; write it:"
-                        + " printf '%s\\n' nginx.service postgresql@15-main.service > " + LIST), fails);
+        assertEquals(List.of("target web: medic may not restart nginx.service: " + LIST + " does not exist; systemctl"
+                        + " reload medic (it writes the list from the config, as root)",
+                "target db: medic may not restart postgresql@15-main.service: " + LIST + " does not exist; systemctl"
+                        + " reload medic (it writes the list from the config, as root)"), fails);
     }
 
     @Test
@@ -250,10 +287,10 @@ class ServiceUserAuditTest {
         List<Finding> f = units(enabledWith("nginx", "sshd.service"), unitTarget("web", "nginx", "nginx.service"),
                 unitTarget("ssh", "sshd.service", "ssh.service"));
 
-        assertEquals(List.of("target web: medic may not restart nginx.service: " + LIST + " does not list it; echo"
-                        + " nginx.service >> " + LIST,
-                "target ssh: medic may not restart ssh.service: " + LIST + " does not list it; echo ssh.service >> "
-                        + LIST), lines(f, Level.FAIL));
+        assertEquals(List.of("target web: medic may not restart nginx.service: " + LIST + " does not list it;"
+                        + " " + ServiceUserAudit.WRITE_LIST,
+                "target ssh: medic may not restart ssh.service: " + LIST + " does not list it; "
+                        + ServiceUserAudit.WRITE_LIST), lines(f, Level.FAIL));
     }
 
     @Test
@@ -265,8 +302,8 @@ class ServiceUserAuditTest {
         assertEquals(List.of(), lines(f, Level.FAIL));
         assertTrue(lines(f, Level.OK).contains("target web: medic may restart nginx.service (medic's polkit rule is"
                 + " enabled and " + LIST + " lists it)"), f.toString());
-        assertEquals(List.of("polkit: medic may restart sshd.service, which no systemd-unit target names; remove it from "
-                        + LIST + " unless another configuration needs it",
+        assertEquals(List.of("polkit: medic may restart sshd.service, which no systemd-unit target names; systemctl"
+                        + " reload medic (it writes the list from the config, as root)",
                 "polkit: " + LIST + " has a line that is no unit name and matches nothing: \"redis-server.service \""
                         + " (one unit name per line, nothing else on it)"), lines(f, Level.WARN));
     }

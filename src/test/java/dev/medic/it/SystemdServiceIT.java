@@ -377,23 +377,25 @@ class SystemdServiceIT {
         // doctor, run by root, judges by the service's user and the unit's capability.
         String doctor = debian.run("medic", "doctor").output();
         assertTrue(doctor.lines().anyMatch(l -> l.startsWith("ok    project " + ALICE_PROJECT + " (target alice-web):"
-                + " medic can read " + ALICE_APP + " and its ") && l.endsWith(" (through CAP_DAC_READ_SEARCH)")), doctor);
+                + " medic can read " + ALICE_APP + " and its 3 compose and env files (through CAP_DAC_READ_SEARCH)")),
+                doctor);
         assertTrue(doctor.lines().anyMatch(l -> l.startsWith("ok    project " + ROOT_PROJECT + " (target root-web):"
                 + " medic can read " + ROOT_APP + " and its ")), doctor);
         assertTrue(doctor.contains("ok    docker: /var/run/docker.sock: medic may use it (group docker"), doctor);
-        // Without the capability (a drop-in taking it away, the service not restarted), doctor names it as the fix.
+        // Without the capability (a drop-in taking it away, the service not restarted), doctor names it as the fix;
+        // its paths are the compose file, .env, the env_file the compose file names, and the directory.
         debian.sh("mkdir -p /etc/systemd/system/medic.service.d && printf '[Service]\\nAmbientCapabilities=\\n"
                 + "CapabilityBoundingSet=\\n' > /etc/systemd/system/medic.service.d/50-e2e.conf "
                 + "&& systemctl daemon-reload").orFail();
         try {
             String without = debian.run("medic", "doctor").output();
             assertTrue(without.contains("FAIL  project " + ALICE_PROJECT + " (target alice-web): medic cannot read "
-                    + ALICE_APP + "/docker-compose.yml (0700 " + ALICE_HOME + ") and 2 more of its paths: the unit's"
+                    + ALICE_APP + "/docker-compose.yml (0700 " + ALICE_HOME + ") and 3 more of its paths: the unit's"
                     + " CAP_DAC_READ_SEARCH is missing; reinstall the package or add"
                     + " AmbientCapabilities=CAP_DAC_READ_SEARCH and CapabilityBoundingSet=CAP_DAC_READ_SEARCH"
                     + " (systemctl edit medic)"), without);
             assertTrue(without.contains("FAIL  project " + ROOT_PROJECT + " (target root-web): medic cannot read "
-                    + ROOT_APP + "/docker-compose.yml (0700 /root) and 2 more of its paths: the unit's"
+                    + ROOT_APP + "/docker-compose.yml (0700 /root) and 3 more of its paths: the unit's"
                     + " CAP_DAC_READ_SEARCH is missing"), without);
         } finally {
             debian.sh("rm -rf /etc/systemd/system/medic.service.d && systemctl daemon-reload").orFail();
@@ -407,21 +409,29 @@ class SystemdServiceIT {
 
     @Test
     @Order(9)
-    void theServiceRestartsAHostUnitMedicsPolkitRuleListsAndIsRefusedAnyOtherAndAnyOtherVerb() throws Exception {
+    void theServiceWritesThePolkitListFromItsConfigAndRestartsOnlyTheUnitsItsTargetsName() throws Exception {
         debian.sh("""
                 printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > /etc/systemd/system/medic-e2e-dummy.service
                 printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > /etc/systemd/system/medic-e2e-other.service
                 systemctl daemon-reload
                 systemctl start medic-e2e-dummy.service medic-e2e-other.service
                 """).orFail();
-        // Shipped disabled: refused until the rule is linked, then only what its list names, and only restarts.
+        String list = "/etc/polkit-1/medic-restartable-units";
+        String units = "/etc/medic/conf.d/40-units.conf";
+        String dummyTarget = "dummy { systemd-unit = medic-e2e-dummy, failure-threshold = 1 }\n";
+        String otherTarget = "other { systemd-unit = medic-e2e-other.service, failure-threshold = 1 }\n";
+        debian.sh("printf 'medic.targets {\\n" + dummyTarget + "}\\n' > " + units + " && chmod 0640 " + units
+                + " && chgrp medic " + units).orFail();
+        debian.run("systemctl", "reload", "medic").orFail();
+        // Root wrote the list from the config at the reload: the unit as systemd resolved it, root's, readable.
+        assertEquals(List.of("medic-e2e-dummy.service"), listedUnits(list));
+        assertEquals("root root 644", debian.run("stat", "-c", "%U %G %a", list).output());
+        // Shipped disabled: the list grants nothing until the rule is linked; then linking is all it takes.
         assertNotEquals(0, debian.run("runuser", "-u", "medic", "--", "systemctl", "restart",
                 "medic-e2e-dummy.service").exitCode(), "without the rule the user medic may restart nothing");
-        debian.sh("ln -s /usr/share/medic/polkit/50-medic.rules /etc/polkit-1/rules.d/ "
-                + "&& echo medic-e2e-dummy.service > /etc/polkit-1/medic-restartable-units").orFail();
-        await("polkitd reads the new rule").atMost(Duration.ofSeconds(20)).until(() -> debian.run("runuser", "-u",
-                "medic", "--", "systemctl", "restart", "medic-e2e-dummy.service").exitCode() == 0);
-        // Verbs other than restart (systemd asks polkit with verb stop, start, kill), and units not listed.
+        debian.run("ln", "-s", "/usr/share/medic/polkit/50-medic.rules", "/etc/polkit-1/rules.d/").orFail();
+        await("polkitd reads the new rule").atMost(Duration.ofSeconds(20)).until(() -> mayRestart("medic-e2e-dummy"));
+        // Verbs other than restart (systemd asks polkit with verb stop, start, kill), and units no target names.
         for (List<String> refused : List.of(List.of("stop", "medic-e2e-dummy.service"),
                 List.of("start", "medic-e2e-dummy.service"), List.of("kill", "medic-e2e-dummy.service"),
                 List.of("restart", "medic-e2e-other.service"))) {
@@ -430,26 +440,9 @@ class SystemdServiceIT {
             assertNotEquals(0, debian.run(cmd.toArray(String[]::new)).exitCode(), "refused: " + refused);
         }
         assertEquals("active", debian.run("systemctl", "is-active", "medic-e2e-dummy.service").output());
-        debian.sh("cat > /etc/medic/conf.d/40-units.conf <<'EOF'\n" + """
-                medic.targets {
-                  dummy { systemd-unit = "medic-e2e-dummy.service", failure-threshold = 1 }
-                  other {
-                    systemd-unit = "medic-e2e-other.service"
-                    failure-threshold = 1
-                    escalation = [ { action = restart-unit, attempts = 1 } ]
-                  }
-                }
-                """ + "EOF").orFail();
-        debian.run("systemctl", "reload", "medic").orFail();
-        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf("dummy").equals("HEALTHY")
-                && phaseOf("other").equals("HEALTHY"));
-
-        String doctor = debian.run("medic", "doctor").output();
-        assertTrue(doctor.contains("ok    target dummy: medic may restart medic-e2e-dummy.service (medic's polkit rule"
-                + " is enabled and /etc/polkit-1/medic-restartable-units lists it)"), doctor);
-        assertTrue(doctor.contains("FAIL  target other: medic may not restart medic-e2e-other.service:"
-                + " /etc/polkit-1/medic-restartable-units does not list it; echo medic-e2e-other.service >>"
-                + " /etc/polkit-1/medic-restartable-units"), doctor);
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf("dummy").equals("HEALTHY"));
+        assertTrue(debian.run("medic", "doctor").output().contains("ok    target dummy: medic may restart"
+                + " medic-e2e-dummy.service (medic's polkit rule is enabled and " + list + " lists it)"));
 
         debian.run("systemctl", "kill", "--signal=KILL", "medic-e2e-dummy.service").orFail();
 
@@ -460,19 +453,46 @@ class SystemdServiceIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> debian.run("systemctl", "is-active",
                 "medic-e2e-dummy.service").output().equals("active"));
 
-        debian.run("systemctl", "kill", "--signal=KILL", "medic-e2e-other.service").orFail();
+        // A target added to the config is not restartable before the service reads it: doctor says to reload.
+        debian.sh("printf 'medic.targets {\\n" + dummyTarget + otherTarget + "}\\n' > " + units).orFail();
+        String doctor = debian.run("medic", "doctor").output();
+        assertTrue(doctor.contains("FAIL  target other: medic may not restart medic-e2e-other.service: " + list
+                + " does not list it; systemctl reload medic (it writes the list from the config, as root)"), doctor);
+        debian.run("systemctl", "reload", "medic").orFail();
+        assertEquals(List.of("medic-e2e-dummy.service", "medic-e2e-other.service"), listedUnits(list));
+        assertTrue(mayRestart("medic-e2e-other"), "a target's unit is restartable after the reload");
 
-        await("other refused").atMost(Duration.ofSeconds(30)).until(() -> journalLine(
-                "event=heal_finished target=other ", "action=restart-unit").isPresent());
-        String refused = journalLine("event=heal_finished target=other ", "action=restart-unit").get();
-        assertTrue(refused.contains("outcome=failed") && refused.contains("medic may not restart this unit"), refused);
-        assertNotEquals("active", debian.run("systemctl", "is-active", "medic-e2e-other.service").output());
+        // A config file the group medic could write would let the service choose what it may restart: the
+        // reload still applies the config, but the list is written empty and the journal says why.
+        debian.run("chmod", "0660", units).orFail();
+        debian.run("systemctl", "reload", "medic").orFail();
+        assertEquals(List.of(), listedUnits(list));
+        assertFalse(mayRestart("medic-e2e-dummy"), "nothing is restartable from a config others could change");
+        assertTrue(journalLine("polkit: " + list + " lists no unit: the config could be changed by others than root",
+                units + " (owner uid 0, mode 0660)").isPresent(), journal("debug"));
 
-        debian.sh("rm -f /etc/medic/conf.d/40-units.conf && systemctl reload medic "
+        // A target removed from the config is not restartable after the reload.
+        debian.sh("chmod 0640 " + units + " && printf 'medic.targets {\\n" + otherTarget + "}\\n' > " + units
+                + " && systemctl reload medic").orFail();
+        assertEquals(List.of("medic-e2e-other.service"), listedUnits(list));
+        assertFalse(mayRestart("medic-e2e-dummy"), "a unit no target names any more");
+
+        debian.sh("rm -f " + units + " && systemctl reload medic "
                 + "&& systemctl stop medic-e2e-dummy.service medic-e2e-other.service; systemctl reset-failed; "
                 + "rm -f /etc/systemd/system/medic-e2e-dummy.service /etc/systemd/system/medic-e2e-other.service "
                 + "&& systemctl daemon-reload").orFail();
+        assertEquals(List.of(), listedUnits(list));
         // The rule's link and its list stay: the purge below must take them away.
+    }
+
+    /** The units the polkit list names (its comment lines left out). */
+    private static List<String> listedUnits(String list) {
+        return debian.run("cat", list).orFail().output().lines().filter(l -> !l.startsWith("#")).toList();
+    }
+
+    /** Whether the user medic may restart {@code unit} (it is restarted if so). */
+    private static boolean mayRestart(String unit) {
+        return debian.run("runuser", "-u", "medic", "--", "systemctl", "restart", unit + ".service").exitCode() == 0;
     }
 
     @Test

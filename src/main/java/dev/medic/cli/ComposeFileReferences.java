@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,90 +64,144 @@ final class ComposeFileReferences {
     private ComposeFileReferences() {
     }
 
+    /**
+     * A compose file to read: where its relative paths resolve, and for an extended file the one service compose
+     * takes from it (the others' files are never read).
+     */
+    private record Pending(Path file, Path base, Optional<String> onlyService) {
+    }
+
     /** What the compose files {@code files} of the project in {@code projectDir} make compose read. */
     static Result of(Path projectDir, List<Path> files) {
         List<Reference> found = new ArrayList<>();
         List<String> notChecked = new ArrayList<>();
-        Set<Path> read = new LinkedHashSet<>(files.stream().map(p -> p.toAbsolutePath().normalize()).toList());
-        Deque<Path[]> queue = new ArrayDeque<>();
-        // Each entry: the file to read and the directory its relative paths resolve against.
+        Set<String> read = new LinkedHashSet<>();
+        Deque<Pending> queue = new ArrayDeque<>();
         // A given file that is not there is doctor's finding already, not one of these.
-        files.stream().filter(Files::isRegularFile).forEach(f -> queue.add(new Path[] {f, projectDir}));
+        files.stream().filter(Files::isRegularFile).forEach(f -> queue.add(new Pending(f, projectDir,
+                Optional.empty())));
         int parsed = 0;
         while (!queue.isEmpty()) {
-            Path[] next = queue.poll();
-            Path file = next[0];
-            Path base = next[1];
+            Pending next = queue.poll();
+            if (!read.add(next.file().toAbsolutePath().normalize() + "#" + next.onlyService().orElse("*"))) {
+                continue;
+            }
             if (++parsed > MAX_FILES) {
-                notChecked.add(file + ": more than " + MAX_FILES + " compose files; the rest are not checked");
+                notChecked.add(next.file() + ": more than " + MAX_FILES + " compose files to follow; doctor checks no"
+                        + " further (docker compose config shows what compose reads)");
                 break;
             }
             JsonNode root;
             try {
-                root = parse(file);
+                root = parse(next.file());
             } catch (IOException e) {
-                notChecked.add(file + ": " + e.getMessage());
+                notChecked.add(next.file() + ": " + e.getMessage());
                 continue;
             }
-            List<Reference> here = new ArrayList<>();
-            references(root, file, base, here, notChecked);
-            for (Reference r : here) {
-                Path at = r.path().toAbsolutePath().normalize();
+            List<Found> here = new ArrayList<>();
+            references(root, next, here, notChecked);
+            for (Found r : here) {
+                Reference ref = r.reference();
+                Path at = ref.path().toAbsolutePath().normalize();
                 if (found.stream().noneMatch(f -> f.path().equals(at))) {
-                    found.add(new Reference(at, r.required(), r.composeFile(), r.why()));
+                    found.add(new Reference(at, ref.required(), ref.composeFile(), ref.why()));
                 }
-                if (r.composeFile() && read.add(at) && Files.isRegularFile(at)) {
-                    queue.add(new Path[] {at, at.getParent()});
+                if (ref.composeFile() && Files.isRegularFile(at)) {
+                    queue.add(new Pending(at, r.base().orElse(at.getParent()), r.onlyService()));
                 }
             }
         }
         return new Result(found, notChecked);
     }
 
+    /** A reference as found in one file, with how to read it when it is a compose file itself. */
+    private record Found(Reference reference, Optional<Path> base, Optional<String> onlyService) {
+    }
+
     private static JsonNode parse(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("not a regular file");
+            throw new IOException("not a regular file; compose cannot read it either");
         }
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes((int) MAX_BYTES + 1);
         }
         if (bytes.length > MAX_BYTES) {
-            throw new IOException("larger than " + (MAX_BYTES >> 10) + " KB; what it names is not checked");
+            throw new IOException("larger than " + (MAX_BYTES >> 10) + " KB, so doctor does not read it; docker"
+                    + " compose config shows what it names");
         }
         try {
             JsonNode root = YAML.readTree(bytes);
             return root == null ? YAML.createObjectNode() : root;
         } catch (JacksonException e) {
-            throw new IOException("not YAML compose can read (" + e.getOriginalMessage() + ")");
+            throw new IOException("not YAML compose can read (" + e.getOriginalMessage() + "); docker compose config"
+                    + " says where");
         }
     }
 
-    private static void references(JsonNode root, Path file, Path base, List<Reference> out, List<String> notChecked) {
-        for (JsonNode include : list(root.path("include"))) {
-            // A path, or { path: a path or a list, env_file: a path or a list }.
-            JsonNode paths = include.isObject() ? include.path("path") : include;
-            for (JsonNode p : list(paths)) {
-                add(p, true, true, "include in " + file, base, out, notChecked);
-            }
-            if (include.isObject()) {
-                for (JsonNode e : list(include.path("env_file"))) {
-                    add(e, true, false, "env_file of an include in " + file, base, out, notChecked);
+    private static void references(JsonNode root, Pending from, List<Found> out, List<String> notChecked) {
+        Path file = from.file();
+        Path base = from.base();
+        if (from.onlyService().isEmpty()) {
+            for (JsonNode include : list(root.path("include"))) {
+                // A path, or { path: a path or a list, project_directory, env_file: a path or a list }. The included
+                // project's relative paths resolve against its project_directory, by default its first file's
+                // directory; without env_file, compose reads .env there if it exists.
+                JsonNode paths = include.isObject() ? include.path("path") : include;
+                Optional<Path> projectDir = include.isObject() && include.path("project_directory").isTextual()
+                        ? resolve(include.path("project_directory").asText(), base) : Optional.empty();
+                boolean first = true;
+                for (JsonNode p : list(paths)) {
+                    Optional<Path> included = add(p, true, true, "include in " + file, base, out, notChecked,
+                            projectDir, Optional.empty());
+                    if (first && included.isPresent()) {
+                        Path dir = projectDir.orElse(included.get().toAbsolutePath().normalize().getParent());
+                        if (!include.isObject() || include.path("env_file").isMissingNode()) {
+                            out.add(new Found(new Reference(dir.resolve(".env"), false, false, ".env of an include in "
+                                    + file), Optional.empty(), Optional.empty()));
+                        }
+                    }
+                    first = false;
+                }
+                if (include.isObject()) {
+                    for (JsonNode e : list(include.path("env_file"))) {
+                        add(e, true, false, "env_file of an include in " + file, base, out, notChecked,
+                                Optional.empty(), Optional.empty());
+                    }
                 }
             }
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = root.path("services").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> service = it.next();
+            if (from.onlyService().isPresent() && !from.onlyService().get().equals(service.getKey())) {
+                continue;
+            }
             String of = " of service " + service.getKey() + " in " + file;
             for (JsonNode e : list(service.getValue().path("env_file"))) {
                 // A path, or { path, required } (compose 2.24 and later).
                 boolean required = !e.isObject() || e.path("required").asBoolean(true);
-                add(e.isObject() ? e.path("path") : e, required, false, "env_file" + of, base, out, notChecked);
+                add(e.isObject() ? e.path("path") : e, required, false, "env_file" + of, base, out, notChecked,
+                        Optional.empty(), Optional.empty());
             }
-            JsonNode extendsFile = service.getValue().path("extends").path("file");
+            JsonNode extendsNode = service.getValue().path("extends");
+            JsonNode extendsFile = extendsNode.path("file");
             if (!extendsFile.isMissingNode()) {
-                add(extendsFile, true, true, "extends" + of, base, out, notChecked);
+                // Compose takes only the named service from the extended file; relative paths there resolve
+                // against that file's directory.
+                add(extendsFile, true, true, "extends" + of, base, out, notChecked, Optional.empty(),
+                        Optional.of(extendsNode.path("service").asText(service.getKey())));
             }
+        }
+    }
+
+    private static Optional<Path> resolve(String text, Path base) {
+        if (text.contains("$")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(base.resolve(text));
+        } catch (java.nio.file.InvalidPathException e) {
+            return Optional.empty();
         }
     }
 
@@ -162,24 +217,25 @@ final class ComposeFileReferences {
         return List.of(node);
     }
 
-    private static void add(JsonNode path, boolean required, boolean composeFile, String why, Path base,
-                            List<Reference> out, List<String> notChecked) {
+    /** Adds the reference {@code path} names, if it names one that can be checked; returns where it is. */
+    private static Optional<Path> add(JsonNode path, boolean required, boolean composeFile, String why, Path base,
+                                      List<Found> out, List<String> notChecked, Optional<Path> readBase,
+                                      Optional<String> onlyService) {
         if (!path.isTextual() || path.asText().isBlank()) {
-            return; // compose rejects it itself; a project restart says so.
+            return Optional.empty(); // compose rejects it itself; a project restart says so.
         }
         String text = path.asText();
         if (text.contains("$")) {
-            notChecked.add(FieldText.quote(text) + " (" + why + "): compose interpolates it, so it is"
-                    + " not checked");
-            return;
+            notChecked.add(FieldText.quote(text) + " (" + why + "): compose interpolates it, so doctor cannot check"
+                    + " it; docker compose config shows what it becomes");
+            return Optional.empty();
         }
-        Path p;
-        try {
-            p = base.resolve(text);
-        } catch (java.nio.file.InvalidPathException e) {
-            notChecked.add(FieldText.quote(text) + " (" + why + "): not a path");
-            return;
+        Optional<Path> p = resolve(text, base);
+        if (p.isEmpty()) {
+            notChecked.add(FieldText.quote(text) + " (" + why + "): not a path compose can use; correct it");
+            return Optional.empty();
         }
-        out.add(new Reference(p, required, composeFile, why));
+        out.add(new Found(new Reference(p.get(), required, composeFile, why), readBase, onlyService));
+        return p;
     }
 }

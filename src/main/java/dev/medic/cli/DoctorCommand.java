@@ -245,16 +245,18 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
                     + " reinstall medic (it creates the user)");
             return;
         }
-        List<ServiceUserAudit.UnitTarget> units = new ArrayList<>();
+        // The units the service may need to restart, judged as the list the service writes judges them.
         var ids = PolkitUnitList.systemdIds(systemd, SYSTEMD_LIMIT);
+        PolkitUnitList polkitList = new PolkitUnitList(ids, FileStat::of);
+        List<ServiceUserAudit.UnitTarget> units = new ArrayList<>();
         for (TargetSpec t : c.targets()) {
-            if (t instanceof SystemdUnitTarget u) {
-                Optional<String> id = ids.apply(u.unit());
-                units.add(new ServiceUserAudit.UnitTarget(t.name(), u.unit(), id));
+            if (t instanceof SystemdUnitTarget u && PolkitUnitList.restartsItsUnit(u)) {
+                units.add(new ServiceUserAudit.UnitTarget(t.name(), u.unit(), ids.apply(u.unit())));
             }
         }
-        List<ServiceUserAudit.Finding> findings = new ServiceUserAudit(unit, user.get()).audit(projects, units,
-                PolkitRestartRule.read(), dockerSocket(c));
+        List<ServiceUserAudit.Finding> findings = new ServiceUserAudit(unit, user.get())
+                .expectingList(polkitList.units(c), polkitList.untrusted(config.sources(config.files())))
+                .audit(projects, units, PolkitRestartRule.read(), dockerSocket(c));
         findings.forEach(this::add);
     }
 

@@ -52,6 +52,8 @@ final class ServiceUserAudit {
     private final ServiceUser user;
     private final BiFunction<Path, List<Path>, ComposeFileReferences.Result> references;
     private final List<Finding> findings = new ArrayList<>();
+    private Optional<List<String>> expectedList = Optional.empty();
+    private List<String> untrustedConfig = List.of();
 
     ServiceUserAudit(ServiceUnitSettings unit, ServiceUser user) {
         this(unit, user, ComposeFileReferences::of);
@@ -63,6 +65,17 @@ final class ServiceUserAudit {
         this.unit = unit;
         this.user = user;
         this.references = references;
+    }
+
+    /**
+     * What the polkit list should hold, as the service writes it from this config ({@link PolkitUnitList}), and what
+     * of the config others than root could change (then the service writes it empty). Without this, the list is
+     * expected to hold the units of the unit targets audited.
+     */
+    ServiceUserAudit expectingList(List<String> units, List<String> untrusted) {
+        this.expectedList = Optional.of(List.copyOf(units));
+        this.untrustedConfig = List.copyOf(untrusted);
+        return this;
     }
 
     private void ok(String text) {
@@ -199,8 +212,14 @@ final class ServiceUserAudit {
     private void auditUnits(List<UnitTarget> units, PolkitRestartRule.State polkit) {
         Path list = PolkitRestartRule.LIST;
         Set<String> needed = new TreeSet<>();
-        units.forEach(u -> u.id().ifPresent(needed::add));
+        expectedList.ifPresentOrElse(needed::addAll, () -> units.forEach(u -> u.id().ifPresent(needed::add)));
         List<String> listed = polkit.listedUnits();
+        // A config others could change gets an empty list: a reload does not help, making it root's does.
+        String writeList = untrustedConfig.isEmpty() ? WRITE_LIST
+                : "make the config root's alone first (the polkit line says which paths)";
+        if (!untrustedConfig.isEmpty() && !units.isEmpty()) {
+            fail("polkit: the service writes " + list + " empty: " + PolkitUnitList.untrustedReason(untrustedConfig));
+        }
         if (!units.isEmpty() || polkit.enabled() == PolkitRestartRule.Enabled.YES) {
             if (polkit.enabled() == PolkitRestartRule.Enabled.CHANGED) {
                 warn("polkit: " + polkit.where().map(Path::toString).orElse("") + " is not the rule medic ships;"
@@ -231,11 +250,11 @@ final class ServiceUserAudit {
                         + " reinstall medic or link it again: ln -sf "
                         + PolkitRestartRule.SHIPPED + " " + polkit.where().map(Path::toString).orElse(""));
             } else if (polkit.listStat().isEmpty()) {
-                fail(what + list + " does not exist; " + WRITE_LIST);
+                fail(what + list + " does not exist; " + writeList);
             } else if (polkit.list().isEmpty()) {
-                fail(what + list + " cannot be read; " + WRITE_LIST);
+                fail(what + list + " cannot be read; " + writeList);
             } else if (!listed.contains(id)) {
-                fail(what + list + " does not list it; " + WRITE_LIST);
+                fail(what + list + " does not list it; " + writeList);
             } else {
                 ok("target " + u.target() + ": " + user.name() + " may restart " + id + " (medic's polkit rule is"
                         + " enabled and " + list + " lists it)");
@@ -256,7 +275,7 @@ final class ServiceUserAudit {
             }
             if (!extra.isEmpty()) {
                 warn("polkit: " + user.name() + " may restart " + String.join(", ", extra) + ", which no systemd-unit"
-                        + " target names; " + WRITE_LIST);
+                        + " target names; " + writeList);
             }
             if (!odd.isEmpty()) {
                 warn("polkit: " + list + " has " + (odd.size() == 1 ? "a line that is" : "lines that are")

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Handles HOCON {@code include} with the limits of a top-level file: only files, each a regular file
@@ -26,10 +27,17 @@ final class BoundedIncluder implements ConfigIncluder, ConfigIncluderFile, Confi
         ConfigIncluderClasspath {
     private final Path includingFile;
     private final List<ConfigProblem> problems;
+    private final Consumer<Path> named;
 
     BoundedIncluder(Path includingFile, List<ConfigProblem> problems) {
+        this(includingFile, problems, p -> { });
+    }
+
+    /** As the other, telling {@code named} every file an include names, whether it exists or not. */
+    BoundedIncluder(Path includingFile, List<ConfigProblem> problems, Consumer<Path> named) {
         this.includingFile = includingFile;
         this.problems = problems;
+        this.named = named;
     }
 
     @Override
@@ -51,6 +59,7 @@ final class BoundedIncluder implements ConfigIncluder, ConfigIncluderFile, Confi
     @Override
     public ConfigObject includeFile(ConfigIncludeContext context, File what) {
         Path file = what.toPath();
+        named.accept(file);
         if (!Files.exists(file)) {
             // HOCON's include is optional unless required(...): a missing file adds nothing.
             return empty(context);
@@ -63,7 +72,7 @@ final class BoundedIncluder implements ConfigIncluder, ConfigIncluderFile, Confi
             problems.add(shape.get());
             return empty(context);
         }
-        ConfigParseOptions options = context.parseOptions().setIncluder(new BoundedIncluder(file, problems));
+        ConfigParseOptions options = context.parseOptions().setIncluder(new BoundedIncluder(file, problems, named));
         return ConfigFactory.parseFile(file.toFile(), options).root();
     }
 

@@ -51,11 +51,12 @@ class ComposeFileReferencesTest {
 
         // Relative paths of the given file resolve against the project's directory; of an included or extended
         // file against its own directory. A file that does not exist is still named (doctor says it is missing).
-        assertEquals(List.of("db/compose.yaml", "cache/compose.yaml", "cache/cache.env", "web.env",
+        // An include without env_file makes compose read .env in the included project's directory, if it is there.
+        assertEquals(List.of("db/compose.yaml", "db/.env?", "cache/compose.yaml", "cache/cache.env", "web.env",
                 "/etc/shop/worker.env", "optional.env?", "common/base.yaml", "db/db.env", "common/base.env"),
                 paths(r, dir));
         assertEquals(List.of(), r.notChecked());
-        Reference web = r.references().get(3);
+        Reference web = r.references().get(4);
         assertEquals("env_file of service web in " + compose, web.why());
         assertTrue(r.references().get(0).composeFile());
     }
@@ -73,13 +74,14 @@ class ComposeFileReferencesTest {
 
         ComposeFileReferences.Result r = ComposeFileReferences.of(dir, List.of(compose));
 
-        assertEquals(List.of("broken.yaml", "big.yaml"), paths(r, dir));
+        assertEquals(List.of("broken.yaml", ".env?", "big.yaml"), paths(r, dir));
         assertEquals(3, r.notChecked().size(), r.notChecked().toString());
         assertTrue(r.notChecked().get(0).startsWith("\"${CONF_DIR}/web.env\" (env_file of service web in " + compose
                 + "): compose interpolates it"), r.notChecked().toString());
         assertTrue(r.notChecked().get(1).startsWith(dir.resolve("broken.yaml") + ": not YAML compose can read"),
                 r.notChecked().toString());
-        assertEquals(dir.resolve("big.yaml") + ": larger than 1024 KB; what it names is not checked",
+        assertEquals(dir.resolve("big.yaml") + ": larger than 1024 KB, so doctor does not read it; docker compose"
+                + " config shows what it names",
                 r.notChecked().get(2));
     }
 
@@ -90,7 +92,40 @@ class ComposeFileReferencesTest {
 
         ComposeFileReferences.Result r = ComposeFileReferences.of(dir, List.of(a, dir.resolve("missing.yaml")));
 
-        assertEquals(List.of("b.yaml", "a.yaml", "x.env"), paths(r, dir));
+        assertEquals(List.of("b.yaml", ".env?", "a.yaml", "x.env"), paths(r, dir));
         assertEquals(List.of(), r.notChecked());
+    }
+
+    @Test
+    void anExtendedFileGivesOnlyTheNamedServicesFiles() throws Exception {
+        Path compose = write("compose.yaml", """
+                services:
+                  worker:
+                    extends: { file: lib/common.yaml, service: celery }
+                """);
+        write("lib/common.yaml", """
+                services:
+                  celery: { env_file: celery.env }
+                  flower: { env_file: flower-only.env, extends: { file: other.yaml, service: x } }
+                """);
+
+        ComposeFileReferences.Result r = ComposeFileReferences.of(dir, List.of(compose));
+
+        assertEquals(List.of("lib/common.yaml", "lib/celery.env"), paths(r, dir));
+    }
+
+    @Test
+    void anIncludesProjectDirectoryIsWhereItsRelativePathsAndItsEnvResolve() throws Exception {
+        Path compose = write("compose.yaml", """
+                include:
+                  - path: ../shared/db.yaml
+                    project_directory: ../dbproject
+                """);
+        Files.createDirectories(dir.resolve("dbproject"));
+        write("shared/db.yaml", "services:\n  db:\n    env_file: db.env\n");
+
+        ComposeFileReferences.Result r = ComposeFileReferences.of(dir.resolve("app"), List.of(compose));
+
+        assertEquals(List.of("shared/db.yaml", "dbproject/.env?", "dbproject/db.env"), paths(r, dir));
     }
 }

@@ -68,7 +68,7 @@ class PolkitUnitListTest {
                 box { container = box }
                 """);
 
-        PolkitUnitList.Outcome o = writer().write(list, c, List.of(conf));
+        PolkitUnitList.Outcome o = writer().write(list, Optional.of(c), List.of(conf));
 
         assertTrue(o.written());
         assertEquals(Optional.empty(), o.refusal());
@@ -85,10 +85,11 @@ class PolkitUnitListTest {
 
     @Test
     void aTargetRemovedFromTheConfigLeavesTheListAtTheNextWrite() throws Exception {
-        writer().write(list, config("web { systemd-unit = nginx }\nssh { systemd-unit = sshd.service }"), List.of(conf));
+        writer().write(list, Optional.of(config("web { systemd-unit = nginx }\nssh { systemd-unit = sshd.service }")),
+                List.of(conf));
         assertEquals(List.of("nginx.service", "ssh.service"), listedLines());
 
-        writer().write(list, config("web { systemd-unit = nginx }"), List.of(conf));
+        writer().write(list, Optional.of(config("web { systemd-unit = nginx }")), List.of(conf));
 
         assertEquals(List.of("nginx.service"), listedLines());
     }
@@ -98,13 +99,14 @@ class PolkitUnitListTest {
         MedicConfig c = config("web { systemd-unit = nginx }");
         stats.put(conf, new FileStat(0, 999, 0664, false, false));
 
-        PolkitUnitList.Outcome o = writer().write(list, c, List.of(conf));
+        PolkitUnitList.Outcome o = writer().write(list, Optional.of(c), List.of(conf));
 
         assertTrue(o.written());
         assertEquals(List.of(), o.units());
         assertEquals(List.of(), listedLines());
         assertEquals(Optional.of("the config could be changed by others than root, who would then decide what medic"
-                + " may restart: " + conf + " (owner uid 0, mode 0664); make it root's alone (chown root; chmod go-w)"),
+                + " may restart: " + conf + " (owner uid 0, mode 0664); make it root's alone (chown root; chmod go-w),"
+                + " then systemctl reload medic"),
                 o.refusal());
     }
 
@@ -113,7 +115,7 @@ class PolkitUnitListTest {
         MedicConfig c = config("web { systemd-unit = nginx }");
         stats.put(conf.getParent(), new FileStat(999, 0, 0755, true, false));
 
-        PolkitUnitList.Outcome o = writer().write(list, c, List.of(conf));
+        PolkitUnitList.Outcome o = writer().write(list, Optional.of(c), List.of(conf));
 
         assertEquals(List.of(), o.units());
         assertTrue(o.refusal().orElseThrow().contains(conf.getParent() + " (owner uid 999, mode 0755)"), o.toString());
@@ -124,10 +126,62 @@ class PolkitUnitListTest {
         MedicConfig c = config("web { systemd-unit = nginx }");
         Path elsewhere = tmp.resolve("no-polkit/medic-restartable-units");
 
-        PolkitUnitList.Outcome o = writer().write(elsewhere, c, List.of(conf));
+        PolkitUnitList.Outcome o = writer().write(elsewhere, Optional.of(c), List.of(conf));
 
         assertFalse(o.written());
         assertFalse(Files.exists(elsewhere.getParent()));
         assertEquals(Optional.of(elsewhere.getParent() + " does not exist (polkit is not installed)"), o.refusal());
+    }
+
+    @Test
+    void anIncludedFileOrTheDirectoryAMissingIncludeWouldBeIn() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("srv/shared"));
+        Path included = Files.writeString(shared.resolve("units.conf"), "medic.targets.db { systemd-unit = nginx }\n");
+        Path spool = Files.createDirectories(tmp.resolve("var/spool"));
+        Files.writeString(conf, "include file(\"" + included + "\")\ninclude file(\"" + spool.resolve("later.conf")
+                + "\")\nmedic { api.listen = \"\", discovery.enabled = false }\n");
+        MedicConfig c = ConfigLoader.load(List.of(conf));
+        List<Path> sources = dev.medic.config.ConfigSources.of(List.of(conf));
+        assertEquals(List.of(conf, included, spool.resolve("later.conf")), sources);
+        assertEquals(List.of("nginx.service"), writer().write(list, Optional.of(c), sources).units());
+
+        stats.put(included, new FileStat(999, 999, 0644, false, false));
+        assertEquals(List.of(), writer().write(list, Optional.of(c), sources).units(), "an include medic owns");
+
+        stats.clear();
+        stats.put(spool, new FileStat(0, 0, 01777, true, false));
+        PolkitUnitList.Outcome o = writer().write(list, Optional.of(c), sources);
+        assertEquals(List.of(), o.units(), "a missing include anyone may create");
+        assertTrue(o.refusal().orElseThrow().contains(spool + " (owner uid 0, mode 1777)"), o.toString());
+    }
+
+    @Test
+    void aLinkedConfigFileIsJudgedWhereItIsAndWhereItLeads() throws Exception {
+        MedicConfig c = config("web { systemd-unit = nginx }");
+        Path elsewhere = Files.createDirectories(tmp.resolve("home/alice"));
+        Path real = Files.move(conf, elsewhere.resolve("medic.conf"));
+        Files.createSymbolicLink(conf, real);
+        stats.put(elsewhere, new FileStat(1000, 1000, 0755, true, false));
+
+        PolkitUnitList.Outcome o = writer().write(list, Optional.of(c), List.of(conf));
+
+        assertEquals(List.of(), o.units());
+        assertTrue(o.refusal().orElseThrow().contains(elsewhere + " (owner uid 1000, mode 0755)"), o.toString());
+    }
+
+    @Test
+    void aRejectedConfigEmptiesTheListAndOnlyTheListIsEverReplaced() throws Exception {
+        writer().write(list, Optional.of(config("web { systemd-unit = nginx }")), List.of(conf));
+        assertEquals(List.of("nginx.service"), listedLines());
+
+        PolkitUnitList.Outcome o = writer().write(list, Optional.empty(), List.of(conf));
+
+        assertEquals(List.of(), listedLines(), "what a config granted holds only while it does");
+        assertEquals(Optional.of("the config was rejected"), o.refusal());
+        Path passwd = Files.writeString(tmp.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+        java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> writer().write(passwd, Optional.empty(), List.of()));
+        assertTrue(refused.getMessage().startsWith("refusing to replace " + passwd), refused.getMessage());
+        assertEquals("root:x:0:0::/root:/bin/sh\n", Files.readString(passwd));
     }
 }

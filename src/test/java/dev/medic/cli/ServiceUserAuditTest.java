@@ -309,6 +309,27 @@ class ServiceUserAuditTest {
     }
 
     @Test
+    void theListIsJudgedAsTheServiceWritesItAndAConfigOthersCouldChangeNamesTheRealFix() {
+        // The service lists a unit systemd does not know yet under its .service name: not an extra to remove.
+        List<Finding> expected = new ServiceUserAudit(PACKAGED, user)
+                .expectingList(List.of("nginx.service", "later.service"), List.of())
+                .audit(List.of(), List.of(unitTarget("web", "nginx", "nginx.service")),
+                        enabledWith("nginx.service", "later.service"), Optional.empty());
+        assertEquals(List.of(), lines(expected, Level.WARN));
+        assertEquals(List.of(), lines(expected, Level.FAIL));
+
+        List<Finding> untrusted = new ServiceUserAudit(PACKAGED, user)
+                .expectingList(List.of("nginx.service"), List.of("/etc/medic/conf.d (owner uid 0, mode 0775)"))
+                .audit(List.of(), List.of(unitTarget("web", "nginx", "nginx.service")), enabledWith(),
+                        Optional.empty());
+        assertEquals(List.of("polkit: the service writes " + LIST + " empty: the config could be changed by others"
+                        + " than root, who would then decide what medic may restart: /etc/medic/conf.d (owner uid 0,"
+                        + " mode 0775); make it root's alone (chown root; chmod go-w), then systemctl reload medic",
+                "target web: medic may not restart nginx.service: " + LIST + " does not list it; make the config"
+                        + " root's alone first (the polkit line says which paths)"), lines(untrusted, Level.FAIL));
+    }
+
+    @Test
     void aListOthersThanRootCouldWriteIsAProblemEvenWhenItListsTheUnit() {
         PolkitRestartRule.State unsafe = new PolkitRestartRule.State(true, true, PolkitRestartRule.Enabled.YES,
                 Optional.of(Path.of("/etc/polkit-1/rules.d/50-medic.rules")), Optional.of(List.of("nginx.service")),

@@ -470,12 +470,23 @@ class SystemdServiceIT {
         assertFalse(mayRestart("medic-e2e-dummy"), "nothing is restartable from a config others could change");
         assertTrue(journalLine("polkit: " + list + " lists no unit: the config could be changed by others than root",
                 units + " (owner uid 0, mode 0660)").isPresent(), journal("debug"));
+        // The service's heal is refused then, and says so.
+        debian.run("systemctl", "kill", "--signal=KILL", "medic-e2e-dummy.service").orFail();
+        await("dummy's heal refused").atMost(Duration.ofSeconds(30)).until(() -> journalLine(
+                "event=heal_finished target=dummy ", "action=restart-unit", "outcome=failed").isPresent());
+        assertTrue(journalLine("event=heal_finished target=dummy ", "outcome=failed").get()
+                .contains("medic may not restart this unit"));
+        assertNotEquals("active", debian.run("systemctl", "is-active", "medic-e2e-dummy.service").output());
 
         // A target removed from the config is not restartable after the reload.
         debian.sh("chmod 0640 " + units + " && printf 'medic.targets {\\n" + otherTarget + "}\\n' > " + units
                 + " && systemctl reload medic").orFail();
         assertEquals(List.of("medic-e2e-other.service"), listedUnits(list));
         assertFalse(mayRestart("medic-e2e-dummy"), "a unit no target names any more");
+        // An edit by hand lasts until the next start, which writes the list from the config again.
+        debian.sh("echo medic-e2e-dummy.service >> " + list).orFail();
+        debian.run("systemctl", "restart", "medic").orFail();
+        assertEquals(List.of("medic-e2e-other.service"), listedUnits(list));
 
         debian.sh("rm -f " + units + " && systemctl reload medic "
                 + "&& systemctl stop medic-e2e-dummy.service medic-e2e-other.service; systemctl reset-failed; "

@@ -98,4 +98,17 @@ class MonitoringAssetsTest {
         assertTrue(missing.isEmpty(), "the dashboard queries metrics medic does not export: " + missing);
         assertTrue(used.size() >= 8, used.toString());
     }
+
+    @Test
+    void theDashboardShowsTheDaysLeftOfEveryCertificate() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("conf/grafana/medic-dashboard.json").toFile());
+        List<String> certificateExprs = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> {
+            if (t.path("expr").asText().contains("medic_tls_cert_expiry_timestamp_seconds")) {
+                certificateExprs.add(t.path("expr").asText());
+            }
+        }));
+        assertEquals(List.of("(medic_tls_cert_expiry_timestamp_seconds{instance=~\"$instance\"} - time()) / 86400"),
+                certificateExprs, "one panel, in days from now");
+    }
 }

@@ -23,68 +23,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** The scrape parses as Prometheus text and carries what the events and probes said. */
 class MedicMetricsTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-    /** The outcomes the alert rules and the README name. */
-    private static final List<String> OUTCOMES = List.of("ok", "failed", "cancelled");
-
     private static TargetStatus healthy(String name) {
         return new TargetStatus(name, Phase.HEALTHY, 0, 0, 0, 0, new TargetStatus.LastCheck(NOW, "PASS", "ok"), null,
                 null, null);
-    }
-
-    /** Every series of every medic counter, as the strict parser keys them, with its value. */
-    private static Map<String, Map<String, Double>> counters(String scrape) {
-        Set<String> names = PrometheusText.types(scrape).entrySet().stream()
-                .filter(e -> e.getValue().equals("counter") && e.getKey().startsWith("medic_"))
-                .map(Map.Entry::getKey).collect(Collectors.toSet());
-        Map<String, Map<String, Double>> byName = new TreeMap<>();
-        names.forEach(n -> byName.put(n, new TreeMap<>()));
-        PrometheusText.parse(scrape).forEach((series, value) -> {
-            String name = series.replaceAll("\\{.*", "");
-            if (byName.containsKey(name)) {
-                byName.get(name).put(series, value);
-            }
-        });
-        return byName;
-    }
-
-    /**
-     * Every label combination medic can produce, worked out from the enums and the targets: a new rung, a new
-     * counter or a target left out fails the comparison.
-     */
-    private static Map<String, Set<String>> everySeries(List<String> targets) {
-        Map<String, Set<String>> expected = new TreeMap<>();
-        Set<String> heals = new TreeSet<>();
-        Set<String> gaveUp = new TreeSet<>();
-        Set<String> checkFailures = new TreeSet<>();
-        Set<String> loops = new TreeSet<>();
-        for (String t : targets) {
-            for (HealingActionKind kind : HealingActionKind.values()) {
-                for (String outcome : OUTCOMES) {
-                    heals.add("medic_heal_actions_total{action=\"" + kind.configName() + "\",outcome=\"" + outcome
-                            + "\",target=\"" + t + "\"}");
-                }
-            }
-            gaveUp.add("medic_gave_up_total{target=\"" + t + "\"}");
-            checkFailures.add("medic_check_failures_total{target=\"" + t + "\"}");
-            loops.add("medic_restart_loops_total{target=\"" + t + "\"}");
-        }
-        expected.put("medic_heal_actions_total", heals);
-        expected.put("medic_gave_up_total", gaveUp);
-        expected.put("medic_check_failures_total", checkFailures);
-        expected.put("medic_restart_loops_total", loops);
-        expected.put("medic_host_storms_total", Set.of("medic_host_storms_total"));
-        expected.put("medic_docker_event_stream_reconnects_total", Set.of("medic_docker_event_stream_reconnects_total"));
-        return expected;
     }
 
     @Test
@@ -92,14 +40,10 @@ class MedicMetricsTest {
         MedicMetrics metrics = new MedicMetrics("1.0.0", () -> List.of(healthy("api"), healthy("db")), () -> true,
                 () -> 0L);
 
-        Map<String, Map<String, Double>> scraped = counters(metrics.scrape());
+        Map<String, Map<String, Double>> scraped = CounterSeries.scraped(metrics.scrape());
 
-        Map<String, Set<String>> expected = everySeries(List.of("api", "db"));
-        assertEquals(expected.keySet(), scraped.keySet(), "a counter the test does not know, or one missing");
-        expected.forEach((name, series) -> {
-            assertEquals(series, scraped.get(name).keySet(), name);
-            scraped.get(name).forEach((s, v) -> assertEquals(0.0, v, s));
-        });
+        Map<String, Set<String>> expected = CounterSeries.expected(List.of("api", "db"));
+        CounterSeries.assertAllAtZero(expected, scraped);
         assertEquals(2 * HealingActionKind.values().length * 3, scraped.get("medic_heal_actions_total").size());
     }
 
@@ -112,7 +56,7 @@ class MedicMetricsTest {
         Decision failed = machine.onCheck(healthy, CheckResult.fail("http 500"), NOW.plusSeconds(60));
         assertEquals(Phase.HEALING, failed.next().phase(), "the test needs a running action");
         MedicMetrics metrics = new MedicMetrics("1.0.0", () -> List.of(healthy("api")), () -> true, () -> 0L);
-        Set<String> before = counters(metrics.scrape()).get("medic_heal_actions_total").keySet();
+        Set<String> before = CounterSeries.scraped(metrics.scrape()).get("medic_heal_actions_total").keySet();
 
         List<ActionOutcome> outcomes = List.of(new ActionOutcome(true, "restarted", Duration.ofSeconds(1)),
                 new ActionOutcome(false, "no such container", Duration.ofSeconds(1)),
@@ -124,7 +68,7 @@ class MedicMetricsTest {
             }
         }
 
-        Map<String, Double> after = counters(metrics.scrape()).get("medic_heal_actions_total");
+        Map<String, Double> after = CounterSeries.scraped(metrics.scrape()).get("medic_heal_actions_total");
         assertEquals(before, after.keySet(), "an event made a series the scrape did not have at 0");
         after.forEach((series, value) -> assertEquals(1.0, value, series));
     }

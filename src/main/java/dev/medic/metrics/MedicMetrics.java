@@ -1,16 +1,20 @@
 package dev.medic.metrics;
 
+import dev.medic.core.ActionOutcome;
+import dev.medic.core.HealingActionKind;
 import dev.medic.core.MedicEvent;
 import dev.medic.core.Phase;
 import dev.medic.core.Verdict;
 import dev.medic.engine.TargetStatus;
 import dev.medic.event.EventSink;
-import dev.medic.probe.ProbeTimings;
+import dev.medic.probe.ProbeObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.core.metrics.StatefulMetric;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
@@ -20,27 +24,55 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * medic's Prometheus metrics ({@code GET /metrics}) with the official Java client, in a registry of its
  * own (no global singleton). Per-target gauges are read from the engine's status at scrape time; counters
- * are fed by the events (heal actions by action and outcome, give-ups, storms, failed checks) and the
- * probe timings. Names are a contract for the alert rules and dashboard under {@code conf/}.
- * Thread-safe.
+ * are fed by the events (heal actions by action and outcome, give-ups, storms, failed checks, restart loops),
+ * the probe timings and the certificates the tls-expiry probes were served. Names are a contract for the alert
+ * rules and dashboard under {@code conf/}.
+ *
+ * <p>Invariant, as every scrape sees it: each labelled counter has a series, at 0 until its first event, for
+ * every target medic watches now and every action and outcome the core can name ({@link HealingActionKind},
+ * {@link #OUTCOMES}); and no per-target series (counter, histogram or certificate gauge) of a target medic no
+ * longer watches is left. An alert on {@code increase(...) > 0} needs the 0 before the first event, or it never
+ * sees a change. The series are made to match the engine's targets at each scrape rather than when a target
+ * comes or goes: Prometheus sees nothing between scrapes, so this is the same to it, and follows every way a
+ * target appears or leaves (start, reload, discovery) without a hook in the engine. Thread-safe.
  */
-public final class MedicMetrics implements EventSink, ProbeTimings {
+public final class MedicMetrics implements EventSink, ProbeObserver {
+    /** The {@code action} label values: every rung a ladder may hold, so that a new rung cannot be forgotten. */
+    static final List<String> ACTIONS = Arrays.stream(HealingActionKind.values()).map(HealingActionKind::configName)
+            .toList();
+    /**
+     * The {@code outcome} label values: the name {@link ActionOutcome#outcomeName()} gives one outcome of each kind
+     * (ran and did it, ran and failed, called off), so that the spelling is the core's own.
+     */
+    static final List<String> OUTCOMES = Stream.of(new ActionOutcome(true, "", Duration.ZERO),
+            new ActionOutcome(false, "", Duration.ZERO), ActionOutcome.cancelled("")).map(ActionOutcome::outcomeName)
+            .toList();
+
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Supplier<List<TargetStatus>> statuses;
     private final Histogram probeDuration;
     private final Counter healActions;
     private final Counter gaveUp;
     private final Counter checkFailures;
     private final Counter hostStorms;
     private final Counter restartLoops;
+    private final Gauge certificateExpiry;
+    /** Every metric whose first label is the target: what a target that goes away leaves behind. */
+    private final List<StatefulMetric<?, ?>> perTarget;
 
     /**
      * @param statuses every target's status now
@@ -49,6 +81,7 @@ public final class MedicMetrics implements EventSink, ProbeTimings {
      */
     public MedicMetrics(String version, Supplier<List<TargetStatus>> statuses, BooleanSupplier dockerUp,
                         LongSupplier streamReconnects) {
+        this.statuses = statuses;
         Info.builder().name("medic_build_info").help("medic's version").labelNames("version").register(registry)
                 .addLabelValues(version);
         GaugeWithCallback.builder().name("medic_target_up")
@@ -96,6 +129,11 @@ public final class MedicMetrics implements EventSink, ProbeTimings {
                         + " again").labelNames("target").register(registry);
         hostStorms = Counter.builder().name("medic_host_storms_total")
                 .help("times the host budget was used up and healing stopped host-wide").register(registry);
+        certificateExpiry = Gauge.builder().name("medic_tls_cert_expiry_timestamp_seconds")
+                .help("when the certificate last served to the target's tls-expiry probe runs out (its notAfter), "
+                        + "in Unix seconds; kept while the server does not answer").labelNames("target")
+                .register(registry);
+        perTarget = List.of(healActions, gaveUp, checkFailures, restartLoops, probeDuration, certificateExpiry);
         JvmMemoryMetrics.builder().register(registry);
         JvmThreadsMetrics.builder().register(registry);
         ProcessMetrics.builder().register(registry);
@@ -128,8 +166,35 @@ public final class MedicMetrics implements EventSink, ProbeTimings {
         probeDuration.labelValues(target, probe).observe(took.toNanos() / 1e9);
     }
 
+    @Override
+    public void certificateExpires(String target, Instant notAfter) {
+        certificateExpiry.labelValues(target).set(notAfter.getEpochSecond());
+    }
+
+    /**
+     * Gives every target medic watches now its counters' series (at 0 when new) and drops every per-target series
+     * of a target it no longer watches. Idempotent: an existing series keeps its value.
+     */
+    private void matchTargets(Set<String> targets) {
+        for (String target : targets) {
+            for (String action : ACTIONS) {
+                for (String outcome : OUTCOMES) {
+                    healActions.initLabelValues(target, action, outcome);
+                }
+            }
+            gaveUp.initLabelValues(target);
+            checkFailures.initLabelValues(target);
+            restartLoops.initLabelValues(target);
+        }
+        // An event of a target just removed may have brought a series back since the last scrape: it goes again.
+        for (StatefulMetric<?, ?> metric : perTarget) {
+            metric.removeIf(labels -> !targets.contains(labels.get(0)));
+        }
+    }
+
     /** The text exposition format, version 0.0.4. */
     public String scrape() {
+        matchTargets(statuses.get().stream().map(TargetStatus::name).collect(Collectors.toUnmodifiableSet()));
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, registry.scrape());

@@ -25,4 +25,12 @@ public interface Probe<S extends ProbeSpec> {
     default CheckResult check(S spec, Optional<ContainerInfo> container) {
         return check(spec);
     }
+
+    /**
+     * The check, telling {@code findings} what it measured on the way; only a probe with something to tell
+     * (tls-expiry: the certificate's expiry) overrides this.
+     */
+    default CheckResult check(S spec, Optional<ContainerInfo> container, ProbeFindings findings) {
+        return check(spec, container);
+    }
 }

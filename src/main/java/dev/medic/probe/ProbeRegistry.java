@@ -35,11 +35,16 @@ public final class ProbeRegistry {
 
     /** Runs {@code spec}; {@code container} is the target's container as just seen, for probes that run inside it. */
     public CheckResult run(ProbeSpec spec, Optional<ContainerInfo> container) {
+        return run(spec, container, ProbeFindings.NONE);
+    }
+
+    /** As {@link #run(ProbeSpec, Optional)}, telling {@code findings} what the probe measured on the way. */
+    public CheckResult run(ProbeSpec spec, Optional<ContainerInfo> container, ProbeFindings findings) {
         Probe<?> probe = byKind.get(spec.kind());
         if (probe == null) {
             return CheckResult.unknown("no probe registered for kind " + spec.kind());
         }
-        CheckResult r = runTyped(probe, spec, container);
+        CheckResult r = runTyped(probe, spec, container, findings);
         // Details quote servers, containers and commands; whatever a probe forgot to clean is cleaned here,
         // once for every kind, before the detail reaches /status, the journal or a notification.
         String shown = Printable.excerpt(r.detail(), MAX_DETAIL);
@@ -48,7 +53,8 @@ public final class ProbeRegistry {
     }
 
     private static <S extends ProbeSpec> CheckResult runTyped(Probe<S> probe, ProbeSpec spec,
-                                                              Optional<ContainerInfo> container) {
-        return probe.check(probe.specType().cast(spec), container);
+                                                              Optional<ContainerInfo> container,
+                                                              ProbeFindings findings) {
+        return probe.check(probe.specType().cast(spec), container, findings);
     }
 }

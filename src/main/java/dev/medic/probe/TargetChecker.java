@@ -24,30 +24,30 @@ public final class TargetChecker {
     private final ContainerProbe containerProbe;
     private final ProbeRegistry probes;
     private final SystemdUnits units;
-    private final ProbeTimings timings;
+    private final ProbeObserver observer;
 
     public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes) {
         this(containerProbe, probes, new SystemdUnits());
     }
 
     public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes, SystemdUnits units) {
-        this(containerProbe, probes, units, ProbeTimings.NONE);
+        this(containerProbe, probes, units, ProbeObserver.NONE);
     }
 
     public TargetChecker(ContainerProbe containerProbe, ProbeRegistry probes, SystemdUnits units,
-                         ProbeTimings timings) {
+                         ProbeObserver observer) {
         this.containerProbe = containerProbe;
         this.probes = probes;
         this.units = units;
-        this.timings = timings;
+        this.observer = observer;
     }
 
-    /** Runs one probe and tells {@link ProbeTimings} how long it took. */
+    /** Runs one probe and tells the {@link ProbeObserver} how long it took. */
     private <T> T timed(String target, String probe, java.util.function.Supplier<T> run,
                         java.util.function.Function<T, CheckResult> resultOf) {
         long start = System.nanoTime();
         T out = run.get();
-        timings.probed(target, probe, resultOf.apply(out).verdict(), java.time.Duration.ofNanos(System.nanoTime() - start));
+        observer.probed(target, probe, resultOf.apply(out).verdict(), java.time.Duration.ofNanos(System.nanoTime() - start));
         return out;
     }
 
@@ -90,7 +90,8 @@ public final class TargetChecker {
         CheckResult unknown = null;
         for (ProbeSpec spec : target.probes()) {
             Optional<ContainerInfo> seen = container;
-            CheckResult r = timed(target.name(), spec.kind(), () -> probes.run(spec, seen), x -> x);
+            CheckResult r = timed(target.name(), spec.kind(), () -> probes.run(spec, seen,
+                    notAfter -> observer.certificateExpires(target.name(), notAfter)), x -> x);
             if (r.verdict() == Verdict.FAIL) {
                 return new Check(r, container);
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.medic.core.Phase;
 import dev.medic.core.Verdict;
 import dev.medic.engine.TargetStatus;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The alert rules and the Grafana dashboard under conf/ ask only for metrics medic really exports: every
  * metric name in their queries is in a real scrape (a rename in the code breaks this test, not the alerts).
+ * Every alert rule has promtool unit tests that see it fire and see it stay quiet (AlertRulesIT runs them).
  */
 class MonitoringAssetsTest {
     private static final Pattern METRIC = Pattern.compile("\\b((?:medic|jvm|process)_[a-z_]+)\\b");
@@ -36,6 +38,7 @@ class MonitoringAssetsTest {
                 java.util.Map.of("action", "restart-container", "outcome", "ok"), "ok", Instant.now()));
         metrics.publish(dev.medic.core.MedicEvent.of(dev.medic.core.EventType.GAVE_UP, "api", java.util.Map.of(), "x",
                 Instant.now()));
+        metrics.certificateExpires("api", Instant.now().plus(Duration.ofDays(30)));
         return PrometheusText.parse(metrics.scrape()).keySet().stream().map(k -> k.replaceAll("\\{.*", ""))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -57,12 +60,29 @@ class MonitoringAssetsTest {
                 exprs.add(line);
             }
         }
-        assertEquals(10, exprs.size());
+        assertEquals(12, exprs.size());
         Set<String> used = referenced(String.join("\n", exprs));
         Set<String> missing = new TreeSet<>(used);
         missing.removeAll(exported());
         assertTrue(missing.isEmpty(), "the alert rules use metrics medic does not export: " + missing);
         assertTrue(used.contains("medic_target_phase") && used.contains("medic_heal_actions_total"), used.toString());
+    }
+
+    @Test
+    void everyAlertRuleHasAUnitTestThatSeesItFireAndOneThatSeesItQuiet() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        Set<String> rules = new TreeSet<>();
+        yaml.readTree(Path.of("conf/prometheus/medic-alerts.yml").toFile()).path("groups")
+                .forEach(g -> g.path("rules").forEach(r -> rules.add(r.path("alert").asText())));
+        Set<String> fires = new TreeSet<>();
+        Set<String> quiet = new TreeSet<>();
+        yaml.readTree(Path.of("conf/prometheus/medic-alerts.test.yml").toFile()).path("tests")
+                .forEach(t -> t.path("alert_rule_test").forEach(c -> (c.path("exp_alerts").isEmpty() ? quiet : fires)
+                        .add(c.path("alertname").asText())));
+
+        assertEquals(12, rules.size(), rules.toString());
+        assertEquals(rules, fires, "every rule, and only those, seen firing");
+        assertEquals(rules, quiet, "every rule, and only those, seen not firing");
     }
 
     @Test
@@ -77,5 +97,18 @@ class MonitoringAssetsTest {
         missing.removeAll(exported());
         assertTrue(missing.isEmpty(), "the dashboard queries metrics medic does not export: " + missing);
         assertTrue(used.size() >= 8, used.toString());
+    }
+
+    @Test
+    void theDashboardShowsTheDaysLeftOfEveryCertificate() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("conf/grafana/medic-dashboard.json").toFile());
+        List<String> certificateExprs = new ArrayList<>();
+        dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> {
+            if (t.path("expr").asText().contains("medic_tls_cert_expiry_timestamp_seconds")) {
+                certificateExprs.add(t.path("expr").asText());
+            }
+        }));
+        assertEquals(List.of("(medic_tls_cert_expiry_timestamp_seconds{instance=~\"$instance\"} - time()) / 86400"),
+                certificateExprs, "one panel, in days from now");
     }
 }

@@ -15,7 +15,22 @@ public final class PrometheusText {
                     + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( -?[0-9]+)?");
     private static final Pattern COMMENT = Pattern.compile("# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .*");
 
+    private static final Pattern TYPE = Pattern.compile("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) ([a-z]+)");
+
     private PrometheusText() {
+    }
+
+    /** Every metric family's type by the name its TYPE line gives, e.g. {@code medic_gave_up_total} -> counter. */
+    public static Map<String, String> types(String text) {
+        parse(text);
+        Map<String, String> types = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            Matcher m = TYPE.matcher(line);
+            if (m.matches()) {
+                types.put(m.group(1), m.group(2));
+            }
+        }
+        return types;
     }
 
     /** Samples by their full series text, e.g. {@code medic_target_up{target="api"}} -> 1.0. */

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.medic.config.ContainerTarget;
 import dev.medic.config.DockerHealthMode;
+import dev.medic.config.HostPort;
 import dev.medic.config.HttpProbeSpec;
 import dev.medic.config.ProbeSpec;
 import dev.medic.config.ServiceTarget;
+import dev.medic.config.TlsExpiryProbeSpec;
+import dev.medic.config.WatchOnlyTarget;
 import dev.medic.core.CheckResult;
 import dev.medic.core.HealthPolicy;
 import dev.medic.core.Verdict;
@@ -14,10 +17,13 @@ import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.ContainerLocator;
 import dev.medic.fakes.FakeContainerRuntime;
+import dev.medic.systemd.SystemdUnits;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -158,5 +164,53 @@ class TargetCheckerTest {
         docker.put(FakeContainerRuntime.running("c1", "shop_api_1", Map.of(), null));
         CheckResult r = checker.check(target(DockerHealthMode.AUTO, true)).result();
         assertEquals("http 500: ?]0;owned? <3>event=gave_up", r.detail());
+    }
+
+    @Test
+    void theCertificateDateAProbeFindsIsToldUnderTheTargetsName() {
+        Instant notAfter = Instant.parse("2027-03-01T12:00:00Z");
+        Probe<TlsExpiryProbeSpec> tls = new Probe<>() {
+            @Override
+            public String kind() {
+                return "tls-expiry";
+            }
+
+            @Override
+            public Class<TlsExpiryProbeSpec> specType() {
+                return TlsExpiryProbeSpec.class;
+            }
+
+            @Override
+            public CheckResult check(TlsExpiryProbeSpec spec) {
+                throw new AssertionError("the checker passes the findings on");
+            }
+
+            @Override
+            public CheckResult check(TlsExpiryProbeSpec spec, Optional<ContainerInfo> container,
+                                     ProbeFindings findings) {
+                findings.certificateExpires(notAfter);
+                return CheckResult.fail("certificate expires in 3 days (warn-days 14)");
+            }
+        };
+        List<String> told = new CopyOnWriteArrayList<>();
+        ProbeObserver observer = new ProbeObserver() {
+            @Override
+            public void probed(String target, String probe, Verdict verdict, Duration took) {
+                told.add(target + " " + probe + " " + verdict);
+            }
+
+            @Override
+            public void certificateExpires(String target, Instant expires) {
+                told.add(target + " certificate " + expires);
+            }
+        };
+        TargetChecker withTls = new TargetChecker(new ContainerProbe(new ContainerLocator(docker)),
+                new ProbeRegistry(List.of(http, tls)), new SystemdUnits(), observer);
+        TlsExpiryProbeSpec spec = new TlsExpiryProbeSpec(new HostPort("shop.example.com", 443), 14, Optional.empty(),
+                Duration.ofSeconds(1));
+
+        withTls.check(new WatchOnlyTarget("site", POLICY.watchOnly(), Duration.ofSeconds(1), List.of(HTTP, spec)));
+
+        assertEquals(List.of("site http PASS", "site certificate 2027-03-01T12:00:00Z", "site tls-expiry FAIL"), told);
     }
 }

@@ -14,7 +14,9 @@ import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.tls.HandshakeCertificates;
@@ -43,18 +45,23 @@ class TlsExpiryProbeTest {
         return certificate;
     }
 
+    /** The certificate dates the probe told, in order. */
+    private final List<Instant> told = new CopyOnWriteArrayList<>();
+
     private CheckResult check(int port) {
         return probe.check(new TlsExpiryProbeSpec(new HostPort("127.0.0.1", port), 14, Optional.of("shop.test"),
-                TIMEOUT));
+                TIMEOUT), Optional.empty(), told::add);
     }
 
     @Test
     void aCertificateGoodForAYearPasses() throws IOException {
-        serve(new HeldCertificate.Builder().commonName("shop.test").duration(365, TimeUnit.DAYS).build());
+        HeldCertificate cert = serve(new HeldCertificate.Builder().commonName("shop.test")
+                .duration(365, TimeUnit.DAYS).build());
         CheckResult r = check(server.getPort());
         assertEquals(Verdict.PASS, r.verdict(), r.detail());
         assertTrue(r.detail().matches("tls 127\\.0\\.0\\.1:" + server.getPort()
                 + " certificate CN=shop\\.test expires \\S+Z, in 36[45] days"), r.detail());
+        assertEquals(List.of(cert.certificate().getNotAfter().toInstant()), told);
     }
 
     @Test
@@ -64,6 +71,7 @@ class TlsExpiryProbeTest {
         Instant notAfter = cert.certificate().getNotAfter().toInstant();
         assertEquals("tls 127.0.0.1:" + server.getPort() + ": certificate CN=shop.test expires " + notAfter
                 + ", in 1 days (warn-days 14)", check(server.getPort()).detail());
+        assertEquals(List.of(notAfter), told, "a failing check still knows the date, the one that matters most");
     }
 
     @Test
@@ -74,6 +82,7 @@ class TlsExpiryProbeTest {
         Instant notAfter = cert.certificate().getNotAfter().toInstant();
         assertEquals("tls 127.0.0.1:" + server.getPort() + ": certificate CN=shop.test expired " + notAfter
                 + ", 10 days ago", check(server.getPort()).detail());
+        assertEquals(List.of(notAfter), told);
     }
 
     @Test
@@ -108,6 +117,7 @@ class TlsExpiryProbeTest {
             assertTrue(plain.detail().startsWith("tls 127.0.0.1:" + plainServer.getLocalPort()
                     + ": TLS handshake failed: "), plain.detail());
         }
+        assertEquals(List.of(), told, "no certificate, no date: the last one known stands");
     }
 
     @Test

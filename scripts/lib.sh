@@ -33,8 +33,9 @@ ensure_prereqs() {
 }
 
 # What the test suite needs beyond ensure_prereqs: debootstrap and systemd-nspawn for the systemd
-# end-to-end test, and redis-server and PostgreSQL, which the probe tests start as their own instances
-# on loopback. Their services are neither started nor enabled by the install (apt_install_quietly).
+# end-to-end test, redis-server and PostgreSQL, which the probe tests start as their own instances
+# on loopback, and chromium, in which StatusPageIT renders the status page headless. Their services are
+# neither started nor enabled by the install (apt_install_quietly).
 ensure_test_prereqs() {
   ensure_prereqs
   local missing=()
@@ -42,6 +43,7 @@ ensure_test_prereqs() {
   command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   [ -x /usr/lib/postgresql/15/bin/postgres ] || missing+=(postgresql-15)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install_quietly "${missing[@]}"
   fi

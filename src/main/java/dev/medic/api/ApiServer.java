@@ -27,7 +27,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The local HTTP API: {@code GET /status} (JSON), {@code GET /healthz} (200 while the scheduling loop is alive,
+ * The local HTTP API: {@code GET /} (the {@linkplain StatusPage status page}, HTML that reads the JSON below),
+ * {@code GET /status} (JSON), {@code GET /healthz} (200 while the scheduling loop is alive,
  * else 503), {@code GET /metrics} (Prometheus text), {@code GET /history} (JSON lines, streamed, at most
  * {@value #HISTORY_MAX_LIMIT}), {@code GET /targets/NAME/explain}, and {@code POST /targets/NAME/pause?for=30m}
  * and {@code .../resume}; or, as a {@linkplain #metricsOnly metrics listener}, only {@code GET /metrics} and
@@ -167,6 +168,7 @@ public final class ApiServer implements AutoCloseable {
                     : json(200, Map.of("target", name, "lines", lines.get().stream().map(this::redacted).toList()));
         }
         return switch (path) {
+            case "/" -> StatusPage.response();
             case "/status" -> json(200, StatusDocument.of(version, startedAt, engine.config().dryRun(),
                     docker.state().name().toLowerCase(Locale.ROOT), engine.snapshot(), this::redacted));
             case "/healthz" -> healthz();

@@ -120,10 +120,25 @@ final class HttpListener implements AutoCloseable {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** An answer: a body in memory, or one written as it is produced. */
-    record Response(int status, String contentType, byte[] body, BodyWriter stream) {
+    /**
+     * An answer: a body in memory, or one written as it is produced.
+     *
+     * @param headers further header lines, name to value, written after the ones every answer has; names are
+     *     tokens and values printable ASCII (checked here, so that no value can split an answer)
+     */
+    record Response(int status, String contentType, byte[] body, BodyWriter stream, Map<String, String> headers) {
+        Response {
+            headers = Map.copyOf(headers);
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                if (!h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+                        || !h.getValue().matches("[\\x20-\\x7e]*")) {
+                    throw new IllegalArgumentException("not a header line: " + h.getKey());
+                }
+            }
+        }
+
         static Response of(int status, String contentType, byte[] body) {
-            return new Response(status, contentType, body, null);
+            return new Response(status, contentType, body, null, Map.of());
         }
 
         static Response text(int status, String text) {
@@ -131,7 +146,14 @@ final class HttpListener implements AutoCloseable {
         }
 
         static Response streamed(int status, String contentType, BodyWriter writer) {
-            return new Response(status, contentType, null, writer);
+            return new Response(status, contentType, null, writer, Map.of());
+        }
+
+        /** This answer with the header {@code name: value} added. */
+        Response withHeader(String name, String value) {
+            Map<String, String> more = new TreeMap<>(headers);
+            more.put(name, value);
+            return new Response(status, contentType, body, stream, more);
         }
     }
 
@@ -286,7 +308,7 @@ final class HttpListener implements AutoCloseable {
                 // Every slot is being answered: this one is turned away at once rather than queued without bound.
                 try (SocketChannel refused = ch) {
                     refused.configureBlocking(false);
-                    refused.write(ByteBuffer.wrap(head(503, "text/plain; charset=utf-8", 5, false)));
+                    refused.write(ByteBuffer.wrap(head(503, "text/plain; charset=utf-8", 5, false, Map.of())));
                     refused.write(ByteBuffer.wrap("busy\n".getBytes(StandardCharsets.US_ASCII)));
                 } catch (IOException e) {
                     // gone already
@@ -480,7 +502,7 @@ final class HttpListener implements AutoCloseable {
         if (!c.channel.isOpen()) {
             return;
         }
-        byte[] head = head(r.status(), r.contentType(), r.body().length, false);
+        byte[] head = head(r.status(), r.contentType(), r.body().length, false, r.headers());
         ByteBuffer out = ByteBuffer.allocate(head.length + r.body().length);
         out.put(head).put(r.body()).flip();
         c.out = out;
@@ -538,7 +560,7 @@ final class HttpListener implements AutoCloseable {
             if (late && (c.phase == Phase.HEAD || c.phase == Phase.BODY)) {
                 // A best-effort 408: the client is slow, not gone; a full send buffer just drops it.
                 try {
-                    c.channel.write(ByteBuffer.wrap(head(408, "text/plain; charset=utf-8", 0, false)));
+                    c.channel.write(ByteBuffer.wrap(head(408, "text/plain; charset=utf-8", 0, false, Map.of())));
                 } catch (IOException e) {
                     // closed below either way
                 }
@@ -554,7 +576,7 @@ final class HttpListener implements AutoCloseable {
         long deadline = System.nanoTime() + limits.responseTime().toNanos();
         try (Selector waiter = Selector.open()) {
             ChannelOutput out = new ChannelOutput(c.channel, waiter, deadline, limits.writeStall());
-            out.writeRaw(head(r.status(), r.contentType(), -1, true));
+            out.writeRaw(head(r.status(), r.contentType(), -1, true, r.headers()));
             ChunkedOutput chunked = new ChunkedOutput(out);
             r.stream().writeTo(chunked);
             // Only after the whole body: a failure half-way must leave the answer visibly cut, not complete.
@@ -581,7 +603,8 @@ final class HttpListener implements AutoCloseable {
         }
     }
 
-    private static byte[] head(int status, String contentType, long length, boolean chunked) {
+    private static byte[] head(int status, String contentType, long length, boolean chunked,
+                               Map<String, String> headers) {
         StringBuilder sb = new StringBuilder(160);
         sb.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         sb.append("Content-Type: ").append(contentType).append("\r\n");
@@ -590,6 +613,7 @@ final class HttpListener implements AutoCloseable {
         } else {
             sb.append("Content-Length: ").append(length).append("\r\n");
         }
+        headers.forEach((name, value) -> sb.append(name).append(": ").append(value).append("\r\n"));
         // Nothing medic answers is for a cache or a browser to reinterpret.
         sb.append("Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n");
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);

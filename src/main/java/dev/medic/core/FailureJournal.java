@@ -51,6 +51,9 @@ final class FailureJournal {
     Decision quieted(TargetState before, CheckResult result, Decision decided, Instant now) {
         TargetState next = decided.next();
         FailureRun run = next.failureRun();
+        if (result.verdict() != Verdict.FAIL && !run.active()) {
+            return decided;  // a healthy target's check, the common case: nothing was or is to be said
+        }
         Duration every = policy.stillFailingEvery();
         if (run.active() && before.failures() < run.countSaid()) {
             run = run.countStartedOver();

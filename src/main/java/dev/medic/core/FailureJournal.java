@@ -55,7 +55,10 @@ final class FailureJournal {
             return decided;  // a healthy target's check, the common case: nothing was or is to be said
         }
         Duration every = policy.stillFailingEvery();
-        if (run.active() && before.failures() < run.countSaid()) {
+        // The counts were reset (a heal's or another target's restart, a start-period): the climb is news again. A
+        // pass short of success-threshold also lowers the count, but leaves a pass behind: the same failure flapping,
+        // whose climb was said already.
+        if (run.active() && before.failures() < run.countSaid() && before.passes() == 0) {
             run = run.countStartedOver();
         }
         boolean acts = decided.action().isPresent() || decided.events().stream().anyMatch(e ->

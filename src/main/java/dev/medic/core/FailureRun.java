@@ -20,7 +20,7 @@ import java.util.List;
  * @param lastSaidAt when the journal last had a line of it (a check_failed at warning or a still_failing)
  * @param lastSaid the comparable detail of that line
  * @param countSaid the failure count the last check_failed at warning said, since the count last started over
- *                  (a heal, a pass, a start-period); 0 when none
+ *                  (a heal, a start-period); 0 when none
  * @param thresholdSaid whether a check_failed at warning said the count reached the threshold since it last
  *                      started over: from then on the count moving is no news (also across a reload that raises
  *                      the threshold)
@@ -87,7 +87,7 @@ public record FailureRun(Instant since, Instant lastSaidAt, String lastSaid, int
         return !detail.equals(lastSaid) && !said.contains(detail) && changes < MAX_DETAIL_CHANGES;
     }
 
-    /** The count started over (a heal, a pass, a start-period): its climb to the threshold is news again. */
+    /** The count started over (a heal, a start-period): its climb to the threshold is news again. */
     FailureRun countStartedOver() {
         return new FailureRun(since, lastSaidAt, lastSaid, 0, false, said, changes);
     }

@@ -183,6 +183,21 @@ class QuietJournalTest {
     }
 
     @Test
+    void aTargetFlappingBelowItsSuccessThresholdIsOneFailureNotALineAtEveryFailedCheck() {
+        HealthPolicy twoPasses = new HealthPolicy(Duration.ofSeconds(60), Duration.ofSeconds(10), 3, 2, Duration.ZERO,
+                List.of(), Duration.ofMinutes(30), false);
+        Replay r = new Replay(twoPasses).checkFor(SIX_HOURS,
+                n -> n % 2 == 0 ? CheckResult.fail("http 500") : CheckResult.pass("http 200"));
+
+        // Fail, pass, fail ... every 10 s: one pass never ends it, so it is one failure; the count never climbs past
+        // the 1 said first. Reminders at 1h, 2h ... 5h (each on a failed check).
+        assertEquals(2160, r.checks);
+        assertEquals(1, r.journal(EventType.CHECK_FAILED));
+        assertEquals(5, r.journal(EventType.STILL_FAILING));
+        assertEquals(0, r.journal(EventType.RECOVERED));
+    }
+
+    @Test
     void theReminderIntervalIsTheTargetsStillFailingEvery() {
         Replay r = new Replay(every(WATCH_ONLY, Duration.ofMinutes(15))).failFor(SIX_HOURS);
 

@@ -114,12 +114,14 @@ final class FailureJournal {
         for (int i = 0; i < sizes.length && shown < 2; i++) {
             long n = s / sizes[i];
             s %= sizes[i];
-            if (n > 0 || (shown > 0)) {
-                if (n > 0) {
-                    sb.append(n).append(units[i]);
-                }
-                shown++;
+            if (shown == 0 && n == 0) {
+                continue;
             }
+            if (n > 0) {
+                sb.append(n).append(units[i]);
+            }
+            // The unit below the largest counts even at zero: 1h0m20s reads 1h, not 1h20s.
+            shown++;
         }
         return sb.length() == 0 ? "0s" : sb.toString();
     }

@@ -12,8 +12,7 @@ import java.util.Objects;
  * and a non-empty ladder unless the target is watch-only ({@code healable == false}). Immutable.
  *
  * @param stillFailingEvery how long a failure may go on with nothing said of it in the journal before one
- *                          {@code still_failing} reminder ({@code still-failing-every}); also the window in which a
- *                          detail already said is not said again
+ *                          {@code still_failing} reminder ({@code still-failing-every}); positive
  */
 public record HealthPolicy(
         Duration interval,

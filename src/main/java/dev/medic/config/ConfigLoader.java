@@ -50,9 +50,11 @@ public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("/etc/medic/medic.conf");
     public static final Path DEFAULT_DROP_IN_DIR = Path.of("/etc/medic/conf.d");
 
+    /** How often a failure that lasts is reminded of in the journal (a still_failing line); global and per target. */
+    static final String STILL_FAILING_EVERY = "still-failing-every";
     private static final Set<String> POLICY_KEYS = Set.of("interval", "retry-interval", "timeout",
             "failure-threshold", "success-threshold", "start-period", "escalation", "give-up-cooldown",
-            "max-actions", "backoff", RestartLoopReader.KEY);
+            "max-actions", "backoff", RestartLoopReader.KEY, STILL_FAILING_EVERY);
     private static final Set<String> GLOBAL_KEYS = union(POLICY_KEYS,
             Set.of("docker", "compose", "discovery", "api", "targets", "host-budget", "dry-run", "state-file",
                     "notify", "heartbeat-url", "heartbeat-every", "evidence"));
@@ -495,7 +497,7 @@ public final class ConfigLoader {
             policy = new HealthPolicy(policy.interval(), policy.retryInterval(), policy.failureThreshold(),
                     policy.successThreshold(), policy.startPeriod(), List.of(new LadderStep(
                     HealingActionKind.RESTART_UNIT, 3)), policy.giveUpCooldown(), true, policy.maxActions(),
-                    policy.backoffInitial(), policy.backoffMax());
+                    policy.backoffInitial(), policy.backoffMax(), policy.stillFailingEvery());
         } else if (policy.ladder().stream().anyMatch(s -> s.action() != HealingActionKind.RESTART_UNIT
                 && s.action() != HealingActionKind.EXEC_HOST)) {
             problemAtLadder(t, "a systemd-unit target has no container or compose project to restart; its ladder may"
@@ -975,9 +977,12 @@ public final class ConfigLoader {
         ActionBudget maxActions;
         Duration backoffInitial;
         Duration backoffMax;
+        /** The default lives here: EMPTY, the global level's parent, hands it down when no file sets the key. */
+        Duration stillFailingEvery = HealthPolicy.DEFAULT_STILL_FAILING_EVERY;
 
         static Knobs read(ObjectReader r, Knobs parent) {
-            bounded(r, MIN_INTERVAL, MAX_INTERVAL, "interval", "retry-interval");
+            // still-failing-every at most a day: a rarer reminder lets journald rotate a failure's last line away.
+            bounded(r, MIN_INTERVAL, MAX_INTERVAL, "interval", "retry-interval", STILL_FAILING_EVERY);
             bounded(r, Duration.ofMillis(1), MAX_TIMEOUT, "timeout");
             Knobs k = new Knobs();
             k.interval = r.duration("interval", false).orElse(parent.interval);
@@ -989,6 +994,7 @@ public final class ConfigLoader {
             k.giveUpCooldown = r.duration("give-up-cooldown", true).orElse(parent.giveUpCooldown);
             k.ladder = r.has("escalation") ? readLadder(r) : parent.ladder;
             k.maxActions = readBudget(r, "max-actions", parent.maxActions).orElse(null);
+            k.stillFailingEvery = r.duration(STILL_FAILING_EVERY, false).orElse(parent.stillFailingEvery);
             k.backoffInitial = parent.backoffInitial;
             k.backoffMax = parent.backoffMax;
             r.object("backoff").ifPresent(b -> {
@@ -1058,11 +1064,12 @@ public final class ConfigLoader {
         HealthPolicy policy(ObjectReader at, boolean healable) {
             if (interval == null || retryInterval == null || failureThreshold == null || successThreshold == null
                     || startPeriod == null || giveUpCooldown == null || ladder == null || maxActions == null
-                    || backoffInitial == null || backoffMax == null) {
+                    || backoffInitial == null || backoffMax == null || stillFailingEvery == null) {
                 return placeholder(healable);
             }
             return new HealthPolicy(interval, retryInterval, failureThreshold, successThreshold, startPeriod,
-                    healable ? ladder : List.of(), giveUpCooldown, healable, maxActions, backoffInitial, backoffMax);
+                    healable ? ladder : List.of(), giveUpCooldown, healable, maxActions, backoffInitial, backoffMax,
+                    stillFailingEvery);
         }
 
         private static HealthPolicy placeholder(boolean healable) {

@@ -7,7 +7,18 @@ import java.util.Locale;
  * and operators grep for them.
  */
 public enum EventType {
+    /**
+     * A counted failed check. WARNING on the failures the journal must show (the first of a failure, those that
+     * move the count up to the threshold, the one behind a heal or give-up, a new detail); the others of a long
+     * failure carry DEBUG, so that the journal stays quiet while the metrics still count every one
+     * (see {@link HealthStateMachine}).
+     */
     CHECK_FAILED(Severity.WARNING),
+    /**
+     * A failure goes on and nothing was said of it for {@code still-failing-every}: one reminder, with since when,
+     * the count and the current detail, instead of a line per check.
+     */
+    STILL_FAILING(Severity.WARNING),
     RECOVERED(Severity.NOTICE),
     HEAL_STARTED(Severity.WARNING),
     /** NOTICE when the action succeeded; the event carries ERR when it failed. */

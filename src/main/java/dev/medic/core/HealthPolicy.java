@@ -10,6 +10,9 @@ import java.util.Objects;
  *
  * <p>Invariants: durations positive (start-period and cooldown may be zero), thresholds at least 1,
  * and a non-empty ladder unless the target is watch-only ({@code healable == false}). Immutable.
+ *
+ * @param stillFailingEvery how long a failure may go on with nothing said of it in the journal before one
+ *                          {@code still_failing} reminder ({@code still-failing-every}); positive
  */
 public record HealthPolicy(
         Duration interval,
@@ -22,11 +25,23 @@ public record HealthPolicy(
         boolean healable,
         ActionBudget maxActions,
         Duration backoffInitial,
-        Duration backoffMax) {
+        Duration backoffMax,
+        Duration stillFailingEvery) {
 
     /** The back-off defaults: 10 s before the second action of an incident, doubling up to 10 min. */
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMinutes(10);
+
+    /** The default of {@code still-failing-every} (DESIGN.md §6): an hourly reminder while a failure lasts. */
+    public static final Duration DEFAULT_STILL_FAILING_EVERY = Duration.ofHours(1);
+
+    /** A policy with the default {@code still-failing-every}. */
+    public HealthPolicy(Duration interval, Duration retryInterval, int failureThreshold, int successThreshold,
+                        Duration startPeriod, List<LadderStep> ladder, Duration giveUpCooldown, boolean healable,
+                        ActionBudget maxActions, Duration backoffInitial, Duration backoffMax) {
+        this(interval, retryInterval, failureThreshold, successThreshold, startPeriod, ladder, giveUpCooldown,
+                healable, maxActions, backoffInitial, backoffMax, DEFAULT_STILL_FAILING_EVERY);
+    }
 
     /** A policy with the default max-actions budget and back-off. */
     public HealthPolicy(Duration interval, Duration retryInterval, int failureThreshold, int successThreshold,
@@ -56,6 +71,7 @@ public record HealthPolicy(
         if (healable && ladder.isEmpty()) {
             throw new IllegalArgumentException("a healable target needs a ladder");
         }
+        requirePositive(stillFailingEvery, "stillFailingEvery");
     }
 
     private static void requirePositive(Duration d, String name) {
@@ -75,7 +91,7 @@ public record HealthPolicy(
     /** The same policy for a target that is only watched: failures are reported, never healed. */
     public HealthPolicy watchOnly() {
         return new HealthPolicy(interval, retryInterval, failureThreshold, successThreshold, startPeriod,
-                List.of(), giveUpCooldown, false, maxActions, backoffInitial, backoffMax);
+                List.of(), giveUpCooldown, false, maxActions, backoffInitial, backoffMax, stillFailingEvery);
     }
 
     /**

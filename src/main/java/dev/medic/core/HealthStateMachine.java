@@ -37,10 +37,12 @@ public final class HealthStateMachine {
 
     private final String target;
     private final HealthPolicy policy;
+    private final FailureJournal journal;
 
     public HealthStateMachine(String target, HealthPolicy policy) {
         this.target = target;
         this.policy = policy;
+        this.journal = new FailureJournal(target, policy);
     }
 
     public HealthPolicy policy() {
@@ -52,12 +54,21 @@ public final class HealthStateMachine {
         return onCheck(state, result, now, Conditions.NONE);
     }
 
-    /** Decides what one check result means for the target, given the host's {@code conditions}. */
+    /**
+     * Decides what one check result means for the target, given the host's {@code conditions}. A long failure is
+     * quiet in the journal ({@link FailureJournal}): its check_failed events after the first few carry DEBUG, and
+     * a {@code still_failing} reminder comes every {@code still-failing-every} instead.
+     */
     public Decision onCheck(TargetState state, CheckResult result, Instant now, Conditions conditions) {
         if (result.verdict() == Verdict.UNKNOWN || state.phase() == Phase.HEALING) {
             // UNKNOWN never counts; a check racing a running action says nothing about the action yet.
             return new Decision(state, Optional.empty(), List.of(), nextCheckIn(state, now));
         }
+        return journal.quieted(state, result, counted(state, result, now, conditions), now);
+    }
+
+    /** What the check means for the counts, the ladder and the phase, with every event it causes. */
+    private Decision counted(TargetState state, CheckResult result, Instant now, Conditions conditions) {
         List<MedicEvent> events = new ArrayList<>();
         TargetState s = noteDisagreement(state, result, now, events);
         if (s.phase() == Phase.PAUSED) {
@@ -293,11 +304,16 @@ public final class HealthStateMachine {
                         : untilCooldownEnds;
             }
             case PAUSED -> {
-                Duration every = state.failures() > 0 ? policy.retryInterval() : policy.interval();
+                Duration every = state.failures() > 0 && !pastThresholdWatchOnly(state)
+                        ? policy.retryInterval() : policy.interval();
                 Duration untilEnd = state.pausedUntil() == null ? every : Duration.between(now, state.pausedUntil());
                 yield atLeastMin(untilEnd.compareTo(every) < 0 ? untilEnd : every);
             }
             case FAILING -> {
+                if (pastThresholdWatchOnly(state)) {
+                    // Nothing will be healed: checking faster than a healthy target's interval only adds load.
+                    yield policy.interval();
+                }
                 Duration untilBackoffEnds = backoffEnd(state).map(end -> Duration.between(now, end))
                         .orElse(Duration.ZERO);
                 yield untilBackoffEnds.compareTo(MIN_DELAY) > 0 && untilBackoffEnds.compareTo(policy.retryInterval()) < 0
@@ -305,6 +321,11 @@ public final class HealthStateMachine {
             }
             case STARTING, HEALING, BLOCKED -> policy.retryInterval();
         };
+    }
+
+    /** A watch-only target (a tls-expiry or host probe, say) whose failure has reached the threshold. */
+    private boolean pastThresholdWatchOnly(TargetState state) {
+        return !policy.healable() && state.failures() >= policy.failureThreshold();
     }
 
     private TargetState countWhilePaused(TargetState s, CheckResult result) {
@@ -346,7 +367,7 @@ public final class HealthStateMachine {
      */
     private static TargetState stopped(TargetState s, Phase phase, Instant stoppedAt, Instant now) {
         return s.moveTo(phase, now, null, stoppedAt).withCounts(0, 0).withDownSince(null)
-                .withLadder(0, 0, s.actions()).withIncidentOver();
+                .withLadder(0, 0, s.actions()).withIncidentOver().withFailureRun(FailureRun.NONE);
     }
 
     /** A stopped target that was healing shows PAUSED instead of STOPPED while a pause is in force. */
@@ -368,16 +389,20 @@ public final class HealthStateMachine {
     }
 
     /**
-     * Whether a pass has an incident to end: the ladder ran, the target gave up or was blocked, or a
-     * back-off is still counted from earlier actions.
+     * Whether a pass has an incident to end: the ladder ran, the target gave up or was blocked, a
+     * back-off is still counted from earlier actions, or the journal was told of a failure.
      */
     private static boolean incidentOpen(TargetState s) {
-        return s.inIncident() || s.incidentActions() > 0;
+        return s.inIncident() || s.incidentActions() > 0 || s.failureRun().active();
     }
 
-    /** Ends the incident: HEALTHY, ladder and back-off reset; {@code recovered} if there was one to end. */
+    /**
+     * Ends the incident: HEALTHY, ladder and back-off reset; {@code recovered} if there was one to end, which
+     * includes every failure the journal was told of, however the target got back (a pause, another target's
+     * restart), so that each check_failed is followed by one recovered.
+     */
     private TargetState recover(TargetState s, int passes, String detail, Instant now, List<MedicEvent> events) {
-        if (s.inIncident() || s.phase() == Phase.FAILING) {
+        if (s.inIncident() || s.phase() == Phase.FAILING || s.failureRun().active()) {
             Map<String, String> fields = MedicEvent.fields("actions", Integer.toString(s.actions()),
                     "step", Integer.toString(s.step()), "attempt", Integer.toString(s.attempt()));
             events.add(MedicEvent.of(EventType.RECOVERED, target, fields, "healthy again: " + detail, now));

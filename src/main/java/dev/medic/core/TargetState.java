@@ -43,6 +43,8 @@ import java.util.Set;
  *                  that stop stands; null otherwise
  * @param restartLoop Docker's own restarts of the container, as {@link RestartLoopDetector} counts them; the
  *                    state machine carries it through every transition unchanged
+ * @param failureRun what the journal has been told of the failure in progress; {@link FailureRun#NONE} when
+ *                   none is, which is always so while HEALTHY or STOPPED
  */
 public record TargetState(
         Phase phase,
@@ -62,7 +64,8 @@ public record TargetState(
         Instant lastActionAt,
         List<Instant> recentActions,
         Instant stoppedAt,
-        RestartLoopState restartLoop) {
+        RestartLoopState restartLoop,
+        FailureRun failureRun) {
 
     /** The end of a pause that lasts until it is resumed. */
     public static final Instant PAUSED_FOREVER = Instant.parse("9999-12-31T23:59:59Z");
@@ -83,6 +86,20 @@ public record TargetState(
         }
         recentActions = List.copyOf(recentActions);
         Objects.requireNonNull(restartLoop, "restartLoop");
+        Objects.requireNonNull(failureRun, "failureRun");
+        if (failureRun.active() && (phase == Phase.HEALTHY || phase == Phase.STOPPED)) {
+            throw new IllegalArgumentException("a failure cannot be in progress in phase " + phase);
+        }
+    }
+
+    /** A state with no failure said in the journal (as built before {@code failureRun} existed). */
+    public TargetState(Phase phase, int failures, int passes, int step, int attempt, int actions, Instant phaseSince,
+                       Instant deadline, Instant downSince, boolean disagreement, Instant pausedUntil,
+                       String pauseReason, String blockedBy, int incidentActions, Instant lastActionAt,
+                       List<Instant> recentActions, Instant stoppedAt, RestartLoopState restartLoop) {
+        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince, disagreement,
+                pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
+                restartLoop, FailureRun.NONE);
     }
 
     /** A state that has seen no restart of Docker's (as built before {@code restartLoop} existed). */
@@ -111,7 +128,7 @@ public record TargetState(
     /** A target medic has just started to watch: STARTING for the start-period. */
     public static TargetState initial(Instant now, HealthPolicy policy) {
         return new TargetState(Phase.STARTING, 0, 0, 0, 0, 0, now, now.plus(policy.startPeriod()), null, false,
-                null, null, null, 0, null, List.of(), null, RestartLoopState.NONE);
+                null, null, null, 0, null, List.of(), null, RestartLoopState.NONE, FailureRun.NONE);
     }
 
     /**
@@ -126,7 +143,7 @@ public record TargetState(
                 shift(deadline, offset), shift(downSince, offset), disagreement,
                 PAUSED_FOREVER.equals(pausedUntil) ? pausedUntil : shift(pausedUntil, offset), pauseReason, blockedBy,
                 incidentActions, shift(lastActionAt, offset), recentActions.stream().map(t -> t.plus(offset)).toList(),
-                shift(stoppedAt, offset), restartLoop.shiftedBy(offset));
+                shift(stoppedAt, offset), restartLoop.shiftedBy(offset), failureRun.shiftedBy(offset));
     }
 
     private static Instant shift(Instant t, Duration offset) {
@@ -158,57 +175,59 @@ public record TargetState(
 
     /**
      * This state moved to {@code next} with {@code newStoppedAt} as the operator's stop, in one step: the
-     * invariants tie the stop to the phase, so neither can change first on its own.
+     * invariants tie the stop to the phase, so neither can change first on its own. HEALTHY and STOPPED end the
+     * failure in progress.
      */
     TargetState moveTo(Phase next, Instant now, Instant newDeadline, Instant newStoppedAt) {
         phase.checkTransition(next);
         Instant since = next == phase ? phaseSince : now;
+        boolean over = next == Phase.HEALTHY || next == Phase.STOPPED;
         return new TargetState(next, failures, passes, step, attempt, actions, since, newDeadline, downSince,
                 disagreement, pausedUntil, pauseReason, next == Phase.HEALTHY ? null : blockedBy, incidentActions,
-                lastActionAt, recentActions, newStoppedAt, restartLoop);
+                lastActionAt, recentActions, newStoppedAt, restartLoop, over ? FailureRun.NONE : failureRun);
     }
 
     TargetState withCounts(int newFailures, int newPasses) {
         return new TargetState(phase, newFailures, newPasses, step, attempt, actions, phaseSince, deadline,
                 downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
-                recentActions, stoppedAt, restartLoop);
+                recentActions, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withLadder(int newStep, int newAttempt, int newActions) {
         return new TargetState(phase, failures, passes, newStep, newAttempt, newActions, phaseSince, deadline,
                 downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
-                recentActions, stoppedAt, restartLoop);
+                recentActions, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withDownSince(Instant since) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, since,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
-                stoppedAt, restartLoop);
+                stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withDisagreement(boolean value) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 value, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
-                restartLoop);
+                restartLoop, failureRun);
     }
 
     TargetState withPause(Instant until, String reason) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, until, until == null ? null : reason, blockedBy, incidentActions, lastActionAt,
-                recentActions, stoppedAt, restartLoop);
+                recentActions, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withBlockedBy(String dependency) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, dependency, incidentActions, lastActionAt, recentActions,
-                stoppedAt, restartLoop);
+                stoppedAt, restartLoop, failureRun);
     }
 
     /** The operator's stop recorded or forgotten without a change of phase (PAUSED or HEALING). */
     TargetState withStoppedAt(Instant at) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, at,
-                restartLoop);
+                restartLoop, failureRun);
     }
 
     /** An action starts at {@code now}: counted for the back-off and the max-actions window. */
@@ -217,7 +236,7 @@ public record TargetState(
         recent.add(now);
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions + 1, lastActionAt, recent,
-                stoppedAt, restartLoop);
+                stoppedAt, restartLoop, failureRun);
     }
 
     /** The action booked last never ran: it counts neither for the back-off nor in the max-actions window. */
@@ -228,27 +247,34 @@ public record TargetState(
         }
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, Math.max(0, incidentActions - 1), lastActionAt,
-                recent, stoppedAt, restartLoop);
+                recent, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withActionFinished(Instant now) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, now, recentActions, stoppedAt,
-                restartLoop);
+                restartLoop, failureRun);
     }
 
     /** The incident is over: the back-off starts again from nothing. */
     TargetState withIncidentOver() {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, 0, lastActionAt, recentActions, stoppedAt,
-                restartLoop);
+                restartLoop, failureRun);
     }
 
     /** This state with {@code loop} as what is known of Docker's own restarts; the phase and counts unchanged. */
     public TargetState withRestartLoop(RestartLoopState loop) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
-                stoppedAt, loop);
+                stoppedAt, loop, failureRun);
+    }
+
+    /** This state with {@code run} as what the journal has been told of the failure in progress. */
+    TargetState withFailureRun(FailureRun run) {
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+                disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
+                stoppedAt, restartLoop, run);
     }
 
     /** Start times of the actions inside the window that ends at {@code now}. */

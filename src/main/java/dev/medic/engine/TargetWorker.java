@@ -668,23 +668,30 @@ public final class TargetWorker {
         return decision.nextCheckIn();
     }
 
-    /** An event as the wall clock tells its time and its {@code until}. */
+    /** An event as the wall clock tells its time and the instants among its fields ({@code until}, {@code since}). */
     private MedicEvent shown(MedicEvent e) {
         if (e.type() == EventType.EVIDENCE) {
             return e;  // told by the wall clock already, when the evidence was collected
         }
-        String until = e.fields().get("until");
         Map<String, String> fields = e.fields();
-        if (until != null) {
+        for (String key : INSTANT_FIELDS) {
+            String value = fields.get(key);
+            if (value == null) {
+                continue;
+            }
             try {
+                Instant shown = context.shown(Instant.parse(value));
                 fields = new LinkedHashMap<>(fields);
-                fields.put("until", context.shown(Instant.parse(until)).toString());
+                fields.put(key, shown.toString());
             } catch (java.time.format.DateTimeParseException notAnInstant) {
-                fields = e.fields();
+                // a field of that name that is not an instant is shown as it is
             }
         }
         return e.at(context.shown(e.at()), fields);
     }
+
+    /** The event fields that hold an instant of the worker's clock. */
+    private static final List<String> INSTANT_FIELDS = List.of("until", "since");
 
     /** In dry-run, an action is said as what medic would do. */
     private static MedicEvent asDryRun(MedicEvent e) {

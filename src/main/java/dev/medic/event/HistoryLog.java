@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.medic.core.MedicEvent;
+import dev.medic.core.Severity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,10 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every event, appended as one JSON line to {@code history.jsonl} in the state directory (with its
- * evidence, if any), for {@code medic history} — which works while medic is down, too. Bounded: when the
- * file passes {@code maxBytes} it becomes {@code history.jsonl.1} (the older {@code .1} becomes {@code .2},
- * the oldest is dropped), so history takes at most three files. Without a directory the last
+ * Every event the journal shows at its default level (all but DEBUG), appended as one JSON line to
+ * {@code history.jsonl} in the state directory (with its evidence, if any), for {@code medic history} — which
+ * works while medic is down, too. Bounded: when the file passes {@code maxBytes} it becomes
+ * {@code history.jsonl.1} (the older {@code .1} becomes {@code .2}, the oldest is dropped), so history takes at
+ * most three files. Without a directory the last
  * {@value #MEMORY_EVENTS} events are kept in memory. A write that fails is warned about once and never
  * stops medic. The files hold evidence (container logs), so they are created readable by their owner only
  * (0600, whatever the umask of a {@code medic run} outside systemd), and older ones found more open are
@@ -74,6 +76,11 @@ public final class HistoryLog implements EventSink {
 
     @Override
     public synchronized void publish(MedicEvent event) {
+        if (event.severity() == Severity.DEBUG) {
+            // The history keeps what the journal shows at its default level: a long failure's quiet check_failed
+            // lines (one per check, for days) would rotate every other target's incidents out of these few MB.
+            return;
+        }
         String line;
         try {
             line = json.writeValueAsString(toJson(event));

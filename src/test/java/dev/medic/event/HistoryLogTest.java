@@ -78,6 +78,21 @@ class HistoryLogTest {
     }
 
     @Test
+    void keepsWhatTheJournalShowsAndNotTheQuietLinesOfALongFailure() {
+        HistoryLog log = new HistoryLog(Optional.of(HistoryLog.fileIn(dir)), HistoryLog.DEFAULT_MAX_BYTES);
+        log.publish(event("api", 0));
+        for (int i = 1; i < 50; i++) {
+            log.publish(event("api", i).withSeverity(dev.medic.core.Severity.DEBUG));
+        }
+        log.publish(MedicEvent.of(EventType.STILL_FAILING, "api", Map.of("failures", "50/3"),
+                "still failing for 1h: http 500", T0.plusSeconds(3600)));
+
+        List<JsonNode> kept = log.read(Optional.empty(), Optional.empty(), 1000);
+
+        assertEquals(List.of("check_failed", "still_failing"), kept.stream().map(n -> n.path("event").asText()).toList());
+    }
+
+    @Test
     void aTornLastLineIsSkipped() throws Exception {
         Path file = HistoryLog.fileIn(dir);
         HistoryLog log = new HistoryLog(Optional.of(file), HistoryLog.DEFAULT_MAX_BYTES);

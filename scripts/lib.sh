@@ -197,25 +197,38 @@ TEST_ROOTFS_PACKAGES="systemd,systemd-sysv,dbus,adduser,procps,openjdk-17-jre-he
 # /var/cache/medic-test) under a name that changes with its package list, so later runs and fresh
 # clones reuse it; a build is made in a temporary folder and renamed only when complete.
 ensure_test_rootfs() {
+  cached_rootfs bookworm "$TEST_ROOTFS_PACKAGES" lib/systemd/systemd usr/bin/java
+}
+
+# Prints the path of a Debian bookworm tree with PACKAGES (comma-separated) under
+# $MEDIC_ROOTFS_CACHE (default /var/cache/medic-test), debootstrapped once from the machine's own apt
+# mirror: NAME-KEY, KEY a hash of the list, so that a change of packages makes a new tree. The
+# remaining arguments are files (relative) that a finished tree has; a tree without them is made again.
+cached_rootfs() {
+  local name="$1" packages="$2"
+  shift 2
   local cache="${MEDIC_ROOTFS_CACHE:-/var/cache/medic-test}"
   local key
-  key="$(printf '%s' "$TEST_ROOTFS_PACKAGES" | sha1sum | cut -c1-12)"
-  local rootfs="$cache/bookworm-$key"
-  if [ -x "$rootfs/lib/systemd/systemd" ] && [ -x "$rootfs/usr/bin/java" ]; then
+  key="$(printf '%s' "$packages" | sha1sum | cut -c1-12)"
+  local rootfs="$cache/$name-$key" f complete=1
+  for f in "$@"; do
+    [ -e "$rootfs/$f" ] || complete=0
+  done
+  if [ "$complete" = 1 ]; then
     printf '%s\n' "$rootfs"
     return 0
   fi
   command -v debootstrap >/dev/null 2>&1 || apt_install debootstrap
   mkdir -p "$cache"
-  local building="$cache/.building-$key.$$"
+  local building="$cache/.building-$name-$key.$$"
   rm -rf "$building"
   log "debootstrapping Debian bookworm into $rootfs (once; a few minutes)"
   local mirror
   mirror="$(apt_mirror bookworm)" || return 1
-  if ! debootstrap --variant=minbase --include="$TEST_ROOTFS_PACKAGES" bookworm "$building" \
-      "$mirror" >"$cache/debootstrap-$key.log" 2>&1; then
-    log "debootstrap failed; see $cache/debootstrap-$key.log"
-    tail -n 20 "$cache/debootstrap-$key.log" >&2
+  if ! debootstrap --variant=minbase --include="$packages" bookworm "$building" \
+      "$mirror" >"$cache/debootstrap-$name-$key.log" 2>&1; then
+    log "debootstrap failed; see $cache/debootstrap-$name-$key.log"
+    tail -n 20 "$cache/debootstrap-$name-$key.log" >&2
     rm -rf "$building"
     return 1
   fi
@@ -223,6 +236,26 @@ ensure_test_rootfs() {
   rm -rf "$building/var/cache/apt/archives/"*.deb
   mv "$building" "$rootfs"
   printf '%s\n' "$rootfs"
+}
+
+# The seed stack's software, all from Debian: nginx in front of gunicorn and Flask, PostgreSQL 15,
+# Redis, and Python for the worker (a small queue consumer on Redis).
+STACK_ROOTFS_PACKAGES="nginx-light,gunicorn,python3-flask,python3-psycopg2,python3-redis,postgresql-15,redis-server,procps"
+
+# Prints the name of the Docker image of the seed stack (medic-stack:KEY), imported once into this
+# dockerd from a cached Debian tree with STACK_ROOTFS_PACKAGES; each compose service runs its own
+# command in it.
+ensure_stack_image() {
+  local rootfs key image
+  rootfs="$(cached_rootfs stack "$STACK_ROOTFS_PACKAGES" usr/sbin/nginx usr/lib/postgresql/15/bin/postgres \
+    usr/bin/redis-server usr/bin/gunicorn)" || return 1
+  key="${rootfs##*-}"
+  image="medic-stack:$key"
+  if ! docker image inspect "$image" >/dev/null 2>&1; then
+    log "importing $rootfs as $image"
+    tar -C "$rootfs" --numeric-owner -c . | docker import - "$image" >/dev/null || return 1
+  fi
+  printf '%s\n' "$image"
 }
 
 # Stops dockerd the way a package upgrade does (SIGTERM, which stops its containers first) and waits

@@ -10,18 +10,31 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
  * Reads typed values out of one HOCON object, recording a located {@link ConfigProblem} for every
  * wrong type or unknown key instead of throwing, so that all problems of a file are reported at once.
- * Not thread-safe; one per load.
+ * Not thread-safe; one per load. The record of accepted keys that every reader adds to is shared and
+ * thread-safe ({@link #acceptedKeys}).
  */
 final class ObjectReader {
+    /**
+     * The keys each object accepts, by the object's shape (see {@link #shapeOf}), as {@link #rejectUnknown}
+     * was last told them. It holds the key sets written in the readers' code and nothing from a config's
+     * values, so it stays as small as the code: a shape names a target only as {@code *} and a list item
+     * only as {@code []}.
+     */
+    private static final Map<String, Set<String>> ACCEPTED = new ConcurrentHashMap<>();
+
     private final ConfigObject object;
     private final String path;
     private final List<ConfigProblem> problems;
@@ -106,6 +119,7 @@ final class ObjectReader {
      * silently ignored.
      */
     void rejectUnknown(Set<String> allowed, Set<String> notYet) {
+        shapeOf(path).ifPresent(shape -> ACCEPTED.merge(shape, Set.copyOf(allowed), ObjectReader::union));
         for (String key : keys()) {
             if (notYet.contains(key)) {
                 problem(key, "not supported by this version of medic yet");
@@ -113,6 +127,67 @@ final class ObjectReader {
                 problem(key, "unknown key" + suggestion(key, allowed));
             }
         }
+    }
+
+    /**
+     * Every key medic accepted in the objects that the loads so far reached, by shape: {@code ""} for the
+     * root, {@code medic.targets.*.http} for any target's http probe, {@code medic.escalation[]} for a step of
+     * the ladder. An object no load reached (a probe no config used) is absent, but its own key is listed at
+     * its parent's shape. Read-only; for the test that conf/medic.conf names every key.
+     */
+    static Map<String, Set<String>> acceptedKeys() {
+        return Collections.unmodifiableMap(new TreeMap<>(ACCEPTED));
+    }
+
+    /**
+     * The shape of a reader's path: a target's name (the segment after {@code medic.targets}) becomes
+     * {@code *} and a list index {@code []}. Empty for a path that this reading does not understand, which
+     * is then left out rather than recorded by name.
+     */
+    static Optional<String> shapeOf(String path) {
+        List<String> segments = new ArrayList<>();
+        StringBuilder segment = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (quoted) {
+                if (c == '\\' && i + 1 < path.length()) {
+                    segment.append(path.charAt(++i));
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    segment.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '.') {
+                segments.add(segment.toString());
+                segment.setLength(0);
+            } else if (c == '[') {
+                int close = path.indexOf(']', i);
+                if (close < 0) {
+                    return Optional.empty();
+                }
+                segment.append("[]");
+                i = close;
+            } else {
+                segment.append(c);
+            }
+        }
+        if (quoted) {
+            return Optional.empty();
+        }
+        segments.add(segment.toString());
+        if (segments.size() > 2 && segments.get(0).equals("medic") && segments.get(1).equals("targets")) {
+            segments.set(2, "*");
+        }
+        return Optional.of(path.isEmpty() ? "" : String.join(".", segments));
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new TreeSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     private static String suggestion(String key, Set<String> allowed) {

@@ -552,8 +552,12 @@ class SystemdServiceIT {
                 + "-path " + ALICE_HOME + " -prune -o "
                 + "-name '*medic*' -print | grep -v -x -e /root/medic.deb -e /etc/medic-e2e.conf").output();
         assertEquals("", left, "files of medic left behind");
-        assertNotEquals(0, debian.run("getent", "passwd", "medic").exitCode(), "the user medic is gone");
-        assertNotEquals(0, debian.run("getent", "group", "medic").exitCode(), "the group medic is gone");
+        // A purge keeps the system user and group, as Debian policy advises, and leaves them owning nothing.
+        assertEquals(0, debian.run("getent", "passwd", "medic").exitCode(), "the user medic stays");
+        assertEquals(0, debian.run("getent", "group", "medic").exitCode(), "the group medic stays");
+        assertEquals("", debian.sh("find / -path /src -prune -o -path /proc -prune -o -path /sys -prune -o -path "
+                + ALICE_HOME + " -prune -o \\( -user medic -o -group medic \\) -print").output(),
+                "files still owned by medic");
         assertTrue(debian.run("dpkg", "-s", "medic").exitCode() != 0);
     }
 }

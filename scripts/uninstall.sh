@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Removes what scripts/install.sh installed. Configuration (/etc/medic, and the polkit rule's link and
-# list of units), state (/var/lib/medic) and the user medic stay unless --purge is given.
+# list of units) and state (/var/lib/medic) stay unless --purge is given; the user medic stays either
+# way, as Debian policy advises for a purge (its uid may still own files elsewhere).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,13 +30,7 @@ if $purge; then
     fi
   done
   rm -f /etc/polkit-1/medic-restartable-units
-  if getent passwd medic >/dev/null; then
-    userdel medic
-  fi
-  if getent group medic >/dev/null; then
-    groupdel medic
-  fi
-  log "medic removed with its configuration, state and user"
+  log "medic removed with its configuration and state; the user medic is kept, as a Debian purge keeps it (userdel medic removes it)"
 else
-  log "medic removed; /etc/medic, /var/lib/medic and the user medic are kept (--purge removes them)"
+  log "medic removed; /etc/medic and /var/lib/medic are kept (--purge removes them), and the user medic"
 fi

@@ -152,7 +152,8 @@ public final class LabelTarget {
                     + String.join(", ", badDeps.stream().map(FieldText::quote).toList()));
         }
         HealthPolicy policy = new HealthPolicy(interval, retry, failureThreshold, successThreshold, startPeriod,
-                ladder, cooldown, !ladder.isEmpty(), p.maxActions(), p.backoffInitial(), p.backoffMax());
+                ladder, cooldown, !ladder.isEmpty(), p.maxActions(), p.backoffInitial(), p.backoffMax(),
+                p.stillFailingEvery());
         return new Result(new ContainerTarget(containerName, containerName, policy, timeout, probes, health,
                 Optional.empty(), true), List.copyOf(problems));
     }

@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
 @Command(name = "medic", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Self-healing watchdog for Docker hosts.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {" 0:ok", " 1:unhealthy: a check failed, or doctor found a problem",
+                " 2:usage: an unknown command, option or target, or a value it refuses",
+                "69:no daemon answers (or its local API is disabled)", "78:the configuration is rejected"},
         subcommands = {RunCommand.class, CheckCommand.class, ValidateCommand.class, StatusCommand.class,
                 PauseCommand.class, ResumeCommand.class, HistoryCommand.class, ExplainCommand.class, DoctorCommand.class,
                 NotifyTestCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})

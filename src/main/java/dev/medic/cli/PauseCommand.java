@@ -39,7 +39,7 @@ final class PauseCommand implements Callable<Integer> {
         Optional<Duration> length = Optional.of(PauseLength.DEFAULT);
         String query = "";
         if (duration != null) {
-            if (duration.strip().equals(PauseLength.FOREVER)) {
+            if (duration.strip().equalsIgnoreCase(PauseLength.FOREVER)) {
                 length = Optional.empty();
                 query = "?for=" + PauseLength.FOREVER;
             } else {

@@ -1,5 +1,6 @@
 package dev.medic.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.medic.config.ConfigLoader;
 import dev.medic.config.ConfigProblem;
 import dev.medic.config.ConfigRejectedException;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code medic doctor}: audits this host for medic, one line per finding ({@code ok}, {@code warn},
@@ -38,31 +40,62 @@ import picocli.CommandLine.Mixin;
  * nothing) — with every label medic cannot read; then what the installed service can do, as its own user
  * and not as root who runs doctor ({@link ServiceUserAudit}): read the files of every compose project it
  * watches, restart the unit of every systemd-unit target, use the Docker socket. Exit 0 without FAIL
- * lines, else 1.
+ * lines, else 1. {@code --json} prints the same findings as one {@link Report}.
  */
 @Command(name = "doctor", description = "Audit this host: config, Docker, compose, containers and their labels.")
 final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(names = "--json", description = "Print the findings as JSON: findings[] of level (ok, warn, fail) and"
+            + " text; problems; warnings.")
+    boolean asJson;
+
     private static final Duration SYSTEMD_LIMIT = Duration.ofSeconds(5);
 
-    private final List<String> lines = new ArrayList<>();
-    private int failures;
-    private int warnings;
+    private final List<ServiceUserAudit.Finding> findings = new ArrayList<>();
+
+    /**
+     * What {@code --json} prints.
+     *
+     * @param problems how many findings are fail (the text's FAIL lines)
+     */
+    record Report(List<JsonFinding> findings, int problems, int warnings) {
+        Report {
+            findings = List.copyOf(findings);
+        }
+    }
+
+    /** One finding; {@code level} is ok, warn or fail. */
+    record JsonFinding(String level, String text) {
+        static JsonFinding of(ServiceUserAudit.Finding f) {
+            return new JsonFinding(f.level().name().toLowerCase(java.util.Locale.ROOT), f.text());
+        }
+    }
 
     private void ok(String what) {
-        lines.add("ok    " + what);
+        findings.add(new ServiceUserAudit.Finding(ServiceUserAudit.Level.OK, what));
     }
 
     private void warn(String what) {
-        lines.add("warn  " + what);
-        warnings++;
+        findings.add(new ServiceUserAudit.Finding(ServiceUserAudit.Level.WARN, what));
     }
 
     private void fail(String what) {
-        lines.add("FAIL  " + what);
-        failures++;
+        findings.add(new ServiceUserAudit.Finding(ServiceUserAudit.Level.FAIL, what));
+    }
+
+    private long count(ServiceUserAudit.Level level) {
+        return findings.stream().filter(f -> f.level() == level).count();
+    }
+
+    /** The text line of a finding: its level in a column of six, then what was found. */
+    static String line(ServiceUserAudit.Finding f) {
+        return switch (f.level()) {
+            case OK -> "ok    ";
+            case WARN -> "warn  ";
+            case FAIL -> "FAIL  ";
+        } + f.text();
     }
 
     @Override
@@ -89,9 +122,16 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
             calls.shutdownNow();
         }
         auditService(loaded, projects);
-        lines.forEach(System.out::println);
-        System.out.println(failures + " problems, " + warnings + " warnings");
-        return failures == 0 ? Main.EXIT_OK : Main.EXIT_UNHEALTHY;
+        int problems = (int) count(ServiceUserAudit.Level.FAIL);
+        int warnings = (int) count(ServiceUserAudit.Level.WARN);
+        if (asJson) {
+            System.out.println(new ObjectMapper().writeValueAsString(
+                    new Report(findings.stream().map(JsonFinding::of).toList(), problems, warnings)));
+        } else {
+            findings.forEach(f -> System.out.println(line(f)));
+            System.out.println(problems + " problems, " + warnings + " warnings");
+        }
+        return problems == 0 ? Main.EXIT_OK : Main.EXIT_UNHEALTHY;
     }
 
     private void auditTargets(MedicConfig c) {
@@ -279,11 +319,7 @@ final class DoctorCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private void add(ServiceUserAudit.Finding f) {
-        switch (f.level()) {
-            case OK -> ok(f.text());
-            case WARN -> warn(f.text());
-            case FAIL -> fail(f.text());
-        }
+        findings.add(f);
     }
 
     private static boolean hasMedicLabels(ContainerInfo c) {

@@ -1,10 +1,7 @@
 package dev.medic.cli;
 
-import dev.medic.core.Printable;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.medic.api.ApiServer;
 import dev.medic.config.ConfigLoader;
 import dev.medic.config.ConfigRejectedException;
 import dev.medic.config.MedicConfig;
@@ -41,7 +38,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", arity = "0..1", description = "Only this target's events.")
     String target;
 
-    @Option(names = "--since", paramLabel = "DURATION", description = "Only the last DURATION, e.g. 90s, 30m, 2h, 7d.")
+    @Option(names = "--since", paramLabel = "DURATION",
+            description = "Only the last DURATION, e.g. 90s, 30m, 1h30m, \"2 hours\", 7d.")
     String since;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "1000", description = "At most the last N events (default 1000; through the daemon at most 10000).")
@@ -57,9 +55,12 @@ final class HistoryCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, IOException {
         Optional<Duration> window = Optional.empty();
         if (since != null) {
-            window = ApiServer.parseDuration(since);
-            if (window.isEmpty()) {
-                System.err.println("medic: --since: expected a duration such as 90s, 30m, 2h or 7d, got \"" + since + "\"");
+            try {
+                Duration d = DurationText.parse(since);
+                DurationText.forApi(d);
+                window = Optional.of(d);
+            } catch (IllegalArgumentException e) {
+                System.err.println("medic: --since: " + e.getMessage());
                 return Main.EXIT_USAGE;
             }
         }
@@ -69,16 +70,17 @@ final class HistoryCommand implements Callable<Integer> {
         }
         Optional<Path> file = historyFile();
         ObjectMapper json = new ObjectMapper();
+        TimeText time = TimeText.system();
         PrintStream out = System.out;
         if (file.isPresent()) {
             // Streamed: a full history (three 4 MB files) printed under the packaged heap.
             new HistoryLog(file, HistoryLog.DEFAULT_MAX_BYTES).stream(Optional.ofNullable(target),
-                    window.map(d -> Instant.now().minus(d)), limit, (buf, off, len) -> {
+                    window.map(d -> time.now().minus(d)), limit, (buf, off, len) -> {
                         if (asJson) {
                             out.write(buf, off, len);
                             out.println();
                         } else {
-                            out.println(line(json.readTree(buf, off, len)));
+                            out.println(line(json.readTree(buf, off, len), time));
                         }
                     });
             out.flush();
@@ -88,9 +90,8 @@ final class HistoryCommand implements Callable<Integer> {
         if (target != null) {
             query.append("&target=").append(URLEncoder.encode(target, StandardCharsets.UTF_8));
         }
-        if (since != null) {
-            query.append("&since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
-        }
+        // The API reads whole seconds only; what the operator typed ("1h30m") is converted here.
+        window.ifPresent(d -> query.append("&since=").append(DurationText.forApi(d)));
         Optional<HttpResponse<Stream<String>>> response = daemon.send("GET", query.toString(),
                 HttpResponse.BodyHandlers.ofLines());
         if (response.isEmpty()) {
@@ -106,7 +107,7 @@ final class HistoryCommand implements Callable<Integer> {
             while (it.hasNext()) {
                 String line = it.next();
                 if (!line.isBlank()) {
-                    out.println(asJson ? line : line(json.readTree(line)));
+                    out.println(asJson ? line : line(json.readTree(line), time));
                 }
             }
         } catch (UncheckedIOException e) {
@@ -127,19 +128,19 @@ final class HistoryCommand implements Callable<Integer> {
         }
     }
 
-    /** Milliseconds are enough to order events for a reader. */
-    private static String shortTime(String at) {
+    /** The reader's wall-clock time to the second, as journalctl shows the same event; unreadable text as it is. */
+    private static String shortTime(String at, TimeText time) {
         try {
-            return Instant.parse(at).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+            return time.stamp(Instant.parse(at));
         } catch (RuntimeException e) {
-            return at;
+            return Printable.excerpt(at, 40);
         }
     }
 
-    /** "2026-11-23T10:00:20Z  warning  api  heal_started  action=... step=1  message". */
-    static String line(JsonNode e) {
+    /** "2026-11-23 10:00:20  warning  api  heal_started action=... step=1  message". */
+    static String line(JsonNode e, TimeText time) {
         StringBuilder sb = new StringBuilder();
-        sb.append(shortTime(e.path("at").asText())).append("  ").append(String.format("%-7s", e.path("severity").asText()))
+        sb.append(shortTime(e.path("at").asText(), time)).append("  ").append(String.format("%-7s", e.path("severity").asText()))
                 .append("  ").append(e.path("target").isNull() ? "-" : Printable.line(e.path("target").asText()))
                 .append("  ")
                 .append(e.path("event").asText());

@@ -12,12 +12,15 @@ import java.util.Objects;
  * @param healthDisagreement Docker reports the container unhealthy while medic's own probes pass
  * @param dockerRestarts Docker's own restart policy is restarting the container (it waits out its back-off
  *     in state {@code restarting}): the check does not count at all, since a heal would restart it twice
+ * @param downForGood the container is down and nothing but medic will start it again (it exited under restart
+ *     policy {@code no}): the grace that lets Docker's own policy act would only delay the heal, so it counts at
+ *     once
  *
- * Invariants: only a failure is down or left to Docker, and a container Docker is restarting is not down.
- * Immutable.
+ * Invariants: only a failure is down or left to Docker, a container Docker is restarting is not down, and only a
+ * down container is down for good. Immutable.
  */
 public record CheckResult(Verdict verdict, String detail, boolean containerDown, boolean healthDisagreement,
-                          boolean dockerRestarts) {
+                          boolean dockerRestarts, boolean downForGood) {
 
     public CheckResult {
         Objects.requireNonNull(verdict, "verdict");
@@ -28,6 +31,15 @@ public record CheckResult(Verdict verdict, String detail, boolean containerDown,
         if (containerDown && dockerRestarts) {
             throw new IllegalArgumentException("a container Docker is restarting is not down");
         }
+        if (downForGood && !containerDown) {
+            throw new IllegalArgumentException("only a down container is down for good");
+        }
+    }
+
+    /** A result that is not down for good. */
+    public CheckResult(Verdict verdict, String detail, boolean containerDown, boolean healthDisagreement,
+                       boolean dockerRestarts) {
+        this(verdict, detail, containerDown, healthDisagreement, dockerRestarts, false);
     }
 
     /** A result whose container, if down, is not being brought back by Docker's restart policy. */
@@ -49,6 +61,19 @@ public record CheckResult(Verdict verdict, String detail, boolean containerDown,
     }
 
     /**
+     * The container is not running and nothing but medic will start it (it exited under restart policy
+     * {@code no}): counts as the whole threshold at once, with no grace.
+     */
+    public static CheckResult downForGood(String detail) {
+        return new CheckResult(Verdict.FAIL, detail, true, false, false, true);
+    }
+
+    /** The same result, down with the grace: something (an operator's stop on its way) may still explain it. */
+    public CheckResult withGrace() {
+        return new CheckResult(verdict, detail, containerDown, healthDisagreement, dockerRestarts, false);
+    }
+
+    /**
      * Docker is restarting the container by its restart policy (state {@code restarting}, waiting out its
      * back-off): not a failure for medic to count or heal.
      */
@@ -62,6 +87,6 @@ public record CheckResult(Verdict verdict, String detail, boolean containerDown,
 
     /** The same result, marked as passing against Docker's own unhealthy verdict. */
     public CheckResult withHealthDisagreement() {
-        return new CheckResult(verdict, detail, containerDown, true, dockerRestarts);
+        return new CheckResult(verdict, detail, containerDown, true, dockerRestarts, downForGood);
     }
 }

@@ -27,7 +27,10 @@ import java.util.Optional;
  */
 public final class HealthStateMachine {
 
-    /** How long a stopped container is given for Docker's own restart policy to bring it back. */
+    /**
+     * How long a stopped container is given for Docker's own restart policy to bring it back (or for the stop or
+     * destroy event of an operator's stop to arrive); none for one that is down for good.
+     */
     public static final Duration CONTAINER_DOWN_GRACE = Duration.ofSeconds(2);
 
     private static final Duration MIN_DELAY = Duration.ofMillis(100);
@@ -482,11 +485,14 @@ public final class HealthStateMachine {
         }
         int failures;
         if (result.containerDown()) {
-            if (s.downSince() == null) {
-                return decide(s.withDownSince(now), Optional.empty(), events, now);
-            }
-            if (now.isBefore(s.downSince().plus(CONTAINER_DOWN_GRACE))) {
-                return decide(s, Optional.empty(), events, now);
+            // The grace is for Docker's own restart policy; a container nothing else will start is healed at once.
+            if (!result.downForGood()) {
+                if (s.downSince() == null) {
+                    return decide(s.withDownSince(now), Optional.empty(), events, now);
+                }
+                if (now.isBefore(s.downSince().plus(CONTAINER_DOWN_GRACE))) {
+                    return decide(s, Optional.empty(), events, now);
+                }
             }
             failures = Math.max(s.failures() + 1, policy.failureThreshold());
         } else {

@@ -4,6 +4,7 @@ import dev.medic.config.ContainerTarget;
 import dev.medic.config.ServiceTarget;
 import dev.medic.config.TargetSpec;
 import dev.medic.core.ActionOutcome;
+import dev.medic.core.CheckResult;
 import dev.medic.core.Conditions;
 import dev.medic.core.EventType;
 import dev.medic.core.MedicEvent;
@@ -88,6 +89,12 @@ public final class TargetWorker {
     private Instant lastDeathEventAt;
     /** When Docker was last asked to stop the container (a kill with SIGTERM, ...), until it died. Under stateLock. */
     private Instant stopRequestedAt;
+    /**
+     * When the container last died after Docker was asked to stop it: a docker stop or compose stop/down, whose
+     * stop or destroy event comes a moment after the die. Until that moment has passed (the down grace) the death
+     * is not healed at once, even under restart policy "no". Under stateLock.
+     */
+    private Instant askedDeathAt;
     /** How long a container asked to stop may take before medic judges it again: Docker's own stop waits are 10 s. */
     static final Duration STOPPING_AT_MOST = Duration.ofMinutes(2);
     /**
@@ -187,6 +194,7 @@ public final class TargetWorker {
             replacement = w;
             w.lastDeathEventAt = lastDeathEventAt;
             w.stopRequestedAt = stopRequestedAt;
+            w.askedDeathAt = askedDeathAt;
             return w;
         }
     }
@@ -323,7 +331,14 @@ public final class TargetWorker {
                 }
             }
             TargetState from = counted;
-            decision = context.gate(now, suspended -> machine.onCheck(from, check.result(), now,
+            CheckResult result = check.result();
+            if (result.downForGood() && askedDeathAt != null
+                    && now.isBefore(askedDeathAt.plus(HealthStateMachine.CONTAINER_DOWN_GRACE))) {
+                // Stopped on request a moment ago: the operator's stop event is on its way; wait for it.
+                result = result.withGrace();
+            }
+            CheckResult judged = result;
+            decision = context.gate(now, suspended -> machine.onCheck(from, judged, now,
                     new Conditions(dependency, suspended)));
             if (!loopEvents.isEmpty()) {
                 List<MedicEvent> all = new ArrayList<>(loopEvents);
@@ -491,7 +506,11 @@ public final class TargetWorker {
     void containerWentDown() {
         TargetWorker r;
         synchronized (stateLock) {
-            lastDeathEventAt = clock.instant();
+            Instant now = clock.instant();
+            lastDeathEventAt = now;
+            if (beingStopped(now)) {
+                askedDeathAt = now;
+            }
             stopRequestedAt = null;
             r = replacement;
         }

@@ -60,7 +60,11 @@ public final class ContainerProbe {
             // Under a restart policy, an exited container is one Docker has given up on or was told to leave.
             String policy = c.restartPolicy().restarts() ? "; restart policy " + c.restartPolicy()
                     + " did not bring it back (RestartCount " + c.restartCount() + ")" : "";
-            return new Observation(CheckResult.down(who + " is " + c.status() + ": " + why + policy), found);
+            String detail = who + " is " + c.status() + ": " + why + policy;
+            // Exited under policy "no": Docker will not start it again, so there is nothing to wait for. Any other
+            // state ("removing", "dead", a policy that restarts) keeps the grace: an operator's rm may be underway.
+            boolean forGood = c.status().equals("exited") && c.restartPolicy().name().equals("no");
+            return new Observation(forGood ? CheckResult.downForGood(detail) : CheckResult.down(detail), found);
         }
         if ("paused".equals(c.status())) {
             return new Observation(CheckResult.fail(who + " is paused"), found);

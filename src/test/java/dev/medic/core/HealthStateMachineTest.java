@@ -254,6 +254,23 @@ class HealthStateMachineTest {
     }
 
     @Test
+    void aContainerNothingElseWillStartIsHealedAtTheFirstSightOfItsDeath() {
+        Replay r = new Replay(POLICY).advance(31).pass();
+        r.advance(60).check(CheckResult.downForGood("container api is exited: exited with code 137"));
+        assertEquals(1, r.actions.size(), "restart policy no: there is nothing to wait for");
+        assertEquals(HealingActionKind.RESTART_CONTAINER, r.actions.get(0).kind());
+    }
+
+    @Test
+    void downForGoodOnlyOfADownContainerAndWithGraceUndoesIt() {
+        assertThrows(IllegalArgumentException.class, () -> new CheckResult(Verdict.FAIL, "x", false, false, false,
+                true));
+        CheckResult graced = CheckResult.downForGood("exited").withGrace();
+        assertTrue(graced.containerDown());
+        assertFalse(graced.downForGood());
+    }
+
+    @Test
     void aContainerBackWithinTheGraceIsNotHealed() {
         Replay r = new Replay(POLICY).advance(31).pass();
         r.advance(60).check(CheckResult.down("exited")).advance(1).pass();

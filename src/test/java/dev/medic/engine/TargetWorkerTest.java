@@ -224,6 +224,39 @@ class TargetWorkerTest {
     }
 
     @Test
+    void aContainerExitedUnderPolicyNoIsRestartedAtTheFirstCheckThatSeesIt() throws Exception {
+        docker.put(FakeContainerRuntime.running("c1", "app_1", Map.of(), null));
+        TargetWorker w = worker(target(POLICY));
+        w.tick();
+        docker.put(new ContainerInfo("c1", "app_1", "exited", false, false, false, 137, Optional.empty(), "", "t0",
+                Map.of()).withRestarts(ContainerInfo.RestartPolicy.NO, 0));
+
+        w.containerWentDown();  // its die: a crash, no stop was asked for
+        w.tick();
+
+        assertEquals(List.of("c1"), docker.restarted, "nothing but medic will start it: no grace");
+    }
+
+    @Test
+    void aContainerStoppedOnRequestUnderPolicyNoWaitsForTheStopEventInsteadOfBeingRestarted() throws Exception {
+        docker.put(FakeContainerRuntime.running("c1", "app_1", Map.of(), null));
+        TargetWorker w = worker(target(POLICY));
+        w.tick();
+        docker.put(new ContainerInfo("c1", "app_1", "exited", false, false, false, 0, Optional.empty(), "", "t0",
+                Map.of()).withRestarts(ContainerInfo.RestartPolicy.NO, 0));
+
+        w.containerBeingStopped();  // docker stop: SIGTERM
+        w.containerWentDown();      // its die; the stop event comes a moment later
+        w.tick();
+        assertEquals(List.of(), docker.restarted, "the grace waits for the operator's stop event");
+        w.operatorStopped("stop");
+
+        assertEquals(Phase.STOPPED, w.status().phase());
+        w.tick();
+        assertEquals(List.of(), docker.restarted);
+    }
+
+    @Test
     void whatTheOperatorDoesThroughAWorkerAReloadRetiredReachesItsSuccessor() throws Exception {
         docker.put(FakeContainerRuntime.running("c1", "app_1", Map.of(), null));
         TargetWorker old = worker(target(POLICY));

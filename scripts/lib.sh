@@ -34,12 +34,14 @@ ensure_prereqs() {
 
 # What the test suite needs beyond ensure_prereqs: debootstrap and systemd-nspawn for the systemd
 # end-to-end test, redis-server and PostgreSQL, which the probe tests start as their own instances
-# on loopback, chromium, in which StatusPageIT renders the status page headless, and lintian for the
-# built .deb. Their services are neither started nor enabled by the install (apt_install_quietly).
+# on loopback, chromium, in which StatusPageIT renders the status page headless, lintian for the
+# built .deb and man-db, with which the man page test renders medic.1 as lintian does. Their services
+# are neither started nor enabled by the install (apt_install_quietly).
 ensure_test_prereqs() {
   ensure_prereqs
   local missing=()
   command -v lintian >/dev/null 2>&1 || missing+=(lintian)
+  command -v man >/dev/null 2>&1 || missing+=(man-db)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   command -v systemd-nspawn >/dev/null 2>&1 || missing+=(systemd-container)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

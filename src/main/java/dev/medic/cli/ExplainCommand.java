@@ -85,13 +85,21 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** {@code line} on one printable line, each instant in it as {@code 2026-11-23 14:05:07 (in 20s)}. */
     static String humanized(String line, TimeText time) {
-        Matcher m = INSTANT.matcher(printableKeepingSpaces(line));
+        return withInstants(printableKeepingSpaces(line), time::stampAndAge);
+    }
+
+    /**
+     * {@code text} with every ISO instant the daemon wrote (and the "(in 20 s)" it may have put after it) shown by
+     * {@code show}: the one time style of the CLI, also for {@code medic history}'s fields and messages.
+     */
+    static String withInstants(String text, java.util.function.Function<Instant, String> show) {
+        Matcher m = INSTANT.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String iso = m.group();
             String replacement;
             try {
-                replacement = time.stampAndAge(Instant.parse(iso.substring(0, iso.indexOf('Z') + 1)));
+                replacement = show.apply(Instant.parse(iso.substring(0, iso.indexOf('Z') + 1)));
             } catch (DateTimeParseException e) {
                 replacement = iso;
             }

@@ -147,10 +147,12 @@ final class HistoryCommand implements Callable<Integer> {
         Iterator<Map.Entry<String, JsonNode>> fields = e.path("fields").fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
-            sb.append(' ').append(Printable.line(f.getKey())).append('=').append(Printable.line(f.getValue().asText()));
+            sb.append(' ').append(Printable.line(f.getKey())).append('=').append(ExplainCommand.withInstants(
+                    Printable.line(f.getValue().asText()), at -> time.stamp(at).replace(' ', 'T')));
         }
         // The file holds JSON-escaped text that Jackson turns back into ESC and newlines: each part one clean line.
-        sb.append("  ").append(Printable.line(e.path("message").asText()));
+        // Instants in fields and message read as the line's own time does (until=2026-11-23T15:30:09).
+        sb.append("  ").append(ExplainCommand.withInstants(Printable.line(e.path("message").asText()), time::stamp));
         return sb.toString();
     }
 }

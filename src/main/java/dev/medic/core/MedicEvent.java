@@ -48,6 +48,11 @@ public record MedicEvent(EventType type, Severity severity, String target, Map<S
         return new MedicEvent(type, severity, target, shown, redact.apply(message), at, evidence);
     }
 
+    /** This event with {@code text} as its message. */
+    public MedicEvent withMessage(String text) {
+        return new MedicEvent(type, severity, target, fields, text, at, evidence);
+    }
+
     /** This event at {@code level} instead of its own severity (a check_failed the journal need not show). */
     public MedicEvent withSeverity(Severity level) {
         return new MedicEvent(type, level, target, fields, message, at, evidence);

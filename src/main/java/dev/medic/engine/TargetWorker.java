@@ -27,6 +27,7 @@ import dev.medic.probe.TargetChecker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -693,20 +694,23 @@ public final class TargetWorker {
             return e;  // told by the wall clock already, when the evidence was collected
         }
         Map<String, String> fields = e.fields();
+        String message = e.message();
         for (String key : INSTANT_FIELDS) {
             String value = fields.get(key);
             if (value == null) {
                 continue;
             }
             try {
-                Instant shown = context.shown(Instant.parse(value));
+                // To the second: nanoseconds of a deadline mean nothing to a reader of the journal.
+                String shown = context.shown(Instant.parse(value)).truncatedTo(ChronoUnit.SECONDS).toString();
                 fields = new LinkedHashMap<>(fields);
-                fields.put(key, shown.toString());
+                fields.put(key, shown);
+                message = message.replace(value, shown);
             } catch (java.time.format.DateTimeParseException notAnInstant) {
                 // a field of that name that is not an instant is shown as it is
             }
         }
-        return e.at(context.shown(e.at()), fields);
+        return e.at(context.shown(e.at()), fields).withMessage(message);
     }
 
     /** The event fields that hold an instant of the worker's clock. */

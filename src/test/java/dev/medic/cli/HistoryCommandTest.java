@@ -1,6 +1,7 @@
 package dev.medic.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.medic.api.ApiFixture;
@@ -68,6 +69,29 @@ class HistoryCommandTest {
         assertEquals(0, lines.exit());
         assertEquals("2026-11-23 15:30:09  warning  db  check_failed failures=1/3  http 500 9\n", lines.out());
         assertEquals(2, CliRun.medic("history", "--config", conf.toString(), "--limit", "0").exit());
+    }
+
+    @Test
+    void instantsInFieldsAndMessagesReadInTheSameTimeStyleAsTheLinesOwn() throws Exception {
+        Path state = dir.resolve("state");
+        Path conf = config(state);
+        HistoryLog log = new HistoryLog(Optional.of(HistoryLog.fileIn(state)), HistoryLog.DEFAULT_MAX_BYTES);
+        Instant t0 = Instant.parse("2026-11-23T10:00:00.123456789Z");
+        Instant until = Instant.parse("2026-11-23T10:30:00.987654321Z");
+        log.publish(MedicEvent.of(EventType.GAVE_UP, "api", MedicEvent.fields("until", until.toString()),
+                "ladder exhausted; no action until " + until, t0));
+        log.publish(MedicEvent.of(EventType.STILL_FAILING, "api", MedicEvent.fields("since", t0.toString(), "for", "1h"),
+                "still failing for 1h: http 500", t0.plusSeconds(3600)));
+
+        String out = CliRun.medic("history", "--config", conf.toString()).out();
+
+        assertEquals("""
+                2026-11-23 15:30:00  err      api  gave_up until=2026-11-23T16:00:00  ladder exhausted; no action until \
+                2026-11-23 16:00:00
+                2026-11-23 16:30:00  warning  api  still_failing since=2026-11-23T15:30:00 for=1h  still failing for 1h: \
+                http 500
+                """, out);
+        assertFalse(out.matches("(?s).*\\d{2}:\\d{2}:\\d{2}\\.\\d.*"), "no fractions of a second: " + out);
     }
 
     @Test

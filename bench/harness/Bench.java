@@ -267,9 +267,15 @@ public final class Bench {
             for (Map.Entry<String, Watchdog> e : running.entrySet()) {
                 long pid = e.getValue().pid();
                 double cpuPercent = (totalCpuTicks(pid) - cpuAtHalf.get(e.getKey())) * 10.0 / half * 100.0;
-                FIGURES.put("s4." + e.getKey() + ".rss", Long.toString(treeRssKb(pid) / 1024));
+                long rss = treeRssKb(pid);
+                long[] ussPss = treeUssPssKb(pid);
+                FIGURES.put("s4." + e.getKey() + ".rss", Long.toString(rss / 1024));
+                FIGURES.put("s4." + e.getKey() + ".uss", ussPss == null ? "n/a" : fmt1(ussPss[0] / 1024.0));
+                FIGURES.put("s4." + e.getKey() + ".pss", ussPss == null ? "n/a" : fmt1(ussPss[1] / 1024.0));
                 FIGURES.put("s4." + e.getKey() + ".cpu", fmt3(cpuPercent));
-                Harness.log(e.getKey() + ": RSS " + treeRssKb(pid) / 1024 + " MB, CPU " + fmt3(cpuPercent) + " % of a core");
+                Harness.log(e.getKey() + ": RSS " + rss / 1024 + " MB, USS " + FIGURES.get("s4." + e.getKey() + ".uss")
+                        + " MB, PSS " + FIGURES.get("s4." + e.getKey() + ".pss") + " MB, CPU " + fmt3(cpuPercent)
+                        + " % of a core");
                 e.getValue().close();
             }
             FIGURES.put("s4.minutes", Long.toString(minutes));
@@ -858,8 +864,13 @@ public final class Bench {
                     .append(ratio(f.get("s4.shell60.cpu"), f.get("s4.medic60.cpu"))).append(" | ")
                     .append(ratio(f.get("s4.monit60.cpu"), f.get("s4.medic60.cpu"))).append(" | ≤ 0.5 % | ")
                     .append(le(f.get("s4.medic60.cpu"), 0.5)).append(" |\n");
-            md.append("| 4. medic with the 200 targets at 1 s: RSS, CPU | ").append(f.get("s4.medic1.rss"))
-                    .append(" MB, ").append(f.get("s4.medic1.cpu")).append(" % | | | | | | |\n");
+            row(md, "4. USS after " + f.get("s4.minutes") + " min (private memory: what ending it frees)", "s4.%s60.uss",
+                    " MB", "", "");
+            row(md, "4. PSS after " + f.get("s4.minutes") + " min (USS + its share of shared pages)", "s4.%s60.pss",
+                    " MB", "", "");
+            md.append("| 4. medic with the 200 targets at 1 s: RSS (USS, PSS), CPU | ").append(f.get("s4.medic1.rss"))
+                    .append(" MB (").append(f.get("s4.medic1.uss")).append(" MB, ").append(f.get("s4.medic1.pss"))
+                    .append(" MB), ").append(f.get("s4.medic1.cpu")).append(" % | | | | | | |\n");
             md.append("| 4. start to first check, median (max) | ").append(f.get("s4.firstCheck.median")).append(" s (")
                     .append(f.get("s4.firstCheck.max")).append(" s) | | | | | ≤ 1 s | ")
                     .append(le(f.get("s4.firstCheck.median"), 1)).append(" |\n\n");
@@ -880,7 +891,13 @@ public final class Bench {
                     .append("`at` of its `heal_started` in `GET /history`. The ")
                     .append("cycle is described above. CPU is ")
                     .append("utime+stime of the process and its waited-for children from /proc; RSS is VmRSS of the ")
-                    .append("process tree. Start to first check is from spawning `/usr/bin/medic run` (the packaged ")
+                    .append("process tree, USS its Private_Clean + Private_Dirty and PSS its Pss from /proc/PID/smaps_rollup, ")
+                    .append("summed alike. USS and PSS are taken beside the run's other processes: medic's JVM shares ")
+                    .append("libjvm.so and the JDK's class archive with the run's other medics (the one at 1 s beside it), ")
+                    .append("so those pages count in its USS not at all and in its PSS in part; a lone medic's USS is ")
+                    .append("higher by about them. The shell loop and monit share bash, libc, curl and docker's pages with ")
+                    .append("the host alike. ")
+                    .append("Start to first check is from spawning `/usr/bin/medic run` (the packaged ")
                     .append("wrapper and its JVM flags) until `/status` shows the first check.\n\n");
             for (String part : List.of("bench/notes.md", "bench/chaos.md")) {
                 Path file = ROOT.resolve(part);
@@ -1011,6 +1028,49 @@ public final class Bench {
                 .orElse(0L);
     }
 
+    /**
+     * USS and PSS in kB of the process and its descendants, as RSS is taken: USS is Private_Clean + Private_Dirty
+     * of /proc/PID/smaps_rollup (what ending the tree gives back), PSS its proportional share of the pages it
+     * shares. Null when the kernel has no smaps_rollup (before 4.14) or the process is gone.
+     */
+    static long[] treeUssPssKb(long pid) {
+        long[] own = ussPssKb(pid);
+        if (own == null) {
+            return null;
+        }
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> {
+            // A child (curl, docker, sleep) may end between the listing and the read: it then counts nothing.
+            long[] child = ussPssKb(d.pid());
+            if (child != null) {
+                own[0] += child[0];
+                own[1] += child[1];
+            }
+        }));
+        return own;
+    }
+
+    static long[] ussPssKb(long pid) {
+        try {
+            long uss = 0;
+            long pss = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+                if (line.startsWith("Private_Clean:") || line.startsWith("Private_Dirty:")) {
+                    uss += kb(line);
+                } else if (line.startsWith("Pss:")) {
+                    pss += kb(line);
+                }
+            }
+            return new long[] {uss, pss};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** "Pss:   1234 kB" -> 1234. */
+    private static long kb(String line) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1).replace("kB", "").strip());
+    }
+
     private static long statusField(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -1033,6 +1093,21 @@ public final class Bench {
 
     static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    static String fmt0(double v) {
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    /** An exception as one log line: its type and message, without the stack. */
+    static String oneLine(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String m = t.getMessage() == null ? "" : t.getMessage().replaceAll("\\s+", " ");
+        return t.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
+    }
+
+    static String fmt1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
     }
 
     static String fmt3(double v) {

@@ -77,8 +77,9 @@ public final class Bench {
                 case "memory" -> memoryVariants(args.length > only + 2 ? args[only + 2].split(";") : new String[] {""});
                 case "crash" -> medicCrashTrials();
                 case "blips" -> blipScenario(parallel);
+                case "stack" -> stackScenario();
                 default -> throw new IllegalArgumentException(
-                        "--only scale|start|footprint|memory|http|crash|blips, not " + scenario);
+                        "--only scale|start|footprint|memory|http|crash|blips|stack, not " + scenario);
             }
             FIGURES.forEach((k, v) -> System.out.println(k + " = " + v));
             parallel.shutdownNow();
@@ -98,6 +99,10 @@ public final class Bench {
                 return null;
             });
             Map<String, Future<?>> crash = crashAndHttpScenarios(parallel);
+            // The seed stack is watched by medic alone: it starts when medic's busybox timings are done, so that
+            // no two of medic's latencies are measured at once, and runs beside the baselines' slower ones.
+            crash.get("medic").get();
+            stackScenario();
             for (Future<?> run : crash.values()) {
                 run.get();
             }
@@ -332,6 +337,216 @@ public final class Bench {
         public void close() {
             process.destroy();
             FOLLOWING.remove(process);
+        }
+    }
+
+    // ---- scenario 6: the seed stack, kill -> healthy for db and app, medic alone -------------------------
+
+    /**
+     * One copy of the seed stack watched by medic alone (its config from the fixture's template, budgets lifted as
+     * in scenario 1): db killed N times (5, 2 with --quick), then app N times, 20-40 s apart; each time from the kill
+     * until app /healthz answers 200 (which runs a SELECT on PostgreSQL and pings Redis). The other services'
+     * StartedAt before a kill and after the pause that follows it counts what else was restarted. A failure is
+     * recorded as the scenario's result and the run goes on.
+     */
+    static void stackScenario() {
+        String image = System.getenv("MEDIC_STACK_IMAGE");
+        if (image == null || image.isBlank()) {
+            FIGURES.put("s6.error", "no seed stack image: MEDIC_STACK_IMAGE is empty (scripts/bench's ensure_stack_image "
+                    + "failed or did not run)");
+            Harness.log("seed stack: skipped, MEDIC_STACK_IMAGE is empty");
+            return;
+        }
+        int kills = quick ? 2 : 5;
+        // Its own sequence: the pauses do not depend on how the other scenarios' threads drew from RANDOM.
+        Random random = new Random(23);
+        Harness.log("seed stack: bringing a copy up from " + image);
+        try (SeedStack stack = SeedStack.up(image)) {
+            MedicWatchdog medic = new MedicWatchdog(MedicWatchdog.config(60, Watchdog.LIFTED_BUDGETS, stack.medicTargets()));
+            try (medic) {
+                medic.start();
+                medic.awaitApi(Duration.ofSeconds(60));
+                medic.awaitPhase("HEALTHY", SeedStack.SERVICES.size(), Duration.ofMinutes(3));
+                Harness.log("seed stack " + stack.project + ": up, medic sees every service HEALTHY");
+                int others = 0;
+                for (String service : List.of("db", "app")) {
+                    List<Long> times = new ArrayList<>();
+                    for (int i = 0; i < kills; i++) {
+                        medic.awaitPhase("HEALTHY", SeedStack.SERVICES.size(), Duration.ofMinutes(3));
+                        Map<String, String> before = stack.startedAt();
+                        long ms = stack.killAndTimeHealthy(service, Duration.ofMinutes(3));
+                        times.add(ms);
+                        Thread.sleep(20_000 + random.nextInt(20_001));
+                        Map<String, String> after = stack.startedAt();
+                        List<String> restarted = new ArrayList<>();
+                        before.forEach((name, at) -> {
+                            if (!at.equals(after.get(name))) {
+                                restarted.add(name);
+                            }
+                        });
+                        others += restarted.stream().filter(n -> !n.equals(service)).count();
+                        Harness.log("seed stack: kill " + service + " " + (i + 1) + "/" + kills + ": app /healthz 200 after "
+                                + ms + " ms; restarted since: " + (restarted.isEmpty() ? "none" : restarted));
+                    }
+                    FIGURES.put("s6." + service + ".median", fmt(percentile(times, 50) / 1000.0));
+                    FIGURES.put("s6." + service + ".max", fmt(Collections.max(times) / 1000.0));
+                    FIGURES.put("s6." + service + ".samples", Integer.toString(times.size()));
+                }
+                FIGURES.put("s6.othersRestarted", Integer.toString(others));
+                FIGURES.put("s6.medic.healsStarted", Integer.toString(
+                        medic.countHistory(medic.get("/history?limit=1000"), "heal_started", "")));
+            }
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            FIGURES.put("s6.error", oneLine(e));
+            Harness.log("seed stack: FAILED: " + oneLine(e));
+        }
+    }
+
+    /**
+     * One copy of src/test/resources/stacks/seed (nginx, gunicorn + Flask, PostgreSQL 15, Redis, a worker) under a
+     * unique project name and free loopback ports, as SeedStackIT brings it up. {@link #close()} removes its
+     * containers and its database volume; {@link Bench#cleanupContainers()} catches what a killed run leaves.
+     */
+    static final class SeedStack implements AutoCloseable {
+        static final Path FIXTURE = Path.of("src/test/resources/stacks/seed");
+        static final List<String> SERVICES = List.of("db", "cache", "app", "web", "worker");
+        final String project;
+        final Path dir;
+        final int webPort = Harness.freePort();
+        final int appPort = Harness.freePort();
+        final int dbPort = Harness.freePort();
+        final int cachePort = Harness.freePort();
+
+        private SeedStack(String project, Path dir) {
+            this.project = project;
+            this.dir = dir;
+        }
+
+        static SeedStack up(String image) throws IOException, InterruptedException {
+            String project = PREFIX + "stack" + Long.toHexString(System.nanoTime() & 0xffffffffL);
+            Path dir = Files.createTempDirectory(work, project);
+            Path fixture = ROOT.resolve(FIXTURE);
+            try (var files = Files.walk(fixture)) {
+                for (Path f : files.toList()) {
+                    Path to = dir.resolve(fixture.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(to);
+                    } else {
+                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            // The services run as postgres, www-data and nobody: they read the copy; the app clears its switches in state/.
+            sh(List.of("chmod", "-R", "a+rX", dir.toString()), Duration.ofSeconds(30)).orFail();
+            sh(List.of("chmod", "1777", dir.resolve("state").toString()), Duration.ofSeconds(30)).orFail();
+            SeedStack s = new SeedStack(project, dir);
+            Files.writeString(dir.resolve(".env"), "STACK_IMAGE=" + image + "\nWEB_PORT=" + s.webPort + "\nAPP_PORT="
+                    + s.appPort + "\nDB_PORT=" + s.dbPort + "\nCACHE_PORT=" + s.cachePort + "\n");
+            try {
+                s.compose(Duration.ofMinutes(5), "up", "-d").orFail();
+                for (String service : SERVICES) {
+                    String policy = App.restartPolicy(s.containerId(service));
+                    if (!policy.equals("no") && !policy.isEmpty()) {
+                        throw new IllegalStateException(service + " has restart policy '" + policy + "'; the bench needs none");
+                    }
+                }
+                s.awaitHealthy(Duration.ofMinutes(3));
+            } catch (InterruptedException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+            return s;
+        }
+
+        Harness.Result compose(Duration timeout, String... args) {
+            List<String> cmd = new ArrayList<>(List.of("docker-compose", "-p", project));
+            cmd.addAll(List.of(args));
+            return sh(dir, cmd, timeout);
+        }
+
+        /** The service's container id, by compose's labels (quicker than the compose CLI, and needs no directory). */
+        String containerId(String service) {
+            String id = sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + project,
+                    "--filter", "label=com.docker.compose.service=" + service), Duration.ofSeconds(30)).orFail().out().strip();
+            if (id.isEmpty() || id.contains("\n")) {
+                throw new IllegalStateException(project + ": not one container of " + service + ": '" + id + "'");
+            }
+            return id;
+        }
+
+        /** Each service's StartedAt, by service. */
+        Map<String, String> startedAt() {
+            Map<String, String> at = new LinkedHashMap<>();
+            for (String service : SERVICES) {
+                at.put(service, App.startedAt(containerId(service)));
+            }
+            return at;
+        }
+
+        /** The medic config for this copy: the fixture's template with this copy's project and ports. */
+        String medicTargets() throws IOException {
+            return Files.readString(ROOT.resolve(FIXTURE).resolve("medic.conf.template"))
+                    .replace("@PROJECT@", project).replace("@WEB_PORT@", Integer.toString(webPort))
+                    .replace("@APP_PORT@", Integer.toString(appPort)).replace("@DB_PORT@", Integer.toString(dbPort))
+                    .replace("@CACHE_PORT@", Integer.toString(cachePort));
+        }
+
+        int appHealth() {
+            return httpStatus("http://127.0.0.1:" + appPort + "/healthz", Duration.ofSeconds(3));
+        }
+
+        void awaitHealthy(Duration within) throws InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (appHealth() != 200 || httpStatus("http://127.0.0.1:" + webPort + "/healthz", Duration.ofSeconds(6)) != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the seed stack " + project + " was not healthy within " + within
+                            + ": " + compose(Duration.ofMinutes(1), "ps").out() + "\n"
+                            + compose(Duration.ofMinutes(1), "logs", "--tail", "20").out());
+                }
+                Thread.sleep(250);
+            }
+        }
+
+        /**
+         * docker kill of the service, then the time until app /healthz answers 200 again (polled every 20 ms), from
+         * just before the docker CLI runs, as in scenario 1.
+         */
+        long killAndTimeHealthy(String service, Duration within) throws InterruptedException {
+            String id = containerId(service);
+            long killed = System.nanoTime();
+            sh(List.of("docker", "kill", id), Duration.ofSeconds(30)).orFail();
+            // The app connects to PostgreSQL per request and dies with its container: either kill shows at once.
+            while (appHealth() == 200) {
+                if (System.nanoTime() - killed > Duration.ofSeconds(10).toNanos()) {
+                    throw new IllegalStateException("app /healthz still 200 10 s after docker kill " + service);
+                }
+                Thread.sleep(5);
+            }
+            long deadline = killed + within.toNanos();
+            while (appHealth() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("app /healthz not 200 within " + within + " of docker kill " + service
+                            + ": " + compose(Duration.ofMinutes(1), "ps").out());
+                }
+                Thread.sleep(20);
+            }
+            return (System.nanoTime() - killed) / 1_000_000;
+        }
+
+        @Override
+        public void close() {
+            compose(Duration.ofMinutes(3), "down", "-v", "--remove-orphans", "-t", "5");
+            String left = sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + project),
+                    Duration.ofSeconds(30)).out().strip();
+            if (!left.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f", "-v"));
+                rm.addAll(List.of(left.split("\\s+")));
+                sh(rm, Duration.ofMinutes(2));
+            }
+            sh(List.of("docker", "volume", "rm", "-f", project + "_db-data"), Duration.ofMinutes(1));
         }
     }
 
@@ -1122,7 +1337,7 @@ public final class Bench {
                     .append("watching its own compose project (busybox httpd, host network, loopback only). ")
                     .append("Every watchdog runs at the 60 s interval the stability document uses, unless said. Every ")
                     .append("compose project has no restart policy (compose's default, `no`; the harness checks it), so a ")
-                    .append("killed container stays down until a watchdog starts it. For scenarios 1, 2 and 5 medic's ")
+                    .append("killed container stays down until a watchdog starts it. For scenarios 1, 2, 5 and 6 medic's ")
                     .append("budgets (max-actions 6 per hour, host-budget 10 per 10 min) are lifted, since ")
                     .append("the baselines have none and 20 kills in 20 minutes would otherwise measure the budget.\n\n");
             md.append("![results](results.png)\n\n");
@@ -1167,6 +1382,18 @@ public final class Bench {
             row(md, "5. false restarts during " + BLIPS + " blips of 1–5 s (HTTP 500), every watchdog at "
                     + f.get("s5.interval") + " s", "s5.%s.restarts", "", "", "0 (failure-threshold 3)",
                     le(f.get("s5.medic.restarts"), 0));
+            for (String service : List.of("db", "app")) {
+                if (f.containsKey("s6." + service + ".samples")) {
+                    md.append("| 6. seed stack, medic alone: `docker kill` ").append(service)
+                            .append(" → app /healthz 200, median (worst), ").append(f.get("s6." + service + ".samples"))
+                            .append(" kills | ").append(f.get("s6." + service + ".median")).append(" s (")
+                            .append(f.get("s6." + service + ".max")).append(" s) | | | | | | |\n");
+                }
+            }
+            if (f.containsKey("s6.error")) {
+                md.append("| 6. seed stack, medic alone: `docker kill` → app /healthz 200 | not measured: ")
+                        .append(f.get("s6.error").replace("|", "\\|")).append(" | | | | | | |\n");
+            }
             md.append('\n');
             md.append("Scenario 3 details: medic ran ").append(f.get("s3.medic.probesPerSecond"))
                     .append(" probes/s in steady state (interval 10 s, timeout 1 s) at ").append(f.get("s3.medic.cpuPercent"))
@@ -1194,6 +1421,16 @@ public final class Bench {
                     .append(cell(f.get("s5.medic.failedChecks"), "")).append(" failed checks in all) and started ")
                     .append(cell(f.get("s5.medic.healsStarted"), "")).append(" heals.")
                     .append(errors("s5.%s.error")).append("\n\n");
+            if (f.containsKey("s6.othersRestarted")) {
+                md.append("Scenario 6: one copy of the seed stack (`src/test/resources/stacks/seed`: nginx → gunicorn + ")
+                        .append("Flask → PostgreSQL 15 and Redis, a worker; Debian's packages) watched by medic alone, with ")
+                        .append("the fixture's config (depends-on, the postgres and redis probes, the HEALTHCHECK on the wrong ")
+                        .append("path) at the 60 s interval. db was killed ").append(f.get("s6.db.samples"))
+                        .append(" times, then app as often, 20-40 s apart; app /healthz answers 200 only when a SELECT on ")
+                        .append("PostgreSQL and a Redis PING work, so db's time includes PostgreSQL's crash recovery. Services ")
+                        .append("other than the killed one restarted meanwhile: ").append(f.get("s6.othersRestarted"))
+                        .append("; medic started ").append(f.get("s6.medic.healsStarted")).append(" heals.\n\n");
+            }
             md.append("How each figure is taken: MTTR is `docker kill` of the api container (from just before the ")
                     .append("docker CLI runs) until its health endpoint ")
                     .append("answers 200 again, polled every 20 ms, with 2-62 s (random) between kills. HTTP 500 → first restart ")
@@ -1528,6 +1765,14 @@ public final class Bench {
             List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f"));
             rm.addAll(List.of(ids.split("\\s+")));
             sh(rm, Duration.ofMinutes(2));
+        }
+        // The seed stack's database volumes (PREFIX + "stack..." + "_db-data"), which a killed run leaves behind.
+        String volumes = sh(List.of("docker", "volume", "ls", "-q", "--filter", "name=" + PREFIX), Duration.ofSeconds(30))
+                .out().strip();
+        for (String v : volumes.split("\\s+")) {
+            if (v.startsWith(PREFIX)) {
+                sh(List.of("docker", "volume", "rm", "-f", v), Duration.ofMinutes(1));
+            }
         }
     }
 

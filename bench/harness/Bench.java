@@ -242,7 +242,8 @@ public final class Bench {
                         Thread.currentThread().interrupt();
                     }
                     FIGURES.put("s5." + system + ".error", oneLine(e));
-                    Harness.log(system + ": blips FAILED: " + oneLine(e));
+                    // The whole message (compose's output, a path to medic's log) for whoever reads the run's log.
+                    Harness.log(system + ": blips FAILED: " + e);
                 }
                 return null;
             }));
@@ -401,7 +402,8 @@ public final class Bench {
                 Thread.currentThread().interrupt();
             }
             FIGURES.put("s6.error", oneLine(e));
-            Harness.log("seed stack: FAILED: " + oneLine(e));
+            // The whole message (compose ps and logs, a path to medic's log) for whoever reads the run's log.
+            Harness.log("seed stack: FAILED: " + e);
         }
     }
 

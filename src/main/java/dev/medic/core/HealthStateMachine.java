@@ -507,7 +507,10 @@ public final class HealthStateMachine {
         return decide(s, Optional.empty(), events, now);
     }
 
-    /** The threshold is reached: heal, unless a dependency, the host budget, the back-off or the budget says wait. */
+    /**
+     * The threshold is reached: heal, unless a dependency (unhealthy, or not looked at since the failure began), the
+     * host budget, the back-off or the budget says wait.
+     */
     private Decision escalate(TargetState s, CheckResult result, int failures, Instant now, Conditions conditions,
                               List<MedicEvent> events) {
         events.add(checkFailed(failures, result, now));
@@ -519,7 +522,7 @@ public final class HealthStateMachine {
             TargetState next = s.moveTo(Phase.BLOCKED, now, null).withBlockedBy(dependency).withCounts(failures, 0);
             return decide(next, Optional.empty(), events, now);
         }
-        if (conditions.healingSuspended()) {
+        if (conditions.healingSuspended() || conditions.unverifiedDependency().isPresent()) {
             return decide(s.moveTo(Phase.FAILING, now, null).withCounts(failures, 0), Optional.empty(), events, now);
         }
         List<LadderStep> ladder = policy.ladder();

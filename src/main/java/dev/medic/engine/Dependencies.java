@@ -3,6 +3,7 @@ package dev.medic.engine;
 import dev.medic.config.LabelTarget;
 import dev.medic.config.MedicConfig;
 import dev.medic.core.Phase;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,26 @@ final class Dependencies {
             }
         }
         return deps;
+    }
+
+    /**
+     * A depends-on target of {@code worker} that shows HEALTHY but whose last check ended before {@code since} (when
+     * {@code worker} began to fail), if any; it is asked to check now, so that the next look at {@code worker} sees
+     * what is true of it now rather than what was true at its last interval.
+     */
+    Optional<String> unverifiedOf(TargetWorker worker, Instant since) {
+        for (String dep : of(worker)) {
+            TargetWorker other = workers.get(dep).orElse(null);
+            if (other == null || other == worker) {
+                continue;
+            }
+            Instant checked = other.lastCheckedAt();
+            if (checked == null || checked.isBefore(since)) {
+                other.checkNow();
+                return Optional.of(dep);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A depends-on target of {@code worker} that is not healthy now, if any. */

@@ -115,6 +115,14 @@ public final class TargetWorker {
         /** A depends-on target of {@code worker} that is not HEALTHY, if any. */
         Optional<String> unhealthyDependency(TargetWorker worker);
 
+        /**
+         * A depends-on target of {@code worker} that shows healthy but has not been checked since {@code since}
+         * (asked to check now), if any; none by default.
+         */
+        default Optional<String> unverifiedDependency(TargetWorker worker, Instant since) {
+            return Optional.empty();
+        }
+
         /** Decides through the host budget (see {@link HostBudget#gate}). */
         Decision gate(Instant now, Function<Boolean, Decision> decide);
 
@@ -301,6 +309,16 @@ public final class TargetWorker {
         }
         followPauseLabel(check.container());
         Optional<String> dependency = context.unhealthyDependency(this);
+        Optional<String> unverified = Optional.empty();
+        if (dependency.isEmpty() && check.result().verdict() == Verdict.FAIL) {
+            // Failing since this run began (or since this check, the first of it): a dependency not looked at
+            // since then may be the cause, found only at its own next interval.
+            Instant since;
+            synchronized (stateLock) {
+                since = state.failureRun().active() ? state.failureRun().since() : checkStarted;
+            }
+            unverified = context.unverifiedDependency(this, since);
+        }
         Decision decision;
         boolean changed;
         synchronized (stateLock) {
@@ -339,8 +357,9 @@ public final class TargetWorker {
                 result = result.withGrace();
             }
             CheckResult judged = result;
+            Optional<String> unchecked = unverified;
             decision = context.gate(now, suspended -> machine.onCheck(from, judged, now,
-                    new Conditions(dependency, suspended)));
+                    new Conditions(dependency, suspended, unchecked)));
             if (!loopEvents.isEmpty()) {
                 List<MedicEvent> all = new ArrayList<>(loopEvents);
                 all.addAll(decision.events());
@@ -793,6 +812,12 @@ public final class TargetWorker {
     /** Checks as soon as possible; if a tick is queued or running, once more right after it. */
     public void checkNow() {
         schedule.checkNow();
+    }
+
+    /** When this target's last check ended (the worker's clock), or null before its first. */
+    Instant lastCheckedAt() {
+        TargetStatus.LastCheck c = lastCheck;
+        return c == null ? null : c.at();
     }
 
     void stop() {

@@ -50,6 +50,11 @@ final class WorkerContext implements TargetWorker.Context {
     }
 
     @Override
+    public Optional<String> unverifiedDependency(TargetWorker worker, Instant since) {
+        return dependencies.unverifiedOf(worker, since);
+    }
+
+    @Override
     public Decision gate(Instant now, Function<Boolean, Decision> decide) {
         return hostBudget.gate(now, decide);
     }

@@ -254,6 +254,19 @@ class HealthStateMachineTest {
     }
 
     @Test
+    void atTheThresholdADependencyNotLookedAtSinceTheFailureBeganHoldsTheHealWithoutBlocking() {
+        Replay r = new Replay(POLICY).failTimes(2);
+        r.conditions = new Conditions(Optional.empty(), false, Optional.of("cache"));
+        r.fail();
+        assertTrue(r.actions.isEmpty());
+        assertEquals(Phase.FAILING, r.state.phase());
+        assertEquals(0, r.count(EventType.BLOCKED), "not blocked: the dependency may well be fine");
+        r.conditions = Conditions.NONE;
+        r.advance(10).fail();
+        assertEquals(1, r.actions.size(), "healed once the dependency was seen healthy");
+    }
+
+    @Test
     void aContainerNothingElseWillStartIsHealedAtTheFirstSightOfItsDeath() {
         Replay r = new Replay(POLICY).advance(31).pass();
         r.advance(60).check(CheckResult.downForGood("container api is exited: exited with code 137"));

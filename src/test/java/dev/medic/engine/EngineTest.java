@@ -556,8 +556,11 @@ class EngineTest {
         dbWorker.tick();
         apiWorker.tick();
         assertEquals(List.of("db"), e.dependenciesOf(apiWorker));
+        assertEquals(Phase.FAILING, apiWorker.status().phase(), "db was last seen before api began to fail");
+        dbWorker.tick();
+        apiWorker.tick();
         assertEquals(Phase.HEALTHY, dbWorker.status().phase());
-        assertEquals(Phase.STARTING, apiWorker.status().phase(), "healed once while db was healthy");
+        assertEquals(Phase.STARTING, apiWorker.status().phase(), "healed once db was seen healthy since");
 
         docker.put(new dev.medic.docker.ContainerInfo("d1", "shop-db-1", "restarting", false, true, false, 1,
                 java.util.Optional.empty(), "", "t0", db));
@@ -565,6 +568,40 @@ class EngineTest {
         apiWorker.tick();
         assertEquals(Phase.BLOCKED, apiWorker.status().phase());
         assertEquals(1, docker.restarted.stream().filter("a1"::equals).count(), "no second restart of api");
+    }
+
+    @Test
+    void aDependentIsNotHealedOnADependencysStaleVerdictButBlockedOnceTheDependencyIsLookedAtAgain() throws Exception {
+        Map<String, String> cache = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "cache");
+        Map<String, String> app = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "app");
+        docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", cache, "healthy"));
+        docker.put(FakeContainerRuntime.running("a1", "shop-app-1", app, "healthy"));
+        Engine e = engine("""
+                interval = 1h
+                retry-interval = 1h
+                start-period = 0s
+                failure-threshold = 1
+                discovery.enabled = false
+                targets.cache { service { project = shop, name = cache } }
+                targets.app { service { project = shop, name = app }, depends-on = [cache] }
+                """);
+        TargetWorker cacheWorker = e.worker("cache").orElseThrow();
+        TargetWorker appWorker = e.worker("app").orElseThrow();
+        cacheWorker.tick();
+        appWorker.tick();
+        assertEquals(Phase.HEALTHY, cacheWorker.status().phase());
+
+        // Redis wedges: the app fails at once, the cache only at its own next look, an hour away.
+        docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", cache, "unhealthy"));
+        docker.put(FakeContainerRuntime.running("a1", "shop-app-1", app, "unhealthy"));
+        appWorker.tick();
+        assertEquals(Phase.FAILING, appWorker.status().phase(), "not healed on the cache's verdict of an hour ago");
+        assertEquals(List.of(), docker.restarted);
+
+        cacheWorker.tick();  // the look the app's failure asked for
+        appWorker.tick();
+        assertEquals(Phase.BLOCKED, appWorker.status().phase());
+        assertEquals(List.of("c1"), docker.restarted, "the cache is healed, the app never");
     }
 
     @Test

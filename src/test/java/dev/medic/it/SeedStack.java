@@ -80,12 +80,20 @@ final class SeedStack implements AutoCloseable {
         }
         // The app runs as www-data: it reads the fixture.
         Cli.run("chmod", "-R", "a+rX", to.toString()).orFail();
-        // The app (www-data) clears its own wedge switch when it starts.
-        Cli.run("chmod", "1777", to.resolve("state").toString()).orFail();
+        // The app (www-data) clears its own wedge switch when it starts: no sticky bit, since root makes it.
+        Cli.run("chmod", "0777", to.resolve("state").toString()).orFail();
     }
 
-    /** The medic config for this copy: its targets named PROJECT-db, -cache, -app, -web, -worker. */
+    /**
+     * The medic config for this copy, for inside {@code medic { }} (as {@link MedicUnderTest} wraps it): its targets
+     * named PROJECT-db, -cache, -app, -web, -worker.
+     */
     String medicTargets() {
+        return medicConfig().replaceFirst("(?m)^medic\\.targets \\{", "targets {");
+    }
+
+    /** The medic config for this copy as a file's top level ({@code medic.targets { ... }}). */
+    String medicConfig() {
         try {
             return Files.readString(FIXTURE.resolve("medic.conf.template"))
                     .replace("@PROJECT@", project).replace("@WEB_PORT@", Integer.toString(webPort))

@@ -30,8 +30,9 @@ class SeedStackIT {
 
     private static MedicUnderTest medic(SeedStack stack, String extra) throws Exception {
         return MedicUnderTest.start("""
-                interval = 5s
-                retry-interval = 2s
+                interval = 10s
+                retry-interval = 3s
+                timeout = 5s
                 failure-threshold = 2
                 start-period = 20s
                 docker.stop-timeout = 5s

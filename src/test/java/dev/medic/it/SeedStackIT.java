@@ -99,7 +99,10 @@ class SeedStackIT {
             for (String s : List.of("cache", "app", "web", "worker")) {
                 assertEquals(before.get(s), after.get(s), s + " was not restarted");
             }
-            List<MedicEvent> heals = medic.events.of(EventType.HEAL_FINISHED, stack.target("db"));
+            // A check that began before Docker's die event reached medic calls its heal off (it may have been an
+            // operator's stop); the die's own check heals. Exactly one restart ran, and it worked.
+            List<MedicEvent> heals = medic.events.of(EventType.HEAL_FINISHED, stack.target("db")).stream()
+                    .filter(h -> !"cancelled".equals(h.fields().get("outcome"))).toList();
             assertEquals(1, heals.size(), heals.toString());
             assertEquals("ok", heals.get(0).fields().get("outcome"));
             for (String s : List.of("cache", "app", "web", "worker")) {

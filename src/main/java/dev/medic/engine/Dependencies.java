@@ -55,6 +55,7 @@ final class Dependencies {
      * what is true of it now rather than what was true at its last interval.
      */
     Optional<String> unverifiedOf(TargetWorker worker, Instant since) {
+        Optional<String> first = Optional.empty();
         for (String dep : of(worker)) {
             TargetWorker other = workers.get(dep).orElse(null);
             if (other == null || other == worker) {
@@ -62,11 +63,12 @@ final class Dependencies {
             }
             Instant checked = other.lastCheckedAt();
             if (checked == null || checked.isBefore(since)) {
+                // All of them at once: one look each, and the dependent waits one retry-interval, not one per dependency.
                 other.checkNow();
-                return Optional.of(dep);
+                first = first.isPresent() ? first : Optional.of(dep);
             }
         }
-        return Optional.empty();
+        return first;
     }
 
     /** A depends-on target of {@code worker} that is not healthy now, if any. */

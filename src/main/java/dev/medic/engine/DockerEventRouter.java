@@ -207,7 +207,12 @@ final class DockerEventRouter {
             recentOperatorStops.put(w.name(), clock.instant());
             w.operatorStopped(event.action());
         }
-        w.checkNow();
+        // A kill is not news yet: a stop signal is followed by the die (or the container takes its grace), SIGKILL by
+        // its die at once, and another signal leaves the container running. A check now would race that die and be
+        // called off by it; the die's own check comes a moment later.
+        if (!event.action().equals("kill")) {
+            w.checkNow();
+        }
     }
 
     /** The exit code a {@code die} event carries ({@code exitCode}), if it carries a readable one. */

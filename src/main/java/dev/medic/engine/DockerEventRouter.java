@@ -44,8 +44,12 @@ import org.slf4j.LoggerFactory;
 final class DockerEventRouter {
     private static final Logger LOG = LoggerFactory.getLogger(DockerEventRouter.class);
     private static final Duration MAX_STREAM_BACKOFF = Duration.ofSeconds(30);
-    /** A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. */
-    private static final Duration DAEMON_SHUTDOWN_WINDOW = Duration.ofSeconds(5);
+    /**
+     * A stop this close before the event stream breaks was dockerd stopping its containers, not an operator. dockerd
+     * stops them all at once but its stream ends only when the last has gone, which may take its shutdown-timeout
+     * (15 s by default): a web server's stop comes at once, a worker that ignores SIGTERM's ten seconds later.
+     */
+    static final Duration DAEMON_SHUTDOWN_WINDOW = Duration.ofSeconds(20);
     /** The events that say a container stopped running, besides an operator's stop. */
     private static final java.util.Set<String> DEATHS = java.util.Set.of("die", "oom");
     /**

@@ -318,6 +318,42 @@ class EngineTest {
     }
 
     @Test
+    void stopsInTheSecondsBeforeTheStreamDropsAreDockerdsShutdownOneWellBeforeIsAnOperators() throws Exception {
+        for (String c : List.of("web", "worker", "old")) {
+            docker.put(FakeContainerRuntime.running(c + "1", c, Map.of(), null));
+        }
+        dev.medic.fakes.MutableClock clock = new dev.medic.fakes.MutableClock(java.time.Instant.parse("2026-11-23T10:00:00Z"));
+        Engine e = engine("""
+                interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.web { container = web }
+                targets.worker { container = worker }
+                targets.old { container = old }
+                """, clock);
+        e.start();
+        for (String c : List.of("web", "worker", "old")) {
+            e.worker(c).orElseThrow().tick();
+            docker.put(FakeContainerRuntime.exited(c + "1", c, 0));
+        }
+
+        // An operator stops old; half a minute later dockerd shuts down: web at once, the worker (which ignores
+        // SIGTERM) when its stop timeout kills it, twelve seconds on; the stream ends a moment after.
+        docker.emit(new ContainerEvent("stop", "old1", Map.of("name", "old")));
+        clock.advance(Duration.ofSeconds(30));
+        docker.emit(new ContainerEvent("stop", "web1", Map.of("name", "web")));
+        clock.advance(Duration.ofSeconds(12));
+        docker.emit(new ContainerEvent("stop", "worker1", Map.of("name", "worker")));
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Phase.STOPPED, e.worker("web").orElseThrow().status().phase());
+        docker.dropStream(new java.io.IOException("dockerd restarted"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> e.worker("web").orElseThrow().status().phase() != Phase.STOPPED
+                && e.worker("worker").orElseThrow().status().phase() != Phase.STOPPED);
+        assertEquals(Phase.STOPPED, e.worker("old").orElseThrow().status().phase(), "the operator's stop stands");
+    }
+
+    @Test
     void aTickThatThrowsDoesNotKillTheSchedule() throws Exception {
         Engine e = engine("""
                 interval = 1s

@@ -40,7 +40,8 @@ import com.sun.net.httpserver.HttpServer;
  * scripts/bench: medic measured side by side with what operators run instead (the stability document's
  * bash loop in bench/baseline/watchdog.sh, and monit from Debian), in one run on the real dockerd.
  * Writes bench/results.md and bench/results.png. Run from the repository root by scripts/bench, which
- * prepares the image, the jar and monit, and compiles it with Harness.java; it needs nothing but the JDK.
+ * prepares the image, the jar and monit, and compiles it with the rest of bench/harness (Harness.java,
+ * SeedStackCopy.java); it needs nothing but the JDK.
  */
 public final class Bench {
     static final Path ROOT = Path.of("").toAbsolutePath();
@@ -409,44 +410,25 @@ public final class Bench {
 
     /**
      * One copy of src/test/resources/stacks/seed (nginx, gunicorn + Flask, PostgreSQL 15, Redis, a worker) under a
-     * unique project name and free loopback ports, as SeedStackIT brings it up. {@link #close()} removes its
-     * containers and its database volume; {@link Bench#cleanupContainers()} catches what a killed run leaves.
+     * unique project name and free loopback ports, as SeedStackIT brings it up; the copy on disk is a {@link
+     * SeedStackCopy}, as in the chaos soak. {@link #close()} removes its containers and its database volume; {@link
+     * Bench#cleanupContainers()} catches what a killed run leaves.
      */
     static final class SeedStack implements AutoCloseable {
-        static final Path FIXTURE = Path.of("src/test/resources/stacks/seed");
-        static final List<String> SERVICES = List.of("db", "cache", "app", "web", "worker");
+        static final List<String> SERVICES = SeedStackCopy.SERVICES;
+        final SeedStackCopy copy;
         final String project;
         final Path dir;
-        final int webPort = Harness.freePort();
-        final int appPort = Harness.freePort();
-        final int dbPort = Harness.freePort();
-        final int cachePort = Harness.freePort();
 
-        private SeedStack(String project, Path dir) {
-            this.project = project;
-            this.dir = dir;
+        private SeedStack(SeedStackCopy copy) {
+            this.copy = copy;
+            this.project = copy.project;
+            this.dir = copy.dir;
         }
 
         static SeedStack up(String image) throws IOException, InterruptedException {
             String project = PREFIX + "stack" + Long.toHexString(System.nanoTime() & 0xffffffffL);
-            Path dir = Files.createTempDirectory(work, project);
-            Path fixture = ROOT.resolve(FIXTURE);
-            try (var files = Files.walk(fixture)) {
-                for (Path f : files.toList()) {
-                    Path to = dir.resolve(fixture.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-            // The services run as postgres, www-data and nobody: they read the copy; the app clears its switches in state/.
-            sh(List.of("chmod", "-R", "a+rX", dir.toString()), Duration.ofSeconds(30)).orFail();
-            sh(List.of("chmod", "1777", dir.resolve("state").toString()), Duration.ofSeconds(30)).orFail();
-            SeedStack s = new SeedStack(project, dir);
-            Files.writeString(dir.resolve(".env"), "STACK_IMAGE=" + image + "\nWEB_PORT=" + s.webPort + "\nAPP_PORT="
-                    + s.appPort + "\nDB_PORT=" + s.dbPort + "\nCACHE_PORT=" + s.cachePort + "\n");
+            SeedStack s = new SeedStack(SeedStackCopy.prepare(project, Files.createTempDirectory(work, project), image));
             try {
                 s.compose(Duration.ofMinutes(5), "up", "-d").orFail();
                 for (String service : SERVICES) {
@@ -490,19 +472,16 @@ public final class Bench {
 
         /** The medic config for this copy: the fixture's template with this copy's project and ports. */
         String medicTargets() throws IOException {
-            return Files.readString(ROOT.resolve(FIXTURE).resolve("medic.conf.template"))
-                    .replace("@PROJECT@", project).replace("@WEB_PORT@", Integer.toString(webPort))
-                    .replace("@APP_PORT@", Integer.toString(appPort)).replace("@DB_PORT@", Integer.toString(dbPort))
-                    .replace("@CACHE_PORT@", Integer.toString(cachePort));
+            return copy.medicTargets();
         }
 
         int appHealth() {
-            return httpStatus("http://127.0.0.1:" + appPort + "/healthz", Duration.ofSeconds(3));
+            return copy.appHealth(HTTP);
         }
 
         void awaitHealthy(Duration within) throws InterruptedException {
             long deadline = System.nanoTime() + within.toNanos();
-            while (appHealth() != 200 || httpStatus("http://127.0.0.1:" + webPort + "/healthz", Duration.ofSeconds(6)) != 200) {
+            while (appHealth() != 200 || copy.webHealth(HTTP) != 200) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the seed stack " + project + " was not healthy within " + within
                             + ": " + compose(Duration.ofMinutes(1), "ps").out() + "\n"
@@ -540,15 +519,7 @@ public final class Bench {
 
         @Override
         public void close() {
-            compose(Duration.ofMinutes(3), "down", "-v", "--remove-orphans", "-t", "5");
-            String left = sh(List.of("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + project),
-                    Duration.ofSeconds(30)).out().strip();
-            if (!left.isEmpty()) {
-                List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f", "-v"));
-                rm.addAll(List.of(left.split("\\s+")));
-                sh(rm, Duration.ofMinutes(2));
-            }
-            sh(List.of("docker", "volume", "rm", "-f", project + "_db-data"), Duration.ofMinutes(1));
+            SeedStackCopy.remove(project, dir, Duration.ofMinutes(3), Duration.ofMinutes(2), Duration.ofMinutes(1));
         }
     }
 
@@ -1563,15 +1534,7 @@ public final class Bench {
 
     /** The status of a GET, or 0 when nothing answers within {@code timeout}. */
     static int httpStatus(String url, Duration timeout) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        return Harness.httpStatus(HTTP, url, timeout);
     }
 
     static Harness.Result sh(List<String> cmd, Duration timeout) {

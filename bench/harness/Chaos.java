@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  * ChaosSeedStack}: nginx, gunicorn + Flask, PostgreSQL, Redis, a worker) instead, with the faults that map onto
  * real software and longer time limits; there each fault is also judged on Docker's own record: no service
  * but the faulted one may be started again (a dependent waits BLOCKED), and every heal of medic must be of the
- * faulted service. Compiled with Harness.java and ChaosSeedStack.java and run by scripts/chaos; it needs
- * nothing but the JDK.
+ * faulted service. Compiled with Harness.java, ChaosSeedStack.java and SeedStackCopy.java and run by
+ * scripts/chaos; it needs nothing but the JDK.
  *
  * <p>Its state is static, set up by {@code main} before any judging thread starts; the lists the judging
  * threads share are concurrent.
@@ -1368,16 +1368,8 @@ public final class Chaos {
 
         /** GET /status's body, or null when medic does not answer. */
         String statusBody() {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort
-                        + "/status")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-                return r.statusCode() == 200 ? r.body() : null;
-            } catch (IOException e) {
-                return null;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            return Harness.httpBody(HTTP, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/status"))
+                    .timeout(Duration.ofSeconds(5)).build());
         }
 
         /** Every target's phase in one GET /status, by name; empty when medic does not answer. */
@@ -1711,15 +1703,7 @@ public final class Chaos {
     }
 
     static boolean http200(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return Harness.httpStatus(HTTP, url, Duration.ofSeconds(2)) == 200;
     }
 
     static boolean tcpOpen(int port) {

@@ -6,17 +6,14 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One copy of the seed stack ({@code src/test/resources/stacks/seed}: nginx, gunicorn + Flask, PostgreSQL 15,
@@ -26,13 +23,15 @@ import java.util.stream.Stream;
  * service, the app's hang switch, Redis wedged by {@code CLIENT PAUSE}). What it reports comes from Docker's
  * record (container ids and StartedAt) and from the stack's own endpoints, never from medic.
  *
+ * <p>The copy itself (the fixture on disk, its .env and ports, medic's targets, /healthz, its removal) is a {@link
+ * SeedStackCopy}, which the benchmark's scenario 6 brings up the same way.
+ *
  * <p>Invariants: the name, directory and ports are fixed at {@link #up}; the copy's database volume is
  * {@code NAME_db-data}, removed with its containers by {@link #remove}. Thread-safe: it keeps no mutable state
  * (every answer is asked of Docker or of the stack at the call), so the soak's judging threads share it.
  */
 final class ChaosSeedStack extends Chaos.Project {
-    static final Path FIXTURE = Path.of("src/test/resources/stacks/seed");
-    static final List<String> SERVICES = List.of("db", "cache", "app", "web", "worker");
+    static final List<String> SERVICES = SeedStackCopy.SERVICES;
     /**
      * Who waits on whom in the fixture's medic config (app on db and cache, web on app, worker on cache), read
      * transitively: the services that are BLOCKED at most, never restarted, while the key is down.
@@ -46,17 +45,11 @@ final class ChaosSeedStack extends Chaos.Project {
     /** Longer than any soak: a wedge that only a restart of Redis ends. */
     static final long WEDGE_MS = Duration.ofHours(1).toMillis();
 
-    final int webPort;
-    final int appPort;
-    final int dbPort;
-    final int cachePort;
+    final SeedStackCopy copy;
 
-    private ChaosSeedStack(String name, Path dir, int webPort, int appPort, int dbPort, int cachePort) {
-        super(name, dir);
-        this.webPort = webPort;
-        this.appPort = appPort;
-        this.dbPort = dbPort;
-        this.cachePort = cachePort;
+    private ChaosSeedStack(SeedStackCopy copy) {
+        super(copy.project, copy.dir);
+        this.copy = copy;
     }
 
     /**
@@ -65,49 +58,19 @@ final class ChaosSeedStack extends Chaos.Project {
      */
     static ChaosSeedStack up(String name, Path work, String image) throws IOException {
         Path dir = work.resolve(name);
-        Path fixture = Chaos.ROOT.resolve(FIXTURE);
-        try (Stream<Path> files = Files.walk(fixture)) {
-            for (Path f : files.toList()) {
-                Path target = dir.resolve(fixture.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        // The services run as postgres, redis, www-data and nobody: they read the copy; the app (www-data)
-        // removes its own hang switch from state/ when it starts.
-        Chaos.sh(List.of("chmod", "-R", "a+rX", dir.toString()), Duration.ofSeconds(30)).orFail();
-        Chaos.sh(List.of("chmod", "1777", dir.resolve("state").toString()), Duration.ofSeconds(30)).orFail();
-        ChaosSeedStack s = new ChaosSeedStack(name, dir, Harness.freePort(), Harness.freePort(), Harness.freePort(),
-                Harness.freePort());
-        Files.writeString(dir.resolve(".env"), "STACK_IMAGE=" + image + "\nWEB_PORT=" + s.webPort + "\nAPP_PORT="
-                + s.appPort + "\nDB_PORT=" + s.dbPort + "\nCACHE_PORT=" + s.cachePort + "\n");
-        Harness.log("seed stack " + name + ": web :" + s.webPort + ", app :" + s.appPort + ", db :" + s.dbPort
-                + ", cache :" + s.cachePort + " (" + dir + ")");
+        ChaosSeedStack s = new ChaosSeedStack(SeedStackCopy.prepare(name, dir, image));
+        Harness.log("seed stack " + name + ": web :" + s.copy.webPort + ", app :" + s.copy.appPort + ", db :"
+                + s.copy.dbPort + ", cache :" + s.copy.cachePort + " (" + dir + ")");
         s.compose("up", "-d");
         return s;
     }
 
     /**
-     * Removes a copy: compose down with its volume when its directory is still there, then whatever container
-     * carries its project label, then its database volume, so that a soak killed half-way leaves nothing the
-     * next one trips on.
+     * Removes a copy (see {@link SeedStackCopy#remove}), so that a soak killed half-way leaves nothing the next one
+     * trips on; with the soak's own timeouts (cleanup runs it at the start and in the shutdown hook).
      */
     static void remove(String name, Path dir) {
-        if (dir != null && Files.exists(dir.resolve(".env"))) {
-            Chaos.sh(dir, List.of("docker-compose", "-p", name, "down", "-v", "--remove-orphans", "-t", "5"),
-                    Duration.ofMinutes(2));
-        }
-        Harness.Result ps = Chaos.sh(List.of("docker", "ps", "-aq", "--filter",
-                "label=com.docker.compose.project=" + name), Duration.ofSeconds(30));
-        if (ps.exit() == 0 && !ps.out().isBlank()) {
-            List<String> rm = new ArrayList<>(List.of("docker", "rm", "-f", "-v"));
-            rm.addAll(List.of(ps.out().strip().split("\\s+")));
-            Chaos.sh(rm, Duration.ofMinutes(1));
-        }
-        Chaos.sh(List.of("docker", "volume", "rm", "-f", name + "_db-data"), Duration.ofSeconds(30));
+        SeedStackCopy.remove(name, dir, Duration.ofMinutes(2), Duration.ofMinutes(1), Duration.ofSeconds(30));
     }
 
     @Override
@@ -122,16 +85,13 @@ final class ChaosSeedStack extends Chaos.Project {
 
     @Override
     String healthUrl() {
-        return "http://127.0.0.1:" + appPort + "/healthz";
+        return copy.appHealthUrl();
     }
 
     /** The copy's targets for medic: the fixture's own template, filled in. */
     @Override
     String targetsConfig() throws IOException {
-        return Files.readString(Chaos.ROOT.resolve(FIXTURE).resolve("medic.conf.template"))
-                .replace("@PROJECT@", name).replace("@WEB_PORT@", Integer.toString(webPort))
-                .replace("@APP_PORT@", Integer.toString(appPort)).replace("@DB_PORT@", Integer.toString(dbPort))
-                .replace("@CACHE_PORT@", Integer.toString(cachePort));
+        return copy.medicTargets();
     }
 
     /** A service's container as Docker records it. */
@@ -208,13 +168,14 @@ final class ChaosSeedStack extends Chaos.Project {
         if (!wrong.isEmpty()) {
             return String.join(", ", wrong);
         }
-        int app = status(healthUrl(), Duration.ofSeconds(3));
+        int app = copy.appHealth(Chaos.HTTP);
         if (app != 200) {
-            return "app /healthz " + (app == 0 ? "no answer in 3 s" : app);
+            return "app /healthz " + (app == 0 ? "no answer in " + SeedStackCopy.APP_HEALTH_TIMEOUT.toSeconds() + " s"
+                    : app);
         }
-        // nginx gives up on the app after 5 s (504): 6 s is enough to hear it.
-        int web = status("http://127.0.0.1:" + webPort + "/healthz", Duration.ofSeconds(6));
-        return web == 200 ? "" : "web /healthz " + (web == 0 ? "no answer in 6 s" : web);
+        int web = copy.webHealth(Chaos.HTTP);
+        return web == 200 ? "" : "web /healthz " + (web == 0 ? "no answer in "
+                + SeedStackCopy.WEB_HEALTH_TIMEOUT.toSeconds() + " s" : web);
     }
 
     @Override
@@ -245,7 +206,7 @@ final class ChaosSeedStack extends Chaos.Project {
      */
     void wedgeCache() {
         Harness.Result r = Chaos.sh(List.of("docker", "exec", container("cache"), "redis-cli", "-h", "127.0.0.1",
-                "-p", Integer.toString(cachePort), "CLIENT", "PAUSE", Long.toString(WEDGE_MS)), Duration.ofSeconds(30));
+                "-p", Integer.toString(copy.cachePort), "CLIENT", "PAUSE", Long.toString(WEDGE_MS)), Duration.ofSeconds(30));
         if (r.exit() != 0 || !r.out().strip().equals("OK")) {
             throw new IllegalStateException("CLIENT PAUSE of the cache answered (" + r.exit() + "): " + r.out().strip());
         }
@@ -254,7 +215,7 @@ final class ChaosSeedStack extends Chaos.Project {
     /** Whether Redis answers PING with PONG within {@code within} (a connection refused is a no). */
     boolean cacheAnswers(Duration within) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", cachePort), (int) within.toMillis());
+            s.connect(new InetSocketAddress("127.0.0.1", copy.cachePort), (int) within.toMillis());
             s.setSoTimeout((int) within.toMillis());
             OutputStream out = s.getOutputStream();
             out.write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -271,13 +232,13 @@ final class ChaosSeedStack extends Chaos.Project {
 
     /** Writes {@code value} as a row of PostgreSQL through the app's /rows; true when it reads back. */
     boolean addRow(String value) {
-        return rowsContain(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/rows"))
+        return rowsContain(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + copy.appPort + "/rows"))
                 .POST(HttpRequest.BodyPublishers.ofString(value))), value);
     }
 
     /** Whether the table the app keeps in PostgreSQL holds {@code value}. */
     boolean hasRow(String value) {
-        return rowsContain(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + appPort + "/rows")).GET()),
+        return rowsContain(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + copy.appPort + "/rows")).GET()),
                 value);
     }
 
@@ -287,27 +248,6 @@ final class ChaosSeedStack extends Chaos.Project {
     }
 
     private static String send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> r = Chaos.HTTP.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? r.body() : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    static int status(String url, Duration timeout) {
-        try {
-            return Chaos.HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
+        return Harness.httpBody(Chaos.HTTP, request.timeout(Duration.ofSeconds(10)).build());
     }
 }

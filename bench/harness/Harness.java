@@ -1,5 +1,9 @@
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * What the benchmark (Bench.java) and the chaos soak (Chaos.java) both need: running a command with a
- * timeout (and the CPU it used), a free loopback port, counting, and timestamped log lines. Compiled
- * with them by scripts/bench and scripts/chaos. Stateless and thread-safe.
+ * timeout (and the CPU it used), a free loopback port, an HTTP status or body, counting, and timestamped
+ * log lines. Compiled with them by scripts/bench and scripts/chaos. Stateless and thread-safe.
  */
 final class Harness {
     private Harness() {
@@ -73,6 +77,35 @@ final class Harness {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The status of a GET of {@code url} through {@code http} (whose connect timeout the caller chose), or 0 when
+     * nothing answers within {@code timeout}.
+     */
+    static int httpStatus(HttpClient http, String url, Duration timeout) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** The body of the answer to {@code request} when its status is 200; null for any other status or none. */
+    static String httpBody(HttpClient http, HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? r.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

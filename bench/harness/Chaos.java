@@ -444,14 +444,7 @@ public final class Chaos {
                 return;
             }
             switch (f.kind) {
-                case "medic-sigkill" -> {
-                    Thread.sleep(1500);
-                    medic.start();
-                    medicDown = false;
-                    medic.awaitUp(Duration.ofSeconds(30));
-                    f.passed = medic.stateFileValid();
-                    f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
-                }
+                case "medic-sigkill" -> judgeMedicBack(f);
                 case "dockerd-restart" -> {
                     for (Project p : projects) {
                         p.awaitHealthy(Duration.ofSeconds(150));
@@ -472,31 +465,16 @@ public final class Chaos {
                     f.detail = "healed in " + since(f.injected);
                 }
                 case "operator-stop" -> {
-                    String id = f.project.containerId(f.service);
-                    for (int i = 0; i < 20; i++) {
-                        Thread.sleep(1000);
-                        if (running(id)) {
-                            f.detail = "medic started a container the operator had stopped";
-                            return;
-                        }
+                    if (stopRespected(f, Duration.ofSeconds(60))) {
+                        f.passed = true;
+                        f.detail = "left stopped for 20 s, then started by the operator";
                     }
-                    sh(List.of("docker", "start", id), Duration.ofSeconds(30));
-                    f.project.awaitHealthy(Duration.ofSeconds(60));
-                    f.passed = true;
-                    f.detail = "left stopped for 20 s, then started by the operator";
                 }
                 case "compose-down" -> {
-                    for (int i = 0; i < 20; i++) {
-                        Thread.sleep(1000);
-                        if (!f.project.anyContainer().isEmpty()) {
-                            f.detail = "a container of the project came back after the operator's compose down";
-                            return;
-                        }
+                    if (composeDownRespected(f, Duration.ofSeconds(60))) {
+                        f.passed = true;
+                        f.detail = "left down for 20 s, then brought up by the operator";
                     }
-                    f.project.compose("up", "-d");
-                    f.project.awaitHealthy(Duration.ofSeconds(60));
-                    f.passed = true;
-                    f.detail = "left down for 20 s, then brought up by the operator";
                 }
                 case "stop-during-check" -> stopDuringCheck(f);
                 case "pause-stop-resume" -> pauseStopResume(f);
@@ -519,20 +497,59 @@ public final class Chaos {
         }
     }
 
+    /** medic-sigkill, on either kind of project: medic started again must come up with a valid state file. */
+    static void judgeMedicBack(Fault f) throws Exception {
+        Thread.sleep(1500);
+        medic.start();
+        medicDown = false;
+        medic.awaitUp(Duration.ofSeconds(30));
+        f.passed = medic.stateFileValid();
+        f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
+    }
+
+    /**
+     * operator-stop's first half, on either kind of project: medic must leave the stopped container alone for 20 s;
+     * then the operator starts it and the project must be healthy within {@code heal}. False, with the fault's
+     * detail set, when medic started it; the caller judges what else its project needs.
+     */
+    static boolean stopRespected(Fault f, Duration heal) throws Exception {
+        String id = f.project.containerId(f.service);
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(1000);
+            if (running(id)) {
+                f.detail = "medic started a container the operator had stopped";
+                return false;
+            }
+        }
+        sh(List.of("docker", "start", id), Duration.ofSeconds(30));
+        f.project.awaitHealthy(heal);
+        return true;
+    }
+
+    /**
+     * compose-down's first half, likewise: nothing of the project may come back for 20 s; then the operator brings
+     * it up and it must be healthy within {@code heal}. False, with the fault's detail set, when something came back.
+     */
+    static boolean composeDownRespected(Fault f, Duration heal) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            Thread.sleep(1000);
+            if (!f.project.anyContainer().isEmpty()) {
+                f.detail = "a container of the project came back after the operator's compose down";
+                return false;
+            }
+        }
+        f.project.compose("up", "-d");
+        f.project.awaitHealthy(heal);
+        return true;
+    }
+
     /**
      * The seed stack's judges: the busybox ones with longer limits, and Docker's record besides: a fault may start
      * again only its own service's container, and medic must show every target of the copy HEALTHY afterwards.
      */
     static void verifyOnSeedStack(Fault f) throws Exception {
         switch (f.kind) {
-            case "medic-sigkill" -> {
-                Thread.sleep(1500);
-                medic.start();
-                medicDown = false;
-                medic.awaitUp(Duration.ofSeconds(30));
-                f.passed = medic.stateFileValid();
-                f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
-            }
+            case "medic-sigkill" -> judgeMedicBack(f);
             case "dockerd-restart" -> {
                 for (Project p : projects) {
                     p.awaitHealthy(SEED_DOCKERD_HEAL);
@@ -557,32 +574,13 @@ public final class Chaos {
                 judgeHealed(f);
             }
             case "operator-stop" -> {
-                String id = f.project.containerId(f.service);
-                for (int i = 0; i < 20; i++) {
-                    Thread.sleep(1000);
-                    if (running(id)) {
-                        f.detail = "medic started a container the operator had stopped";
-                        return;
-                    }
-                }
-                sh(List.of("docker", "start", id), Duration.ofSeconds(30));
-                f.project.awaitHealthy(SEED_HEAL);
-                if (untouchedBesides(f, f.service) && medicSeesHealthy(f)) {
+                if (stopRespected(f, SEED_HEAL) && untouchedBesides(f, f.service) && medicSeesHealthy(f)) {
                     f.passed = true;
                     f.detail = "left stopped for 20 s, then started by the operator; nothing else started again";
                 }
             }
             case "compose-down" -> {
-                for (int i = 0; i < 20; i++) {
-                    Thread.sleep(1000);
-                    if (!f.project.anyContainer().isEmpty()) {
-                        f.detail = "a container of the project came back after the operator's compose down";
-                        return;
-                    }
-                }
-                f.project.compose("up", "-d");
-                f.project.awaitHealthy(SEED_HEAL);
-                if (medicSeesHealthy(f)) {
+                if (composeDownRespected(f, SEED_HEAL) && medicSeesHealthy(f)) {
                     f.passed = true;
                     f.detail = "left down for 20 s, then brought up by the operator";
                 }
@@ -1112,38 +1110,51 @@ public final class Chaos {
 
     // ---- medic, supervised ---------------------------------------------------------------------------
 
-    /**
-     * medic's config for the soak: fast timings, and budgets far above the fault rate (a persistent 500
-     * costs four actions, and a long soak brings one to the same target every minute or two): the soak
-     * checks healing under faults; the budgets themselves are tested in SafeHealingIT.
-     */
+    /** medic's config for the soak: fast timings, under the budgets of {@link #configHead}. */
     static Path config() throws IOException {
         if (stack) {
             return seedConfig();
         }
-        StringBuilder sb = new StringBuilder("medic {\n")
-                .append("  api.listen = \"127.0.0.1:").append(Harness.freePort()).append("\"\n")
-                .append("  state-file = \"").append(work.resolve("state/state.json")).append("\"\n")
-                .append("""
-                          discovery.enabled = false
-                          interval = 5s
-                          retry-interval = 1s
-                          timeout = 2s
-                          failure-threshold = 2
-                          start-period = 3s
-                          backoff { initial = 1s, max = 4s }
-                          give-up-cooldown = 20s
-                          max-actions { count = 1000, per = 10m }
-                          host-budget { count = 5000, per = 10m }
-                          docker.stop-timeout = 1s
-                          targets {
-                        """);
+        StringBuilder sb = configHead().append("""
+                  interval = 5s
+                  retry-interval = 1s
+                  timeout = 2s
+                  failure-threshold = 2
+                  start-period = 3s
+                  docker.stop-timeout = 1s
+                  targets {
+                """);
         for (Project p : projects) {
             sb.append(p.targetsConfig());
         }
         sb.append("  }\n}\n");
+        return writeConfig(sb);
+    }
+
+    /**
+     * The start of medic.conf, the same for the busybox projects and the seed stack, inside {@code medic {}} left
+     * open for the soak's timings: the API on a free loopback port, the soak's state file, no discovery, a short
+     * backoff and cooldown, and budgets far above the fault rate (a persistent 500 costs four actions, and a long
+     * soak brings one to the same target every minute or two): the soak checks healing under faults; the budgets
+     * themselves are tested in SafeHealingIT.
+     */
+    static StringBuilder configHead() {
+        return new StringBuilder("medic {\n")
+                .append("  api.listen = \"127.0.0.1:").append(Harness.freePort()).append("\"\n")
+                .append("  state-file = \"").append(work.resolve("state/state.json")).append("\"\n")
+                .append("""
+                          discovery.enabled = false
+                          backoff { initial = 1s, max = 4s }
+                          give-up-cooldown = 20s
+                          max-actions { count = 1000, per = 10m }
+                          host-budget { count = 5000, per = 10m }
+                        """);
+    }
+
+    /** Writes {@code config} to medic.conf in the work directory; returns its path. */
+    static Path writeConfig(CharSequence config) throws IOException {
         Path file = work.resolve("medic.conf");
-        Files.writeString(file, sb.toString());
+        Files.writeString(file, config);
         return file;
     }
 
@@ -1164,29 +1175,19 @@ public final class Chaos {
      * not for the soak to provoke at random.
      */
     static Path seedConfig() throws IOException {
-        StringBuilder sb = new StringBuilder("medic {\n")
-                .append("  api.listen = \"127.0.0.1:").append(Harness.freePort()).append("\"\n")
-                .append("  state-file = \"").append(work.resolve("state/state.json")).append("\"\n")
-                .append("""
-                          discovery.enabled = false
-                          interval = 6s
-                          retry-interval = 3s
-                          timeout = 5s
-                          failure-threshold = 3
-                          start-period = 20s
-                          backoff { initial = 1s, max = 4s }
-                          give-up-cooldown = 20s
-                          max-actions { count = 1000, per = 10m }
-                          host-budget { count = 5000, per = 10m }
-                          docker.stop-timeout = 5s
-                        }
-                        """);
+        StringBuilder sb = configHead().append("""
+                  interval = 6s
+                  retry-interval = 3s
+                  timeout = 5s
+                  failure-threshold = 3
+                  start-period = 20s
+                  docker.stop-timeout = 5s
+                }
+                """);
         for (Project p : projects) {
             sb.append(p.targetsConfig()).append("medic.targets.").append(p.name).append("-web.interval = 10s\n");
         }
-        Path file = work.resolve("medic.conf");
-        Files.writeString(file, sb.toString());
-        return file;
+        return writeConfig(sb);
     }
 
     static final class Medic {

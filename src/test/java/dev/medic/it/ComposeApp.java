@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -19,11 +17,13 @@ final class ComposeApp implements AutoCloseable {
     final String project;
     final Path dir;
     final int port;
+    private final ComposeProjectDir projectDir;
 
     private ComposeApp(String project, Path dir, int port) {
         this.project = project;
         this.dir = dir;
         this.port = port;
+        this.projectDir = new ComposeProjectDir(project, dir);
     }
 
     /** Creates and starts the project; {@code apiExtra} is appended to the api service's YAML. */
@@ -92,14 +92,12 @@ final class ComposeApp implements AutoCloseable {
     }
 
     Cli.Result compose(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("docker-compose", "-p", project));
-        cmd.addAll(List.of(args));
-        return Cli.run(dir, cmd);
+        return projectDir.compose(args);
     }
 
     /** The id of the service's container (the one compose knows now). */
     String containerId(String service) {
-        return compose("ps", "-q", service).orFail().output().strip();
+        return projectDir.containerId(service);
     }
 
     String healthUrl() {
@@ -116,14 +114,6 @@ final class ComposeApp implements AutoCloseable {
 
     @Override
     public void close() {
-        compose("down", "--remove-orphans");
-        String leftovers = Cli.run("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + project)
-                .output();
-        for (String id : leftovers.split("\\s+")) {
-            if (!id.isBlank()) {
-                Cli.run("docker", "rm", "-f", id);
-            }
-        }
-        Cli.run("rm", "-rf", dir.toString());
+        projectDir.removeWithContainers(false);
     }
 }

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -31,6 +29,7 @@ final class SeedStack implements AutoCloseable {
     final int appPort;
     final int dbPort;
     final int cachePort;
+    private final ComposeProjectDir projectDir;
 
     private SeedStack(String project, Path dir, int webPort, int appPort, int dbPort, int cachePort) {
         this.project = project;
@@ -39,6 +38,7 @@ final class SeedStack implements AutoCloseable {
         this.appPort = appPort;
         this.dbPort = dbPort;
         this.cachePort = cachePort;
+        this.projectDir = new ComposeProjectDir(project, dir);
     }
 
     /** The stack's image, imported into dockerd from the cached Debian tree if it is not there yet. */
@@ -109,14 +109,12 @@ final class SeedStack implements AutoCloseable {
     }
 
     Cli.Result compose(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("docker-compose", "-p", project));
-        cmd.addAll(List.of(args));
-        return Cli.run(dir, cmd);
+        return projectDir.compose(args);
     }
 
     /** The id of the service's container (the one compose knows now). */
     String containerId(String service) {
-        return compose("ps", "-q", service).orFail().output().strip();
+        return projectDir.containerId(service);
     }
 
     /** The HTTP status of GET {@code path} on the app (or 0 when it does not answer within {@code timeout}). */
@@ -184,15 +182,8 @@ final class SeedStack implements AutoCloseable {
 
     @Override
     public void close() {
-        compose("down", "-v", "--remove-orphans", "-t", "5");
-        String leftovers = Cli.run("docker", "ps", "-aq", "--filter", "label=com.docker.compose.project=" + project)
-                .output();
-        for (String id : leftovers.split("\\s+")) {
-            if (!id.isBlank()) {
-                Cli.run("docker", "rm", "-f", "-v", id);
-            }
-        }
+        projectDir.removeWithContainers(true, "-t", "5");
+        // The database volume, should down -v have left it (a container that outlived down still held it then).
         Cli.run("docker", "volume", "rm", "-f", project + "_db-data");
-        Cli.run("rm", "-rf", dir.toString());
     }
 }

@@ -21,6 +21,10 @@ import dev.medic.state.StateStore;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +44,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * or close; the server it starts is.
  */
 public final class ApiFixture implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     public final Engine engine;
     public final DockerReachability reachability;
     public final MedicMetrics metrics;
@@ -112,6 +118,12 @@ public final class ApiFixture implements AutoCloseable {
 
     public String base() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** A plain GET of {@code path} on the API, as a browser or a script would send it (5 s at most). */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     public TargetStatus status() {

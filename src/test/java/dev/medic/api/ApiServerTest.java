@@ -42,11 +42,6 @@ class ApiServerTest {
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private HttpResponse<String> get(ApiFixture f, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(f.base() + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     private HttpResponse<String> post(ApiFixture f, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(f.base() + path)).timeout(Duration.ofSeconds(5))
                 .header("X-Medic-Request", "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -56,7 +51,7 @@ class ApiServerTest {
     @Test
     void servesStatusAsTheContractJsonAndHealthzAndRejectsEverythingElse() throws Exception {
         try (ApiFixture f = ApiFixture.start(dir)) {
-            HttpResponse<String> status = get(f, "/status");
+            HttpResponse<String> status = f.get("/status");
             assertEquals(200, status.statusCode());
             assertEquals("application/json; charset=utf-8", status.headers().firstValue("Content-Type").orElseThrow());
             JsonNode doc = JSON.readTree(status.body());
@@ -72,11 +67,11 @@ class ApiServerTest {
             assertEquals("container shop_api_1 running", t.at("/lastCheck/detail").asText());
             assertEquals(true, t.get("lastAction").isNull());
 
-            assertEquals(200, get(f, "/healthz").statusCode());
-            assertTrue(get(f, "/metrics").body().contains("medic_"), "Prometheus text");
-            assertEquals(404, get(f, "/nope").statusCode());
+            assertEquals(200, f.get("/healthz").statusCode());
+            assertTrue(f.get("/metrics").body().contains("medic_"), "Prometheus text");
+            assertEquals(404, f.get("/nope").statusCode());
             assertEquals(405, post(f, "/status").statusCode());
-            assertEquals(200, get(f, "/targets/api/explain").statusCode());
+            assertEquals(200, f.get("/targets/api/explain").statusCode());
 
             HttpResponse<String> paused = post(f, "/targets/api/pause?for=30m");
             assertEquals(200, paused.statusCode(), paused.body());
@@ -84,7 +79,7 @@ class ApiServerTest {
             assertEquals("PAUSED", pausedBody.get("phase").asText());
             Instant until = Instant.parse(pausedBody.get("until").asText());
             assertTrue(Duration.between(Instant.now(), until).toMinutes() >= 29, "about 30 minutes from now");
-            JsonNode pausedTarget = JSON.readTree(get(f, "/status").body()).at("/targets/0");
+            JsonNode pausedTarget = JSON.readTree(f.get("/status").body()).at("/targets/0");
             assertEquals("PAUSED", pausedTarget.get("phase").asText());
             assertEquals("paused by api", pausedTarget.get("reason").asText());
             assertEquals(until.toString(), pausedTarget.get("until").asText());
@@ -94,10 +89,10 @@ class ApiServerTest {
             assertEquals("HEALTHY", JSON.readTree(resumed.body()).get("phase").asText());
             assertEquals(404, post(f, "/targets/nope/pause").statusCode());
             assertEquals(400, post(f, "/targets/api/pause?for=soon").statusCode());
-            assertEquals(405, get(f, "/targets/api/pause").statusCode());
+            assertEquals(405, f.get("/targets/api/pause").statusCode());
 
             f.engine.close();
-            assertEquals(503, get(f, "/healthz").statusCode(), "a stopped loop is not alive");
+            assertEquals(503, f.get("/healthz").statusCode(), "a stopped loop is not alive");
         }
     }
 
@@ -244,7 +239,7 @@ class ApiServerTest {
                     assertTrue(ms < 1500, "/healthz answered in " + ms + " ms beside 80 slow clients");
                     assertTrue(f.api.openConnections() <= 64, "bounded: " + f.api.openConnections());
                 }
-                assertEquals(200, get(f, "/status").statusCode(), "and the rest of the API too");
+                assertEquals(200, f.get("/status").statusCode(), "and the rest of the API too");
 
                 // Each slow client is cut off once its 5 s for the request are over.
                 for (Socket s : slow) {
@@ -299,13 +294,13 @@ class ApiServerTest {
                 assertEquals("event 2000", JSON.readTree(lines.get(0)).get("message").asText(), "the newest");
                 assertEquals("event 11999", JSON.readTree(lines.get(9_999)).get("message").asText());
             }
-            List<String> db = get(f, "/history?target=db&limit=3").body().lines().toList();
+            List<String> db = f.get("/history?target=db&limit=3").body().lines().toList();
             List<String> messages = new ArrayList<>();
             for (String l : db) {
                 messages.add(JSON.readTree(l).get("message").asText());
             }
             assertEquals(List.of("event 11995", "event 11997", "event 11999"), messages);
-            assertEquals(1000, get(f, "/history").body().lines().count(), "the default limit");
+            assertEquals(1000, f.get("/history").body().lines().count(), "the default limit");
             RawHttp.Answer raw = RawHttp.request(f.port(), "GET", "/history?limit=5", null,
                     "Host: 127.0.0.1:" + f.port());
             assertTrue(raw.has("Transfer-Encoding: chunked"), "written as it is read: " + raw.head());
@@ -333,8 +328,8 @@ class ApiServerTest {
             Thread.sleep(300);
 
             long t = System.nanoTime();
-            assertEquals(200, get(f, "/healthz").statusCode());
-            assertEquals(200, get(f, "/status").statusCode());
+            assertEquals(200, f.get("/healthz").statusCode());
+            assertEquals(200, f.get("/status").statusCode());
             assertTrue((System.nanoTime() - t) / 1_000_000 < 1000, "the rest of the API is not held up");
 
             // The stalled stream gives its lane back after the stall: the next history answer then comes whole.
@@ -359,12 +354,12 @@ class ApiServerTest {
     @Test
     void theMetricsListenerServesOnlyMetricsAndHealthz() throws Exception {
         try (ApiFixture f = ApiFixture.metricsOnly(dir)) {
-            HttpResponse<String> metrics = get(f, "/metrics");
+            HttpResponse<String> metrics = f.get("/metrics");
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body().contains("medic_"), metrics.body());
-            assertEquals(200, get(f, "/healthz").statusCode());
+            assertEquals(200, f.get("/healthz").statusCode());
             for (String path : List.of("/status", "/history", "/targets/api/explain", "/", "/metrics/x")) {
-                assertEquals(404, get(f, path).statusCode(), path);
+                assertEquals(404, f.get(path).statusCode(), path);
             }
             for (String path : List.of("/targets/api/pause?for=1h", "/targets/api/pause?for=forever",
                     "/targets/api/resume", "/metrics")) {
@@ -391,7 +386,7 @@ class ApiServerTest {
                     "X-Medic-Request: 1", "Transfer-Encoding: chunked").status());
             assertEquals(400, RawHttp.request(port, "GET", "/history?target=%zz", null, "Host: 127.0.0.1").status());
             assertEquals(Phase.HEALTHY, f.phase());
-            assertEquals(200, get(f, "/healthz").statusCode(), "and it goes on serving");
+            assertEquals(200, f.get("/healthz").statusCode(), "and it goes on serving");
         }
     }
 
@@ -404,9 +399,9 @@ class ApiServerTest {
     @Test
     void statusAndExplainShowDetailsThroughTheRedactPatternsAsTheJournalDoes() throws Exception {
         try (ApiFixture f = ApiFixture.startWith(dir, "medic.evidence.redact = [\"shop_api_\\\\d\"]\n")) {
-            JsonNode t = JSON.readTree(get(f, "/status").body()).at("/targets/0");
+            JsonNode t = JSON.readTree(f.get("/status").body()).at("/targets/0");
             assertEquals("container [redacted] running", t.at("/lastCheck/detail").asText());
-            String explain = get(f, "/targets/api/explain").body();
+            String explain = f.get("/targets/api/explain").body();
             assertFalse(explain.contains("shop_api_1"), explain);
         }
     }

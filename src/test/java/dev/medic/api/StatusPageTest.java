@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -25,13 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusPageTest {
     @TempDir
     Path dir;
-
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    private HttpResponse<String> get(ApiFixture f, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(f.base() + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static String between(String text, String open, String close) {
         int start = text.indexOf(open);
@@ -48,7 +37,7 @@ class StatusPageTest {
     @Test
     void servesOnePageOfAFewKilobytesUnderAPolicyThatAllowsOnlyItsOwnStyleAndScript() throws Exception {
         try (ApiFixture f = ApiFixture.start(dir)) {
-            HttpResponse<String> page = get(f, "/");
+            HttpResponse<String> page = f.get("/");
             assertEquals(200, page.statusCode());
             assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElseThrow());
             int size = page.body().getBytes(StandardCharsets.UTF_8).length;
@@ -68,14 +57,14 @@ class StatusPageTest {
             assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElseThrow());
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
             assertEquals("no-store", page.headers().firstValue("Cache-Control").orElseThrow());
-            assertEquals(page.body(), get(f, "/?refresh=1").body(), "a query changes nothing");
+            assertEquals(page.body(), f.get("/?refresh=1").body(), "a query changes nothing");
         }
     }
 
     @Test
     void thePageLoadsNothingFromElsewhereAndWritesApiTextOnlyAsText() throws Exception {
         try (ApiFixture f = ApiFixture.start(dir)) {
-            String page = get(f, "/").body();
+            String page = f.get("/").body();
             String lower = page.toLowerCase(Locale.ROOT);
             for (String external : List.of("http:", "https:", "//cdn", "src=", "href=", "url(", "@import", "<link",
                     "<iframe", "<img", "<object", "<embed", "<base", "<form")) {
@@ -118,7 +107,7 @@ class StatusPageTest {
                     "X-Medic-Request: 1").status());
         }
         try (ApiFixture f = ApiFixture.metricsOnly(dir)) {
-            HttpResponse<String> page = get(f, "/");
+            HttpResponse<String> page = f.get("/");
             assertEquals(404, page.statusCode());
             assertFalse(page.body().contains("<script"));
         }

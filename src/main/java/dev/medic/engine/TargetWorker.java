@@ -310,9 +310,10 @@ public final class TargetWorker {
         followPauseLabel(check.container());
         Optional<String> dependency = context.unhealthyDependency(this);
         Optional<String> unverified = Optional.empty();
-        if (dependency.isEmpty() && check.result().verdict() == Verdict.FAIL) {
+        if (dependency.isEmpty() && check.result().verdict() == Verdict.FAIL && !check.result().containerDown()) {
             // Failing since this run began (or since this check, the first of it): a dependency not looked at
-            // since then may be the cause, found only at its own next interval.
+            // since then may be the cause, found only at its own next interval. Not for a dead container: it is
+            // dead whatever its dependencies say, and its restart is the crash MTTR.
             Instant since;
             synchronized (stateLock) {
                 since = state.failureRun().active() ? state.failureRun().since() : checkStarted;

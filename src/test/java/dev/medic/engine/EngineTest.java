@@ -641,6 +641,31 @@ class EngineTest {
     }
 
     @Test
+    void aDeadDependentIsRestartedAtOnceWhateverItsDependenciesLastCheckSaid() throws Exception {
+        Map<String, String> cache = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "cache");
+        Map<String, String> app = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "app");
+        docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", cache, "healthy"));
+        docker.put(FakeContainerRuntime.running("a1", "shop-app-1", app, "healthy"));
+        Engine e = engine("""
+                interval = 1h
+                retry-interval = 1h
+                start-period = 0s
+                discovery.enabled = false
+                targets.cache { service { project = shop, name = cache } }
+                targets.app { service { project = shop, name = app }, depends-on = [cache] }
+                """);
+        e.worker("cache").orElseThrow().tick();
+        TargetWorker appWorker = e.worker("app").orElseThrow();
+        appWorker.tick();
+
+        docker.put(new dev.medic.docker.ContainerInfo("a1", "shop-app-1", "exited", false, false, false, 137,
+                java.util.Optional.empty(), "", "t0", app).withRestarts(dev.medic.docker.ContainerInfo.RestartPolicy.NO, 0));
+        appWorker.tick();
+
+        assertEquals(List.of("a1"), docker.restarted, "a crash is restarted at the first sight of it");
+    }
+
+    @Test
     void aDiscoveredContainerTakesItsSettingsFromItsLabels() throws Exception {
         docker.put(FakeContainerRuntime.running("a1", "labelled", Map.of("medic.enable", "true",
                 "medic.failure-threshold", "1", "medic.tcp", "127.0.0.1:6379", "medic.depends-on", "db",

@@ -33,6 +33,12 @@ public final class HealthStateMachine {
      */
     public static final Duration CONTAINER_DOWN_GRACE = Duration.ofSeconds(2);
 
+    /**
+     * The grace of a container that is down for good (restart policy {@code no}): only long enough for the stop or
+     * destroy event that follows an operator's stop, which comes milliseconds after its die.
+     */
+    public static final Duration DOWN_FOR_GOOD_SETTLE = Duration.ofMillis(250);
+
     private static final Duration MIN_DELAY = Duration.ofMillis(100);
 
     /** The first check after an action, when the retry-interval is longer. */
@@ -485,14 +491,15 @@ public final class HealthStateMachine {
         }
         int failures;
         if (result.containerDown()) {
-            // The grace is for Docker's own restart policy; a container nothing else will start is healed at once.
-            if (!result.downForGood()) {
-                if (s.downSince() == null) {
-                    return decide(s.withDownSince(now), Optional.empty(), events, now);
-                }
-                if (now.isBefore(s.downSince().plus(CONTAINER_DOWN_GRACE))) {
-                    return decide(s, Optional.empty(), events, now);
-                }
+            // The grace is for Docker's own restart policy; a container nothing else will start gets only the moment
+            // in which an operator's stop or destroy event follows its die (a stop_signal SIGKILL looks like a crash
+            // until then): its grace is made to end DOWN_FOR_GOOD_SETTLE from now.
+            if (s.downSince() == null) {
+                Instant since = result.downForGood() ? now.minus(CONTAINER_DOWN_GRACE).plus(DOWN_FOR_GOOD_SETTLE) : now;
+                return decide(s.withDownSince(since), Optional.empty(), events, now);
+            }
+            if (now.isBefore(s.downSince().plus(CONTAINER_DOWN_GRACE))) {
+                return decide(s, Optional.empty(), events, now);
             }
             failures = Math.max(s.failures() + 1, policy.failureThreshold());
         } else {

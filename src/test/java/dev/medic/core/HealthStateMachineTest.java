@@ -270,7 +270,11 @@ class HealthStateMachineTest {
     void aContainerNothingElseWillStartIsHealedAtTheFirstSightOfItsDeath() {
         Replay r = new Replay(POLICY).advance(31).pass();
         r.advance(60).check(CheckResult.downForGood("container api is exited: exited with code 137"));
-        assertEquals(1, r.actions.size(), "restart policy no: there is nothing to wait for");
+        assertTrue(r.actions.isEmpty(), "a moment for an operator's stop event to follow the die");
+        assertEquals(HealthStateMachine.DOWN_FOR_GOOD_SETTLE, r.last.nextCheckIn(), "not Docker's 2 s grace");
+        r.now = r.now.plus(HealthStateMachine.DOWN_FOR_GOOD_SETTLE);
+        r.check(CheckResult.downForGood("still exited"));
+        assertEquals(1, r.actions.size(), "restart policy no: nothing else will start it");
         assertEquals(HealingActionKind.RESTART_CONTAINER, r.actions.get(0).kind());
     }
 

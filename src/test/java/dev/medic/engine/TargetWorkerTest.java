@@ -12,6 +12,7 @@ import dev.medic.core.EventType;
 import dev.medic.core.Evidence;
 import dev.medic.core.HealthPolicy;
 import dev.medic.core.MedicEvent;
+import dev.medic.core.HealthStateMachine;
 import dev.medic.core.Phase;
 import dev.medic.core.TargetState;
 import dev.medic.docker.ComposeRunner;
@@ -224,7 +225,7 @@ class TargetWorkerTest {
     }
 
     @Test
-    void aContainerExitedUnderPolicyNoIsRestartedAtTheFirstCheckThatSeesIt() throws Exception {
+    void aContainerExitedUnderPolicyNoIsRestartedAQuarterSecondAfterTheCheckThatSeesIt() throws Exception {
         docker.put(FakeContainerRuntime.running("c1", "app_1", Map.of(), null));
         TargetWorker w = worker(target(POLICY));
         w.tick();
@@ -233,8 +234,11 @@ class TargetWorkerTest {
 
         w.containerWentDown();  // its die: a crash, no stop was asked for
         w.tick();
+        assertEquals(List.of(), docker.restarted, "a moment for an operator's stop event to follow the die");
+        Thread.sleep(HealthStateMachine.DOWN_FOR_GOOD_SETTLE.toMillis() + 50);
+        w.tick();
 
-        assertEquals(List.of("c1"), docker.restarted, "nothing but medic will start it: no grace");
+        assertEquals(List.of("c1"), docker.restarted, "nothing but medic will start it: not Docker's 2 s grace");
     }
 
     @Test

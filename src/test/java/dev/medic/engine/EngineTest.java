@@ -606,12 +606,14 @@ class EngineTest {
         assertEquals(1, docker.restarted.stream().filter("a1"::equals).count(), "no second restart of api");
     }
 
-    @Test
-    void aDependentIsNotHealedOnADependencysStaleVerdictButBlockedOnceTheDependencyIsLookedAtAgain() throws Exception {
-        Map<String, String> cache = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "cache");
-        Map<String, String> app = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "app");
-        docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", cache, "healthy"));
-        docker.put(FakeContainerRuntime.running("a1", "shop-app-1", app, "healthy"));
+    private static Map<String, String> shop(String service) {
+        return Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, service);
+    }
+
+    /** Project shop's cache and app (depends-on cache), both running, each checked once and HEALTHY. */
+    private Engine cacheAndAppCheckedHealthy() throws Exception {
+        docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", shop("cache"), "healthy"));
+        docker.put(FakeContainerRuntime.running("a1", "shop-app-1", shop("app"), "healthy"));
         Engine e = engine("""
                 interval = 1h
                 retry-interval = 1h
@@ -621,11 +623,21 @@ class EngineTest {
                 targets.cache { service { project = shop, name = cache } }
                 targets.app { service { project = shop, name = app }, depends-on = [cache] }
                 """);
+        for (String t : List.of("cache", "app")) {
+            TargetWorker w = e.worker(t).orElseThrow();
+            w.tick();
+            assertEquals(Phase.HEALTHY, w.status().phase(), t);
+        }
+        return e;
+    }
+
+    @Test
+    void aDependentIsNotHealedOnADependencysStaleVerdictButBlockedOnceTheDependencyIsLookedAtAgain() throws Exception {
+        Engine e = cacheAndAppCheckedHealthy();
         TargetWorker cacheWorker = e.worker("cache").orElseThrow();
         TargetWorker appWorker = e.worker("app").orElseThrow();
-        cacheWorker.tick();
-        appWorker.tick();
-        assertEquals(Phase.HEALTHY, cacheWorker.status().phase());
+        Map<String, String> cache = shop("cache");
+        Map<String, String> app = shop("app");
 
         // Redis wedges: the app fails at once, the cache only at its own next look, an hour away.
         docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", cache, "unhealthy"));
@@ -642,21 +654,8 @@ class EngineTest {
 
     @Test
     void aDeadDependentIsRestartedAtOnceWhateverItsDependenciesLastCheckSaid() throws Exception {
-        Map<String, String> cache = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "cache");
-        Map<String, String> app = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "app");
-        docker.put(FakeContainerRuntime.running("c1", "shop-cache-1", cache, "healthy"));
-        docker.put(FakeContainerRuntime.running("a1", "shop-app-1", app, "healthy"));
-        Engine e = engine("""
-                interval = 1h
-                retry-interval = 1h
-                start-period = 0s
-                discovery.enabled = false
-                targets.cache { service { project = shop, name = cache } }
-                targets.app { service { project = shop, name = app }, depends-on = [cache] }
-                """);
-        e.worker("cache").orElseThrow().tick();
-        TargetWorker appWorker = e.worker("app").orElseThrow();
-        appWorker.tick();
+        TargetWorker appWorker = cacheAndAppCheckedHealthy().worker("app").orElseThrow();
+        Map<String, String> app = shop("app");
 
         docker.put(new dev.medic.docker.ContainerInfo("a1", "shop-app-1", "exited", false, false, false, 137,
                 java.util.Optional.empty(), "", "t0", app).withRestarts(dev.medic.docker.ContainerInfo.RestartPolicy.NO, 0));

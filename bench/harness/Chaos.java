@@ -83,7 +83,9 @@ public final class Chaos {
                 + " within 20 s of that restart and the project is healthy once the operator starts the sibling again");
         KINDS.put("dockerd-restart", "one restart of dockerd per soak, when no other fault is open; healed when every"
                 + " project is healthy again within 150 s");
-        KINDS.put("medic-sigkill", "SIGKILL of medic (a one-in-20 chance at every turn of the fault loop), which the harness starts"
+        KINDS.put("medic-sigkill", "SIGKILL of medic (a one-in-20 chance at every turn of the fault loop, at most one per 15 s"
+                + " on the busybox projects and per 60 s on the seed stack: a start-period plus a failure-threshold of"
+                + " checks, the time a restarted medic needs to act on a failure again), which the harness starts"
                 + " again 1.5 s later as systemd would; passed if medic answers again within 30 s and its state file is"
                 + " valid");
     }
@@ -153,6 +155,7 @@ public final class Chaos {
     static volatile Instant lastDockerRestart = Instant.EPOCH;
     /** Between a SIGKILL of medic and its restart: no second SIGKILL meanwhile. */
     static volatile boolean medicDown;
+    static volatile Instant lastSigkill = Instant.EPOCH;
     static boolean dockerRestartDue;
     static Medic medic;
     static Path report;
@@ -329,7 +332,8 @@ public final class Chaos {
             dockerRestartDue = true;
             return free.size() == projects.size() ? "dockerd-restart" : null;
         }
-        if (random.nextInt(20) == 0 && !medicDown) {
+        if (random.nextInt(20) == 0 && !medicDown
+                && Duration.between(lastSigkill, Instant.now()).compareTo(sigkillSpacing()) >= 0) {
             return "medic-sigkill";
         }
         if (free.isEmpty() || left.compareTo(Duration.ofSeconds(20)) < 0) {
@@ -349,12 +353,24 @@ public final class Chaos {
         return kinds[random.nextInt(kinds.length)];
     }
 
+    /**
+     * The least time between two SIGKILLs of medic: a restarted medic gives a failing target its start-period again
+     * with its counts reset (HealthStateMachine.restored), so it acts on a failure no sooner than a start-period and
+     * a failure-threshold of checks after it starts (busybox 3 + 2 × (1 + 2) + 5 = 14 s; seed stack 20 + 3 × (3 + 5) +
+     * 6 = 50 s). The loop turns every second while every project is busy, so without this floor a one-in-20 chance per
+     * turn killed medic every 5-20 s on the seed stack, and no failure could be healed inside its judge's time.
+     */
+    static Duration sigkillSpacing() {
+        return stack ? Duration.ofSeconds(60) : Duration.ofSeconds(15);
+    }
+
     static Fault inject(String kind) throws Exception {
         switch (kind) {
             case "medic-sigkill" -> {
                 Harness.log("fault: SIGKILL of medic");
                 Fault f = new Fault(kind, null, null);
                 medicDown = true;
+                lastSigkill = Instant.now();
                 medic.kill9();
                 return f;
             }

@@ -1381,7 +1381,8 @@ public final class Bench {
             md.append("Scenario 1's \"before\" is the run of ").append(BEFORE_DATE).append(" (").append(BEFORE_MEDIAN)
                     .append(" s median, ").append(BEFORE_P95).append(" s p95, 20 kills, polled every 50 ms), when medic ")
                     .append("waited 2 s after seeing a container dead, for a restart policy to act, also under policy ")
-                    .append("`no`; it now heals such a container at the first check that sees it dead. The grace stays for ")
+                    .append("`no`; it now heals such a container 150 ms after the first check that sees it dead (the moment in ")
+                    .append("which the stop event of an operator's stop follows its die). The grace stays for ")
                     .append("containers with a policy and for a death that follows an operator's stop request.\n\n");
             md.append("Scenario 5: each watchdog watches its own busybox project at a ").append(f.get("s5.interval"))
                     .append(" s interval (medic's retry-interval the same, failure-threshold 3 as by default; at 60 s a blip ")

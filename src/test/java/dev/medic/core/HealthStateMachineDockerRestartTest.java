@@ -32,7 +32,8 @@ class HealthStateMachineDockerRestartTest {
     @CsvSource({
             // Docker has a restart pending: never counted, however long its back-off (it grows to a minute).
             "restarting-by-docker, 600, -1",
-            // Exited (no policy, Docker gave up, docker kill): the 2-second grace of old, then the whole threshold.
+            // Exited where Docker may still act (a policy, or a death after a stop request): the 2-second grace, then
+            // the whole threshold. One down for good under policy no has the 150 ms settle (HealthStateMachineTest).
             "down,                  60,  2",
             // restarting without a policy to say why: an ordinary failure, the threshold is 3 checks.
             "fail,                  60,  2",

@@ -52,10 +52,18 @@ class DockerRestartIT {
             assertEquals(0, medic.events.count(EventType.HEAL_STARTED, "app"), "dockerd brought it back itself");
 
             String before = DockerFixture.startedAt(name);
+            String restartsBefore = DockerFixture.inspect(name, "{{.RestartCount}}");
             Cli.run("docker", "kill", name).orFail();
             await().atMost(Duration.ofSeconds(15)).until(() -> DockerFixture.running(name)
                     && !DockerFixture.startedAt(name).equals(before));
             await().atMost(Duration.ofSeconds(5)).until(() -> medic.events.count(EventType.HEAL_FINISHED, "app") == 1);
+            // Started once: by medic (a docker kill counts as a manual stop, so Docker's policy leaves it), and
+            // neither by Docker beside it nor by medic a second time a few checks later.
+            String healedAt = DockerFixture.startedAt(name);
+            Thread.sleep(4000);
+            assertEquals(1, medic.events.count(EventType.HEAL_STARTED, "app"), "healed once");
+            assertEquals(restartsBefore, DockerFixture.inspect(name, "{{.RestartCount}}"), "Docker did not restart it");
+            assertEquals(healedAt, DockerFixture.startedAt(name), "not started again");
         } finally {
             Cli.run("docker", "rm", "-f", name);
         }

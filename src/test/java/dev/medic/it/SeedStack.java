@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -41,10 +42,20 @@ final class SeedStack implements AutoCloseable {
         this.projectDir = new ComposeProjectDir(project, dir);
     }
 
-    /** The stack's image, imported into dockerd from the cached Debian tree if it is not there yet. */
+    /**
+     * The stack's image: the one scripts/test built ({@code MEDIC_STACK_IMAGE}), else imported into dockerd from the
+     * cached Debian tree, which a first run debootstraps (minutes). ensure_stack_image prints the image on its last
+     * line; its progress lines come before it.
+     */
     static synchronized String image() {
         DockerFixture.requireDockerAndImage();
-        return Cli.run("bash", "-c", ". scripts/lib.sh && ensure_stack_image").orFail().output().strip();
+        String built = System.getenv("MEDIC_STACK_IMAGE");
+        if (built != null && !built.isBlank()) {
+            return built.strip();
+        }
+        String output = Cli.run(Duration.ofMinutes(30), null, List.of("bash", "-c",
+                ". scripts/lib.sh && ensure_stack_image")).orFail().output().strip();
+        return output.substring(output.lastIndexOf('\n') + 1).strip();
     }
 
     /** Brings a new copy up and waits until its app answers /healthz with 200 (PostgreSQL and Redis ready). */

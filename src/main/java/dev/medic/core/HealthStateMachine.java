@@ -99,7 +99,7 @@ public final class HealthStateMachine {
             }
             // The operator (or something) runs it again: watch it as if it had just started.
             s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()), null).withCounts(0, 0)
-                    .withDownSince(null);
+                    .withDownGraceEnds(null);
         }
         return result.verdict() == Verdict.PASS
                 ? onPass(s, result, now, events)
@@ -121,7 +121,7 @@ public final class HealthStateMachine {
                 ? stopped(state, Phase.STOPPED, state.stoppedAt(), now).withActionFinished(now)
                 : state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
                         .withCounts(0, 0)
-                        .withDownSince(null)
+                        .withDownGraceEnds(null)
                         .withActionFinished(now);
         if (next.pausedAt(now)) {
             next = next.moveTo(Phase.PAUSED, now, null);
@@ -182,7 +182,7 @@ public final class HealthStateMachine {
             case HEALTHY, FAILING, STARTING, BLOCKED -> {
                 TargetState next = state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()))
                         .withCounts(0, 0)
-                        .withDownSince(null);
+                        .withDownGraceEnds(null);
                 yield new Decision(next, Optional.empty(), List.of(), nextCheckIn(next, now));
             }
             case HEALING, GAVE_UP, PAUSED, STOPPED -> new Decision(state, Optional.empty(), List.of(),
@@ -258,7 +258,7 @@ public final class HealthStateMachine {
      * ladder position the configuration no longer has starts the ladder over.
      */
     public TargetState restored(TargetState saved, Instant now) {
-        TargetState s = saved.withDownSince(null);
+        TargetState s = saved.withDownGraceEnds(null);
         s = switch (s.phase()) {
             case HEALING -> s.stoppedByOperator()
                     ? stoppedAfterAction(stopped(s, Phase.STOPPED, s.stoppedAt(), now), now)
@@ -293,15 +293,15 @@ public final class HealthStateMachine {
         }
         TargetState s = state.phase() == Phase.STOPPED
                 ? state.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod()), null).withCounts(0, 0)
-                        .withDownSince(null)
+                        .withDownGraceEnds(null)
                 : state.withStoppedAt(null);
         return decide(s, Optional.empty(), new ArrayList<>(), now);
     }
 
     /** How long to wait before the next check of a target in {@code state}. */
     public Duration nextCheckIn(TargetState state, Instant now) {
-        if (state.downSince() != null) {
-            return atLeastMin(Duration.between(now, state.downSince().plus(CONTAINER_DOWN_GRACE)));
+        if (state.downGraceEnds() != null) {
+            return atLeastMin(Duration.between(now, state.downGraceEnds()));
         }
         return switch (state.phase()) {
             case HEALTHY, STOPPED -> policy.interval();
@@ -377,7 +377,7 @@ public final class HealthStateMachine {
      * stop ends the incident, so counts, ladder and back-off start over.
      */
     private static TargetState stopped(TargetState s, Phase phase, Instant stoppedAt, Instant now) {
-        return s.moveTo(phase, now, null, stoppedAt).withCounts(0, 0).withDownSince(null)
+        return s.moveTo(phase, now, null, stoppedAt).withCounts(0, 0).withDownGraceEnds(null)
                 .withLadder(0, 0, s.actions()).withIncidentOver().withFailureRun(FailureRun.NONE);
     }
 
@@ -388,7 +388,7 @@ public final class HealthStateMachine {
 
     /** {@code s} in its start-period from {@code now}, counts reset, at the same ladder position. */
     private TargetState startPeriod(TargetState s, Instant now) {
-        return s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownSince(null);
+        return s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownGraceEnds(null);
     }
 
     /** {@code s}, with its ladder started over if the policy's ladder no longer has its position. */
@@ -434,7 +434,7 @@ public final class HealthStateMachine {
     }
 
     private Decision onPass(TargetState state, CheckResult result, Instant now, List<MedicEvent> events) {
-        TargetState s = state.withDownSince(null);
+        TargetState s = state.withDownGraceEnds(null);
         int passes = s.passes() + 1;
         // A HEALTHY target can still hold an incident (resumed from a pause before enough passes): its
         // passes must end it like anywhere else, or the next incident starts half-way up the ladder.
@@ -456,37 +456,38 @@ public final class HealthStateMachine {
         if (result.dockerRestarts()) {
             // Docker's restart policy is restarting it (waiting out its back-off): a heal now would restart it a
             // second time. A container that keeps doing this is a restart loop, which RestartLoopDetector reports.
-            return decide(state.withDownSince(null), Optional.empty(), events, now);
+            return decide(state.withDownGraceEnds(null), Optional.empty(), events, now);
         }
         TargetState s = state.withCounts(state.failures(), 0);
         switch (s.phase()) {
             case STARTING -> {
                 // The start-period forgives a slow start, not a dead container: that one counts (after its grace).
                 if (now.isBefore(s.deadline()) && !result.containerDown()) {
-                    return decide(s.withDownSince(null), Optional.empty(), events, now);
+                    return decide(s.withDownGraceEnds(null), Optional.empty(), events, now);
                 }
             }
             case FAILING -> {
                 // A target restored while failing has the start-period of a medic that just started.
                 if (s.deadline() != null && now.isBefore(s.deadline()) && !result.containerDown()) {
-                    return decide(s.withDownSince(null), Optional.empty(), events, now);
+                    return decide(s.withDownGraceEnds(null), Optional.empty(), events, now);
                 }
             }
             case GAVE_UP -> {
                 if (now.isBefore(s.deadline())) {
-                    return decide(s.withDownSince(null), Optional.empty(), events, now);
+                    return decide(s.withDownGraceEnds(null), Optional.empty(), events, now);
                 }
                 // The cooldown is over and the target still fails: the ladder starts again from its first step.
-                s = s.withLadder(0, 0, s.actions()).withDownSince(null);
+                s = s.withLadder(0, 0, s.actions()).withDownGraceEnds(null);
                 return escalate(s, result, policy.failureThreshold(), now, conditions, events);
             }
             case BLOCKED -> {
                 if (conditions.unhealthyDependency().isPresent()) {
-                    return decide(s.withBlockedBy(conditions.unhealthyDependency().get()).withDownSince(null),
+                    return decide(s.withBlockedBy(conditions.unhealthyDependency().get()).withDownGraceEnds(null),
                             Optional.empty(), events, now);
                 }
                 // Its dependency is healthy again: give it the start-period to reconnect before counting again.
-                s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0).withDownSince(null);
+                s = s.moveTo(Phase.STARTING, now, now.plus(policy.startPeriod())).withCounts(0, 0)
+                        .withDownGraceEnds(null);
                 return decide(s, Optional.empty(), events, now);
             }
             default -> { }
@@ -495,19 +496,19 @@ public final class HealthStateMachine {
         if (result.containerDown()) {
             // The grace is for Docker's own restart policy; a container nothing else will start gets only the moment
             // in which an operator's stop or destroy event follows its die (a stop_signal SIGKILL looks like a crash
-            // until then): its grace is made to end DOWN_FOR_GOOD_SETTLE from now.
-            if (s.downSince() == null) {
-                Instant since = result.downForGood() ? now.minus(CONTAINER_DOWN_GRACE).plus(DOWN_FOR_GOOD_SETTLE) : now;
-                return decide(s.withDownSince(since), Optional.empty(), events, now);
+            // until then).
+            if (s.downGraceEnds() == null) {
+                Instant ends = now.plus(result.downForGood() ? DOWN_FOR_GOOD_SETTLE : CONTAINER_DOWN_GRACE);
+                return decide(s.withDownGraceEnds(ends), Optional.empty(), events, now);
             }
-            if (now.isBefore(s.downSince().plus(CONTAINER_DOWN_GRACE))) {
+            if (now.isBefore(s.downGraceEnds())) {
                 return decide(s, Optional.empty(), events, now);
             }
             failures = Math.max(s.failures() + 1, policy.failureThreshold());
         } else {
             failures = s.failures() + 1;
         }
-        s = s.withDownSince(null);
+        s = s.withDownGraceEnds(null);
         if (failures >= policy.failureThreshold() && policy.healable()) {
             return escalate(s, result, failures, now, conditions, events);
         }

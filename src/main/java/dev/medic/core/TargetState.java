@@ -30,7 +30,8 @@ import java.util.Set;
  * @param phaseSince when the target entered {@code phase}
  * @param deadline end of the start-period (STARTING, and FAILING restored after medic restarted) or of the
  *                 give-up cooldown (GAVE_UP); else null
- * @param downSince when the container was first seen not running, while its grace runs; else null
+ * @param downGraceEnds when the grace of a container seen not running ends (Docker's 2 s, or the settle of one down
+ *                      for good), while that grace runs; else null
  * @param disagreement Docker's health says unhealthy while medic's own probes pass (last known)
  * @param pausedUntil end of a maintenance pause ({@link #PAUSED_FOREVER} until resumed); else null
  * @param pauseReason who paused it ("api", "label"); null when not paused
@@ -55,7 +56,7 @@ public record TargetState(
         int actions,
         Instant phaseSince,
         Instant deadline,
-        Instant downSince,
+        Instant downGraceEnds,
         boolean disagreement,
         Instant pausedUntil,
         String pauseReason,
@@ -94,20 +95,20 @@ public record TargetState(
 
     /** A state with no failure said in the journal (as built before {@code failureRun} existed). */
     public TargetState(Phase phase, int failures, int passes, int step, int attempt, int actions, Instant phaseSince,
-                       Instant deadline, Instant downSince, boolean disagreement, Instant pausedUntil,
+                       Instant deadline, Instant downGraceEnds, boolean disagreement, Instant pausedUntil,
                        String pauseReason, String blockedBy, int incidentActions, Instant lastActionAt,
                        List<Instant> recentActions, Instant stoppedAt, RestartLoopState restartLoop) {
-        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince, disagreement,
+        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds, disagreement,
                 pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
                 restartLoop, FailureRun.NONE);
     }
 
     /** A state that has seen no restart of Docker's (as built before {@code restartLoop} existed). */
     public TargetState(Phase phase, int failures, int passes, int step, int attempt, int actions, Instant phaseSince,
-                       Instant deadline, Instant downSince, boolean disagreement, Instant pausedUntil,
+                       Instant deadline, Instant downGraceEnds, boolean disagreement, Instant pausedUntil,
                        String pauseReason, String blockedBy, int incidentActions, Instant lastActionAt,
                        List<Instant> recentActions, Instant stoppedAt) {
-        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince, disagreement,
+        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds, disagreement,
                 pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
                 RestartLoopState.NONE);
     }
@@ -117,10 +118,10 @@ public record TargetState(
      * target counts as stopped since it entered STOPPED, any other as not stopped.
      */
     public TargetState(Phase phase, int failures, int passes, int step, int attempt, int actions, Instant phaseSince,
-                       Instant deadline, Instant downSince, boolean disagreement, Instant pausedUntil,
+                       Instant deadline, Instant downGraceEnds, boolean disagreement, Instant pausedUntil,
                        String pauseReason, String blockedBy, int incidentActions, Instant lastActionAt,
                        List<Instant> recentActions) {
-        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince, disagreement,
+        this(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds, disagreement,
                 pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
                 phase == Phase.STOPPED ? phaseSince : null);
     }
@@ -140,7 +141,7 @@ public record TargetState(
             return this;
         }
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince.plus(offset),
-                shift(deadline, offset), shift(downSince, offset), disagreement,
+                shift(deadline, offset), shift(downGraceEnds, offset), disagreement,
                 PAUSED_FOREVER.equals(pausedUntil) ? pausedUntil : shift(pausedUntil, offset), pauseReason, blockedBy,
                 incidentActions, shift(lastActionAt, offset), recentActions.stream().map(t -> t.plus(offset)).toList(),
                 shift(stoppedAt, offset), restartLoop.shiftedBy(offset), failureRun.shiftedBy(offset));
@@ -182,50 +183,50 @@ public record TargetState(
         phase.checkTransition(next);
         Instant since = next == phase ? phaseSince : now;
         boolean over = next == Phase.HEALTHY || next == Phase.STOPPED;
-        return new TargetState(next, failures, passes, step, attempt, actions, since, newDeadline, downSince,
+        return new TargetState(next, failures, passes, step, attempt, actions, since, newDeadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, next == Phase.HEALTHY ? null : blockedBy, incidentActions,
                 lastActionAt, recentActions, newStoppedAt, restartLoop, over ? FailureRun.NONE : failureRun);
     }
 
     TargetState withCounts(int newFailures, int newPasses) {
         return new TargetState(phase, newFailures, newPasses, step, attempt, actions, phaseSince, deadline,
-                downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
+                downGraceEnds, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
                 recentActions, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withLadder(int newStep, int newAttempt, int newActions) {
         return new TargetState(phase, failures, passes, newStep, newAttempt, newActions, phaseSince, deadline,
-                downSince, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
+                downGraceEnds, disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt,
                 recentActions, stoppedAt, restartLoop, failureRun);
     }
 
-    TargetState withDownSince(Instant since) {
+    TargetState withDownGraceEnds(Instant since) {
         return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, since,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
                 stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withDisagreement(boolean value) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 value, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, stoppedAt,
                 restartLoop, failureRun);
     }
 
     TargetState withPause(Instant until, String reason) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, until, until == null ? null : reason, blockedBy, incidentActions, lastActionAt,
                 recentActions, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withBlockedBy(String dependency) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, dependency, incidentActions, lastActionAt, recentActions,
                 stoppedAt, restartLoop, failureRun);
     }
 
     /** The operator's stop recorded or forgotten without a change of phase (PAUSED or HEALING). */
     TargetState withStoppedAt(Instant at) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions, at,
                 restartLoop, failureRun);
     }
@@ -234,7 +235,7 @@ public record TargetState(
     TargetState withActionStarted(Instant now, Duration window) {
         List<Instant> recent = new ArrayList<>(actionsWithin(window, now));
         recent.add(now);
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions + 1, lastActionAt, recent,
                 stoppedAt, restartLoop, failureRun);
     }
@@ -245,34 +246,34 @@ public record TargetState(
         if (!recent.isEmpty()) {
             recent.remove(recent.size() - 1);
         }
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, Math.max(0, incidentActions - 1), lastActionAt,
                 recent, stoppedAt, restartLoop, failureRun);
     }
 
     TargetState withActionFinished(Instant now) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, now, recentActions, stoppedAt,
                 restartLoop, failureRun);
     }
 
     /** The incident is over: the back-off starts again from nothing. */
     TargetState withIncidentOver() {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, 0, lastActionAt, recentActions, stoppedAt,
                 restartLoop, failureRun);
     }
 
     /** This state with {@code loop} as what is known of Docker's own restarts; the phase and counts unchanged. */
     public TargetState withRestartLoop(RestartLoopState loop) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
                 stoppedAt, loop, failureRun);
     }
 
     /** This state with {@code run} as what the journal has been told of the failure in progress. */
     TargetState withFailureRun(FailureRun run) {
-        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downSince,
+        return new TargetState(phase, failures, passes, step, attempt, actions, phaseSince, deadline, downGraceEnds,
                 disagreement, pausedUntil, pauseReason, blockedBy, incidentActions, lastActionAt, recentActions,
                 stoppedAt, restartLoop, run);
     }

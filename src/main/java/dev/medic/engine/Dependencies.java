@@ -77,7 +77,7 @@ final class Dependencies {
             TargetWorker other = workers.get(dep).orElse(null);
             // A container in its down-grace still shows HEALTHY, but it is down: not a healthy dependency.
             if (other != null && other != worker
-                    && (other.state().phase() != Phase.HEALTHY || other.state().downSince() != null)) {
+                    && (other.state().phase() != Phase.HEALTHY || other.state().downGraceEnds() != null)) {
                 return Optional.of(dep);
             }
         }

@@ -85,7 +85,7 @@ class HealthStateMachineDockerRestartTest {
         HealthStateMachine machine = new HealthStateMachine("api", POLICY);
         TargetState s = machine.onCheck(TargetState.initial(T0, POLICY), CheckResult.pass("running"), T0).next();
         s = machine.onCheck(s, result("down"), T0.plusSeconds(1)).next();
-        assertEquals(T0.plusSeconds(1), s.downSince());
+        assertEquals(T0.plusSeconds(1).plus(HealthStateMachine.CONTAINER_DOWN_GRACE), s.downGraceEnds());
 
         s = machine.onCheck(s, result("restarting-by-docker"), T0.plusSeconds(2)).next();
         Decision d = machine.onCheck(s, result("down"), T0.plusSeconds(4));

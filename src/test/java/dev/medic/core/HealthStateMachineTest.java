@@ -292,7 +292,7 @@ class HealthStateMachineTest {
         Replay r = new Replay(POLICY).advance(31).pass();
         r.advance(60).check(CheckResult.down("exited")).advance(1).pass();
         assertTrue(r.actions.isEmpty());
-        assertNull(r.state.downSince());
+        assertNull(r.state.downGraceEnds());
         assertEquals(Phase.HEALTHY, r.state.phase());
     }
 
@@ -883,7 +883,7 @@ class HealthStateMachineTest {
             assertEquals(0, back.failures(), "failures from before medic's downtime do not add up with new ones");
             assertEquals(0, back.passes());
         }
-        assertNull(back.downSince());
+        assertNull(back.downGraceEnds());
         assertEquals(1, back.step(), "an incident in progress continues");
         assertEquals(2, back.attempt());
         assertEquals(2, back.incidentActions());

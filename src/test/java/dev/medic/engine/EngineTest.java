@@ -156,7 +156,7 @@ class EngineTest {
         docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
         long died = System.nanoTime();
         docker.emit(new ContainerEvent("die", "a1", Map.of("name", "api_1")));
-        await().atMost(Duration.ofSeconds(1)).until(() -> api.state().downSince() != null);
+        await().atMost(Duration.ofSeconds(1)).until(() -> api.state().downGraceEnds() != null);
         wall.advance(Duration.ofHours(-1));  // NTP steps the clock back inside the 2 s grace
 
         await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("a1"));

@@ -53,6 +53,9 @@ public final class Chaos {
     static final Pattern HEAL = Pattern.compile("event=heal_started target=(\\S+) action=(\\S+)");
     static final Pattern PROJECT_RESTARTED = Pattern.compile(
             "event=heal_finished target=(\\S+) action=restart-project .*?outcome=(\\S+)");
+    /** A project restart that a SIGKILLed medic began and the next medic finished (ProjectRestartResume). */
+    static final Pattern PROJECT_RESTART_RESUMED = Pattern.compile(
+            "event=heal_resumed project=(\\S+) outcome=(\\S+)");
     /** Every fault kind, in the order the report lists them, with what it does and how it is judged. */
     static final Map<String, String> KINDS = new LinkedHashMap<>();
 
@@ -79,7 +82,8 @@ public final class Chaos {
         KINDS.put("stopped-sibling", "`docker stop` of the worker or the cache, then the api answers 500 until"
                 + " medic's ladder (three container restarts, then restart-project) restarts the project; respected if"
                 + " the stopped sibling does not run from its stop until 5 s after medic's `heal_finished ..."
-                + " action=restart-project` for the project (which must come within 150 s), healed if the api answers 200"
+                + " action=restart-project` for the project, or the `heal_resumed` of a restart a SIGKILLed medic began"
+                + " (which must come within 150 s), healed if the api answers 200"
                 + " within 20 s of that restart and the project is healthy once the operator starts the sibling again");
         KINDS.put("dockerd-restart", "one restart of dockerd per soak, when no other fault is open; healed when every"
                 + " project is healthy again within 150 s");
@@ -807,7 +811,8 @@ public final class Chaos {
      * A project restart brings back only what was running: the operator stops a sibling (worker or cache),
      * then the api answers 500, which container restarts do not cure, until medic's ladder restarts the
      * project. Respected when the sibling does not run from its stop until 5 s after medic's
-     * {@code heal_finished ... action=restart-project} for the project (within 150 s); healed when the api
+     * {@code heal_finished ... action=restart-project} for the project, or the {@code heal_resumed} with which
+     * the next medic finishes a restart a SIGKILLed one began (within 150 s); healed when the api
      * answers 200 within 20 s of that restart and the project is healthy once the operator starts the sibling
      * again.
      */
@@ -1342,7 +1347,9 @@ public final class Chaos {
 
         /**
          * The outcomes of medic's finished project restarts of {@code p} so far (its {@code heal_finished ...
-         * action=restart-project} lines for the project's targets, over every run of medic), oldest first.
+         * action=restart-project} lines for the project's targets, and its {@code heal_resumed} lines for the
+         * project, over every run of medic), oldest first. A medic SIGKILLed in a project restart writes no
+         * heal_finished for it; the next one finishes the restart and says so in heal_resumed.
          */
         List<String> projectRestarts(Project p) throws IOException {
             List<String> outcomes = new ArrayList<>();
@@ -1351,6 +1358,11 @@ public final class Chaos {
                 // A restart called off before it ran (outcome=cancelled) is not a restart.
                 if (m.find() && m.group(1).startsWith(p.name + "-") && !m.group(2).equals("cancelled")) {
                     outcomes.add(m.group(2));
+                }
+                Matcher resumed = PROJECT_RESTART_RESUMED.matcher(line);
+                if (resumed.find() && resumed.group(1).equals(p.name) && !resumed.group(2).equals("cancelled")
+                        && !resumed.group(2).equals("skipped")) {
+                    outcomes.add("resumed " + resumed.group(2));
                 }
             }
             return outcomes;

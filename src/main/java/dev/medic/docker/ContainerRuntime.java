@@ -1,6 +1,7 @@
 package dev.medic.docker;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,9 +64,20 @@ public interface ContainerRuntime extends AutoCloseable {
 
     /**
      * Subscribes to container events until the returned handle is closed. {@code onClosed} is called
-     * when the stream ends or fails, so that the caller can reconnect.
+     * when the stream ends or fails, so that the caller can reconnect. With {@code since}, the events Docker
+     * still holds from that instant on come first (Docker keeps its last 256), then the live ones.
      */
-    AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed);
+    AutoCloseable subscribe(Optional<Instant> since, Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed);
+
+    /**
+     * The container events (start, die, stop, destroy) Docker still holds from {@code since} to {@code until},
+     * oldest first, at most {@link #PAST_EVENTS_MAX}: what happened while medic was not running. Bounded in time
+     * like every call.
+     */
+    List<ContainerEvent> pastEvents(Instant since, Instant until) throws DockerUnavailableException;
+
+    /** More than Docker keeps (its last 256 events): a bound against a daemon that sends without end. */
+    int PAST_EVENTS_MAX = 4096;
 
     @Override
     void close();

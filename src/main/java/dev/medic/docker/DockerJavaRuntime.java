@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -345,16 +346,63 @@ public final class DockerJavaRuntime implements ContainerRuntime {
     }
 
     @Override
-    public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+    public List<ContainerEvent> pastEvents(Instant since, Instant until) throws DockerUnavailableException {
+        List<ContainerEvent> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            return call("events since " + since, limiter, () -> {
+                ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Event event) {
+                        toEvent(event).ifPresent(e -> {
+                            if (seen.size() < PAST_EVENTS_MAX) {
+                                seen.add(e);
+                            }
+                        });
+                    }
+                };
+                // With until, Docker sends what it holds of the span and ends the stream.
+                try (ResultCallback.Adapter<Event> running = eventsCmd(client, Optional.of(since))
+                        .withUntil(timestamp(until)).exec(callback)) {
+                    running.awaitCompletion();
+                }
+                synchronized (seen) {
+                    return List.copyOf(seen);
+                }
+            });
+        } catch (DockerException e) {
+            throw new DockerUnavailableException("events since " + since + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Docker's events filter for the actions medic routes, from {@code since} when given. */
+    private static com.github.dockerjava.api.command.EventsCmd eventsCmd(DockerClient on, Optional<Instant> since) {
+        com.github.dockerjava.api.command.EventsCmd cmd = on.eventsCmd()
+                .withEventTypeFilter(EventType.CONTAINER)
+                .withEventFilter(EVENT_ACTIONS.toArray(String[]::new));
+        return since.map(t -> cmd.withSince(timestamp(t))).orElse(cmd);
+    }
+
+    /** Docker's API timestamp: seconds since the epoch, with the nanoseconds after a dot. */
+    static String timestamp(Instant t) {
+        return String.format(java.util.Locale.ROOT, "%d.%09d", t.getEpochSecond(), t.getNano());
+    }
+
+    private static Optional<ContainerEvent> toEvent(Event event) {
+        if (event.getAction() == null || event.getId() == null) {
+            return Optional.empty();
+        }
+        Map<String, String> attributes = event.getActor() != null && event.getActor().getAttributes() != null
+                ? event.getActor().getAttributes() : Map.of();
+        return Optional.of(new ContainerEvent(event.getAction(), event.getId(), attributes));
+    }
+
+    @Override
+    public AutoCloseable subscribe(Optional<Instant> since, Consumer<ContainerEvent> onEvent,
+                                   Consumer<Throwable> onClosed) {
         ResultCallback.Adapter<Event> callback = new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Event event) {
-                if (event.getAction() == null || event.getId() == null) {
-                    return;
-                }
-                Map<String, String> attributes = event.getActor() != null && event.getActor().getAttributes() != null
-                        ? event.getActor().getAttributes() : Map.of();
-                onEvent.accept(new ContainerEvent(event.getAction(), event.getId(), attributes));
+                toEvent(event).ifPresent(onEvent);
             }
 
             @Override
@@ -379,10 +427,7 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                 }
             }
         };
-        return eventsClient.eventsCmd()
-                .withEventTypeFilter(EventType.CONTAINER)
-                .withEventFilter(EVENT_ACTIONS.toArray(String[]::new))
-                .exec(callback);
+        return eventsCmd(eventsClient, since).exec(callback);
     }
 
     private static ContainerInfo toInfo(InspectContainerResponse r) {

@@ -103,21 +103,29 @@ final class DockerEventRouter {
 
     /** Subscribes to the event stream the first time discovery is on or a target watches a container. */
     void subscribeIfNeeded() {
+        subscribeIfNeeded(Optional.empty());
+    }
+
+    /**
+     * As {@link #subscribeIfNeeded()}; a first subscription takes Docker's events from {@code since} (where the
+     * start's look at the past left off, so that nothing falls between the two), later ones from now.
+     */
+    void subscribeIfNeeded(Optional<Instant> since) {
         boolean needsDocker = config.get().discovery().enabled()
                 || workers.all().stream().anyMatch(w -> w.spec().hasContainer());
         if (needsDocker && !subscribed) {
             subscribed = true;
-            subscribe();
+            subscribe(since);
         }
     }
 
-    private void subscribe() {
+    private void subscribe(Optional<Instant> since) {
         synchronized (streamLock) {
             if (closing) {
                 return;
             }
             try {
-                stream = runtime.subscribe(this::onDockerEvent, this::onStreamClosed);
+                stream = runtime.subscribe(since, this::onDockerEvent, this::onStreamClosed);
             } catch (RuntimeException e) {
                 onStreamClosed(e);
             }
@@ -148,7 +156,7 @@ final class DockerEventRouter {
         try {
             scheduler.schedule(() -> {
                 streamReconnects.incrementAndGet();
-                subscribe();
+                subscribe(Optional.empty());
                 // Events may have been missed while the stream was down: look at every container target again.
                 workers.all().stream().filter(w -> w.spec().hasContainer()).forEach(TargetWorker::checkNow);
             }, wait.toMillis(), TimeUnit.MILLISECONDS);

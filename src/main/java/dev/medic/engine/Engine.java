@@ -12,11 +12,13 @@ import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -34,6 +36,7 @@ import java.util.function.Consumer;
  *       ask of the engine, {@link Dependencies} which targets they wait for;</li>
  *   <li>{@link ConfigReload} &mdash; applying a new configuration (the diff of targets);</li>
  *   <li>{@link DockerEventRouter} &mdash; the event stream: where a Docker event goes, reconnects;</li>
+ *   <li>{@link MissedStops} &mdash; at start, the operator's stops made while medic was not running;</li>
  *   <li>{@link Discovery} &mdash; watching labelled containers;</li>
  *   <li>{@link StatePersistence} &mdash; writing the state file;</li>
  *   <li>{@link ProjectRestartResume} &mdash; finishing interrupted project restarts, telling sibling targets;</li>
@@ -58,6 +61,11 @@ public final class Engine implements AutoCloseable {
     private final DockerEventRouter dockerEvents;
     private final ConfigReload configReload;
     private final Liveness liveness;
+    private final MissedStops missedStops;
+    /** When the state file this engine started from was written; empty when there was none. */
+    private final Optional<Instant> savedAt;
+    /** The targets that file had in HEALING: an action of the medic before was under way. */
+    private final Set<String> healingAtSave;
 
     /** An engine that measures and shows time on one clock (tests that move it). */
     public Engine(MedicConfig config, ContainerRuntime runtime, TargetChecker checker, Healer healer,
@@ -95,6 +103,11 @@ public final class Engine implements AutoCloseable {
         this.configReload = new ConfigReload(this.config, hostBudget, workers, factory, discovery, dockerEvents,
                 targetsLock);
         this.liveness = new Liveness(workers, this.config, clock, scheduler);
+        this.missedStops = new MissedStops(workers, runtime, healer, wall);
+        this.savedAt = saved.savedAt();
+        this.healingAtSave = saved.targets().entrySet().stream()
+                .filter(e -> e.getValue().phase() == dev.medic.core.Phase.HEALING).map(Map.Entry::getKey)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -105,13 +118,18 @@ public final class Engine implements AutoCloseable {
         return dependencies.of(worker);
     }
 
-    /** Starts every worker's schedule, the event subscription, discovery and the liveness heartbeat. */
+    /**
+     * Starts every worker's schedule, the event subscription, discovery and the liveness heartbeat. The operator's
+     * stops made while medic was not running are taken first ({@link MissedStops}), so that no first check
+     * starts a container the operator stopped, and the event stream goes on from where they were read.
+     */
     public void start() {
         synchronized (targetsLock) {
             liveness.start();
+            Optional<Instant> readTo = missedStops.catchUp(savedAt, healingAtSave);
             projectRestarts.resumeUnfinished();
             workers.startAll();
-            dockerEvents.subscribeIfNeeded();
+            dockerEvents.subscribeIfNeeded(readTo);
             discovery.schedule();
         }
     }

@@ -55,6 +55,8 @@ final class StatePersistence {
         Duration fromWall = MonotonicClock.offset(timing, wall).negated();
         Map<String, TargetState> states = new LinkedHashMap<>();
         saved.targets().forEach((name, s) -> states.put(name, s.shiftedBy(fromWall)));
-        return new StateStore.Snapshot(states, saved.hostActions().stream().map(t -> t.plus(fromWall)).toList());
+        // savedAt stays on the wall clock: it is compared with Docker's event times, which are told by it.
+        return new StateStore.Snapshot(states, saved.hostActions().stream().map(t -> t.plus(fromWall)).toList(),
+                saved.savedAt());
     }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -36,13 +37,24 @@ public final class StateStore {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     private static final int FORMAT = 1;
 
-    /** What the file holds. */
-    public record Snapshot(Map<String, TargetState> targets, List<Instant> hostActions) {
+    /**
+     * What the file holds.
+     *
+     * @param savedAt when the file was written, as the wall clock told it: the last moment the medic that wrote it
+     *                is known to have been watching; empty for a snapshot not read from a file (saving writes
+     *                the time of the save, whatever this says)
+     */
+    public record Snapshot(Map<String, TargetState> targets, List<Instant> hostActions, Optional<Instant> savedAt) {
         public static final Snapshot EMPTY = new Snapshot(Map.of(), List.of());
 
         public Snapshot {
             targets = Map.copyOf(targets);
             hostActions = List.copyOf(hostActions);
+            savedAt = Objects.requireNonNull(savedAt);
+        }
+
+        public Snapshot(Map<String, TargetState> targets, List<Instant> hostActions) {
+            this(targets, hostActions, Optional.empty());
         }
     }
 
@@ -120,7 +132,8 @@ public final class StateStore {
             List<Instant> host = read.hostActions() == null ? List.of()
                     : read.hostActions().stream().map(Instant::parse).toList();
             LOG.info("state restored from {}: {} targets", f, targets.size());
-            return new Snapshot(targets, host);
+            Optional<Instant> savedAt = Optional.ofNullable(read.savedAt()).flatMap(StateStore::savedAt);
+            return new Snapshot(targets, host, savedAt);
         } catch (IOException | RuntimeException e) {
             Path aside = f.resolveSibling(f.getFileName() + ".corrupt-" + Instant.now().getEpochSecond());
             try {
@@ -132,6 +145,15 @@ public final class StateStore {
                     + "kept as {}", f, e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst()
                     .orElse(""), aside);
             return Snapshot.EMPTY;
+        }
+    }
+
+    /** The instant {@code text} names, or empty when it names none (the file's savedAt is only informative). */
+    private static Optional<Instant> savedAt(String text) {
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 

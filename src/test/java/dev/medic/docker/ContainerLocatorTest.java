@@ -71,7 +71,13 @@ class ContainerLocatorTest {
         }
 
         @Override
-        public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+        public AutoCloseable subscribe(Optional<java.time.Instant> since, Consumer<ContainerEvent> onEvent,
+                                       Consumer<Throwable> onClosed) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<ContainerEvent> pastEvents(java.time.Instant since, java.time.Instant until) {
             throw new UnsupportedOperationException();
         }
 

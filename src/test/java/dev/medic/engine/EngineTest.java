@@ -937,4 +937,153 @@ class EngineTest {
         e.discover();
         assertEquals(List.of("shop_worker_1"), e.snapshot().stream().map(TargetStatus::name).toList());
     }
+
+    /** Two plain containers, both watched and seen healthy by a first medic, which leaves its state file. */
+    private static final String TWO_CONTAINERS = """
+            start-period = 0s
+            interval = 1h
+            discovery.enabled = false
+            targets.api { container = api_1 }
+            targets.bot { container = bot_1 }
+            """;
+
+    private java.time.Instant firstMedicSawBothHealthy(Path file) throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "api_1", Map.of(), null));
+        docker.put(FakeContainerRuntime.running("b1", "bot_1", Map.of(), null));
+        Engine first = engine(TWO_CONTAINERS, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        startedHealthy(first, "api");
+        startedHealthy(first, "bot");
+        first.close();
+        published.clear();
+        return dev.medic.state.StateStore.at(file).load().savedAt().orElseThrow();
+    }
+
+    /** While no medic runs: the operator stops api ({@code docker stop}), and bot crashes. */
+    private void operatorStopsApiAndBotCrashes() {
+        docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
+        docker.put(FakeContainerRuntime.exited("b1", "bot_1", 137));
+        docker.past.addAll(List.of(
+                new ContainerEvent("kill", "a1", Map.of("name", "api_1", "signal", "15")),
+                new ContainerEvent("die", "a1", Map.of("name", "api_1", "exitCode", "137")),
+                new ContainerEvent("stop", "a1", Map.of("name", "api_1")),
+                new ContainerEvent("die", "b1", Map.of("name", "bot_1", "exitCode", "137"))));
+    }
+
+    @Test
+    void aStopTheOperatorMadeWhileMedicWasNotRunningStandsAndACrashMeanwhileIsHealed() throws Exception {
+        Path file = dir.resolve("state.json");
+        java.time.Instant savedAt = firstMedicSawBothHealthy(file);
+        operatorStopsApiAndBotCrashes();
+
+        Engine second = engine(TWO_CONTAINERS, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        second.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("b1"));
+        Thread.sleep(300);
+        assertEquals(List.of("b1"), docker.restarted, "the crash is healed, the operator's stop is not undone");
+        assertEquals(Phase.STOPPED, second.worker("api").orElseThrow().status().phase());
+        List<dev.medic.core.MedicEvent> stops = published.stream()
+                .filter(ev -> ev.type() == dev.medic.core.EventType.OPERATOR_STOPPED).toList();
+        assertEquals(1, stops.size(), stops.toString());
+        assertEquals("api", stops.get(0).target());
+        assertEquals("stop", stops.get(0).fields().get("by"));
+        assertEquals(List.of(List.of(savedAt.minus(MissedStops.OVERLAP), docker.subscribedSince)), docker.pastAsked,
+                "asked once, from a little before the state file's time; the live stream goes on from where it ended");
+    }
+
+    @Test
+    void aStopFollowedByAStartWhileMedicWasNotRunningIsNoStopNorIsTheRemovalOfAnOldContainer() throws Exception {
+        Path file = dir.resolve("state.json");
+        firstMedicSawBothHealthy(file);
+        docker.past.addAll(List.of(
+                new ContainerEvent("stop", "a1", Map.of("name", "api_1")),
+                new ContainerEvent("start", "a1", Map.of("name", "api_1")),
+                // A recreate: the new bot_1 (b1) runs; the old one, renamed away, is removed after it started.
+                new ContainerEvent("destroy", "b0", Map.of("name", "bot_1"))));
+
+        Engine second = engine(TWO_CONTAINERS, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        second.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> second.worker("api").orElseThrow().status().phase()
+                == Phase.HEALTHY && second.worker("bot").orElseThrow().status().phase() == Phase.HEALTHY);
+        assertTrue(published.stream().noneMatch(ev -> ev.type() == dev.medic.core.EventType.OPERATOR_STOPPED));
+    }
+
+    @Test
+    void aStopInTheProjectOfATargetTheMedicBeforeWasHealingIsLeftToTheChecks() throws Exception {
+        Map<String, String> api = Map.of(ComposeProject.PROJECT_LABEL, "shop", ComposeProject.SERVICE_LABEL, "api");
+        Map<String, String> worker = Map.of(ComposeProject.PROJECT_LABEL, "shop",
+                ComposeProject.SERVICE_LABEL, "worker");
+        Map<String, String> cache = Map.of(ComposeProject.PROJECT_LABEL, "other", ComposeProject.SERVICE_LABEL, "cache");
+        docker.put(FakeContainerRuntime.running("a1", "shop_api_1", api, null));
+        docker.put(FakeContainerRuntime.running("w1", "shop_worker_1", worker, null));
+        docker.put(FakeContainerRuntime.running("c1", "other_cache_1", cache, null));
+        String conf = """
+                start-period = 0s
+                interval = 1h
+                discovery.enabled = false
+                targets.api { service { project = shop, name = api } }
+                targets.worker { service { project = shop, name = worker } }
+                targets.cache { service { project = other, name = cache } }
+                """;
+        Path file = dir.resolve("state.json");
+        Engine first = engine(conf, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        for (String t : List.of("api", "worker", "cache")) {
+            startedHealthy(first, t);
+        }
+        first.close();
+        // The medic before was SIGKILLed healing api: the stops in its project may have been its own action's.
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode saved =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) saved.get("targets").get("api")).put("phase", "HEALING");
+        json.writeValue(file.toFile(), saved);
+        published.clear();
+        docker.put(new dev.medic.docker.ContainerInfo("w1", "shop_worker_1", "exited", false, false, false, 137,
+                java.util.Optional.empty(), "", "t0", worker));
+        docker.put(new dev.medic.docker.ContainerInfo("c1", "other_cache_1", "exited", false, false, false, 0,
+                java.util.Optional.empty(), "", "t0", cache));
+        Map<String, String> workerEvent = new java.util.HashMap<>(worker);
+        workerEvent.put("name", "shop_worker_1");
+        Map<String, String> cacheEvent = new java.util.HashMap<>(cache);
+        cacheEvent.put("name", "other_cache_1");
+        docker.past.addAll(List.of(new ContainerEvent("stop", "w1", workerEvent),
+                new ContainerEvent("stop", "c1", cacheEvent)));
+
+        Engine second = engine(conf, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        second.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("w1"));
+        assertEquals(Phase.STOPPED, second.worker("cache").orElseThrow().status().phase(),
+                "a stop in another project is the operator's");
+        assertFalse(docker.restarted.contains("c1"));
+        assertEquals(List.of("cache"), published.stream()
+                .filter(ev -> ev.type() == dev.medic.core.EventType.OPERATOR_STOPPED).map(ev -> ev.target()).toList());
+    }
+
+    @Test
+    void aDockerThatCannotSayWhatHappenedWhileMedicWasNotRunningLeavesTheChecksToJudge() throws Exception {
+        Path file = dir.resolve("state.json");
+        firstMedicSawBothHealthy(file);
+        operatorStopsApiAndBotCrashes();
+        docker.pastUnanswered = true;
+
+        Engine second = engine(TWO_CONTAINERS, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        second.start();
+
+        // As medic did before it asked Docker: both containers are down and are started again.
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.containsAll(List.of("a1", "b1")));
+        assertEquals(1, docker.pastAsked.size());
+        assertEquals(null, docker.subscribedSince, "the live stream starts from now");
+    }
+
+    @Test
+    void withoutAStateFileMedicDoesNotAskDockerForThePast() throws Exception {
+        docker.put(FakeContainerRuntime.running("a1", "api_1", Map.of(), null));
+        docker.put(FakeContainerRuntime.running("b1", "bot_1", Map.of(), null));
+        Engine e = engine(TWO_CONTAINERS);
+        startedHealthy(e, "api");
+        assertEquals(List.of(), docker.pastAsked);
+        assertEquals(1, docker.subscriptions.get());
+    }
 }

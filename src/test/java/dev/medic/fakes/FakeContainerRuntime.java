@@ -5,6 +5,7 @@ import dev.medic.docker.ContainerInfo;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -160,8 +161,29 @@ public final class FakeContainerRuntime implements ContainerRuntime {
         throw new UnsupportedOperationException("the engine tests run no exec probes");
     }
 
+    /** What Docker holds of the time medic was not running: {@link #pastEvents} answers these, whatever the span. */
+    public final List<ContainerEvent> past = new CopyOnWriteArrayList<>();
+    /** The spans pastEvents was asked for, each as since and until. */
+    public final List<List<Instant>> pastAsked = new CopyOnWriteArrayList<>();
+    /** When set, pastEvents alone fails, as a daemon that does not answer it in time. */
+    public volatile boolean pastUnanswered;
+    /** The since of the newest subscription, null for none. */
+    public volatile Instant subscribedSince;
+
     @Override
-    public AutoCloseable subscribe(Consumer<ContainerEvent> onEvent, Consumer<Throwable> onClosed) {
+    public List<ContainerEvent> pastEvents(Instant since, Instant until) throws DockerUnavailableException {
+        pastAsked.add(List.of(since, until));
+        checkReachable();
+        if (pastUnanswered) {
+            throw new DockerUnavailableException("events: Docker did not answer within 15000 ms", null);
+        }
+        return List.copyOf(past);
+    }
+
+    @Override
+    public AutoCloseable subscribe(Optional<Instant> since, Consumer<ContainerEvent> onEvent,
+                                   Consumer<Throwable> onClosed) {
+        subscribedSince = since.orElse(null);
         subscriptions.incrementAndGet();
         listener = onEvent;
         streamClosed = onClosed;

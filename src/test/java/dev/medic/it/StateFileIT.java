@@ -170,4 +170,61 @@ class StateFileIT {
             }
         }
     }
+
+    @Test
+    void aStopTheOperatorMadeWhileMedicWasDownStandsAndACrashMeanwhileIsHealed() throws Exception {
+        String prefix = "medic-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String stopped = prefix + "-stopped";
+        String crashed = prefix + "-crashed";
+        DockerFixture.requireDockerAndImage();
+        for (String name : List.of(stopped, crashed)) {
+            Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
+                    .orFail();
+        }
+        try {
+            int port = DockerFixture.freePort();
+            Path config = dir.resolve("medic.conf");
+            Files.writeString(config, MedicProcess.config(port, dir.resolve("state.json"), """
+                    interval = 2s
+                    retry-interval = 1s
+                    timeout = 1s
+                    start-period = 1s
+                    failure-threshold = 1
+                    docker.stop-timeout = 1s
+                    targets.stopped { container = "%s" }
+                    targets.crashed { container = "%s" }
+                    """.formatted(stopped, crashed)));
+            try (MedicProcess first = MedicProcess.start(config, port, dir.resolve("first.log"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> List.of("stopped", "crashed").stream().allMatch(t ->
+                        first.targetOrNull(t) != null && "HEALTHY".equals(first.targetOrNull(t).get("phase").asText())));
+                first.kill9();
+            }
+            // With no medic running: the operator stops one (busybox sleep ignores SIGTERM: killed after 1 s), the
+            // other crashes.
+            Cli.run("docker", "stop", "-t", "1", stopped).orFail();
+            Cli.run("docker", "kill", crashed).orFail();
+            String stoppedStartedAt = DockerFixture.startedAt(stopped);
+            String crashedStartedAt = DockerFixture.startedAt(crashed);
+
+            try (MedicProcess second = MedicProcess.start(config, port, dir.resolve("second.log"))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> DockerFixture.running(crashed)
+                        && !DockerFixture.startedAt(crashed).equals(crashedStartedAt));
+                // Past the start-period and a failed check's retry: a check that took the stop for a crash has healed.
+                Thread.sleep(5000);
+                assertTrue(!DockerFixture.running(stopped), "the container the operator stopped was not started");
+                assertEquals(stoppedStartedAt, DockerFixture.startedAt(stopped));
+                assertEquals("STOPPED", second.target("stopped").get("phase").asText());
+                List<String> lines = second.lines();
+                assertEquals(1, count(lines, "event=operator_stopped target=stopped by=stop"), String.join("\n", lines));
+                assertEquals(0, count(lines, "event=heal_started target=stopped"), String.join("\n", lines));
+                assertEquals(1, count(lines, "event=heal_started target=crashed"), String.join("\n", lines));
+
+                Cli.run("docker", "start", stopped).orFail();
+                await().atMost(Duration.ofSeconds(15)).until(() -> "HEALTHY".equals(
+                        second.target("stopped").get("phase").asText()));
+            }
+        } finally {
+            Cli.run("docker", "rm", "-f", stopped, crashed);
+        }
+    }
 }

@@ -85,6 +85,10 @@ public final class Chaos {
                 + " action=restart-project` for the project, or the `heal_resumed` of a restart a SIGKILLed medic began"
                 + " (which must come within 150 s), healed if the api answers 200"
                 + " within 20 s of that restart and the project is healthy once the operator starts the sibling again");
+        KINDS.put("stop-while-down", "SIGKILL of medic, then `docker stop` of a random service while no medic runs;"
+                + " the harness starts medic again 1.5 s after the kill; respected if the new medic shows the target"
+                + " STOPPED within 10 s and the container does not run in the 20 s after it answers; then the operator"
+                + " starts it (spaced like medic-sigkill)");
         KINDS.put("dockerd-restart", "one restart of dockerd per soak, when no other fault is open; healed when every"
                 + " project is healthy again within 150 s");
         KINDS.put("medic-sigkill", "SIGKILL of medic (a one-in-20 chance at every turn of the fault loop, at most one per 15 s"
@@ -121,6 +125,8 @@ public final class Chaos {
         SEED_KINDS.put("pause-stop-resume", "`POST /targets/T/pause` and `docker stop` of a random service, in a"
                 + " random order 0.5-3 s apart, then `POST /targets/T/resume`; respected if the container does not run"
                 + " in the 15 s after the resume and `/status` shows the target STOPPED; then the operator starts it");
+        SEED_KINDS.put("stop-while-down", KINDS.get("stop-while-down") + "; healthy within 120 s with no other"
+                + " service started again");
         SEED_KINDS.put("dockerd-restart", "one restart of dockerd per soak, when no other fault is open (dockerd"
                 + " stops every container, PostgreSQL's shutdown included; medic starts db and cache, then app, web"
                 + " and worker once what they depend on is healthy); healed when both copies are healthy again within"
@@ -133,7 +139,7 @@ public final class Chaos {
      * projects) so that every soak, even a 3-minute one, has them; later they come at random like the rest.
      */
     static final List<String> firstKinds = new ArrayList<>(
-            List.of("stop-during-check", "pause-stop-resume", "stopped-sibling"));
+            List.of("stop-during-check", "pause-stop-resume", "stopped-sibling", "stop-while-down"));
 
     /**
      * The seed stack's first faults, in this order, so that even a 3-minute soak has PostgreSQL's crash recovery
@@ -336,25 +342,30 @@ public final class Chaos {
             dockerRestartDue = true;
             return free.size() == projects.size() ? "dockerd-restart" : null;
         }
-        if (random.nextInt(20) == 0 && !medicDown
-                && Duration.between(lastSigkill, Instant.now()).compareTo(sigkillSpacing()) >= 0) {
+        if (random.nextInt(20) == 0 && medicMayBeKilled()) {
             return "medic-sigkill";
         }
         if (free.isEmpty() || left.compareTo(Duration.ofSeconds(20)) < 0) {
             return null;
         }
         if (!firstKinds.isEmpty()) {
-            return firstKinds.remove(0);
+            return firstKinds.get(0).equals("stop-while-down") && !medicMayBeKilled() ? null : firstKinds.remove(0);
         }
         // On the seed stack no failure needs the project restart at the top of the ladder (each is cured by the
         // faulted service's own restart), so the http-500 and stopped-sibling faults, which are about that
         // restart, have no counterpart; the wedged cache is its persistent failure.
         String[] kinds = stack
                 ? new String[] {"kill", "kill", "crash-loop", "hang", "cache-wedge", "operator-stop", "compose-down",
-                        "stop-during-check", "pause-stop-resume"}
+                        "stop-during-check", "pause-stop-resume", "stop-while-down"}
                 : new String[] {"kill", "kill", "http-500", "hang", "crash-loop", "operator-stop", "compose-down",
-                        "stop-during-check", "pause-stop-resume", "stopped-sibling"};
-        return kinds[random.nextInt(kinds.length)];
+                        "stop-during-check", "pause-stop-resume", "stopped-sibling", "stop-while-down"};
+        String kind = kinds[random.nextInt(kinds.length)];
+        return kind.equals("stop-while-down") && !medicMayBeKilled() ? null : kind;
+    }
+
+    /** Whether a fault may SIGKILL medic now: it runs, and the last one is {@link #sigkillSpacing()} behind. */
+    static boolean medicMayBeKilled() {
+        return !medicDown && Duration.between(lastSigkill, Instant.now()).compareTo(sigkillSpacing()) >= 0;
     }
 
     /**
@@ -437,6 +448,13 @@ public final class Chaos {
                         }
                         case "operator-stop" -> sh(List.of("docker", "stop", p.container(service)),
                                 Duration.ofSeconds(60)).orFail();
+                        case "stop-while-down" -> {
+                            // Its judge starts medic again, whatever happens here.
+                            medicDown = true;
+                            lastSigkill = Instant.now();
+                            medic.kill9();
+                            sh(List.of("docker", "stop", p.container(service)), Duration.ofSeconds(60)).orFail();
+                        }
                         case "compose-down" -> p.compose("down");
                         case "stop-during-check", "pause-stop-resume", "stopped-sibling" -> {
                             // Played against medic's own pace (its checks, its ladder) on the judging thread, so
@@ -457,6 +475,9 @@ public final class Chaos {
     /** Waits for the fault's expected outcome and records it; frees the project afterwards. */
     static void verify(Fault f) {
         try {
+            if (f.kind.equals("stop-while-down")) {
+                bringMedicBack();
+            }
             if (f.injectError != null) {
                 f.detail = "could not inject: " + f.injectError;
                 return;
@@ -501,6 +522,7 @@ public final class Chaos {
                 case "stop-during-check" -> stopDuringCheck(f);
                 case "pause-stop-resume" -> pauseStopResume(f);
                 case "stopped-sibling" -> stoppedSibling(f);
+                case "stop-while-down" -> stopWhileMedicDown(f);
                 default -> f.detail = "unknown fault";
             }
         } catch (Exception e) {
@@ -521,14 +543,44 @@ public final class Chaos {
 
     /** medic-sigkill, on either kind of project: medic started again must come up with a valid state file. */
     static void judgeMedicBack(Fault f) throws Exception {
+        bringMedicBack();
+        f.passed = medic.stateFileValid();
+        f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
+    }
+
+    /** Starts medic 1.5 s after a fault's SIGKILL, as systemd would, and waits for it to answer. */
+    static void bringMedicBack() throws Exception {
         Thread.sleep(1500);
         medic.start();
         medicDown = false;
         medic.awaitUp(Duration.ofSeconds(30));
         // The spacing counts from here: the restarted medic's start-period and threshold run from its start.
         lastSigkill = Instant.now();
-        f.passed = medic.stateFileValid();
-        f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
+    }
+
+    /**
+     * The operator's stop while no medic runs (stop-while-down, after {@link #bringMedicBack()}): the new medic
+     * must read it back from Docker and show the target STOPPED, and leave the container stopped like any
+     * operator's stop; on the seed stack, nothing else started again and every target healthy afterwards.
+     */
+    static void stopWhileMedicDown(Fault f) throws Exception {
+        String phase = medic.awaitPhase(f.project.name + "-" + f.service, "STOPPED", Duration.ofSeconds(10));
+        // Judged on the container whatever medic shows, so that the operator starts it again in any case.
+        boolean respected = stopRespected(f, stack ? SEED_HEAL : Duration.ofSeconds(60));
+        if (!respected) {
+            return;
+        }
+        if (!phase.equals("STOPPED")) {
+            f.detail = "the container stayed stopped, but the medic started after the stop showed " + phase
+                    + ", not STOPPED";
+            return;
+        }
+        if (stack && !(untouchedBesides(f, f.service) && medicSeesHealthy(f))) {
+            return;
+        }
+        f.passed = true;
+        f.detail = "the medic started after the stop showed STOPPED and left it stopped for 20 s; then started by"
+                + " the operator";
     }
 
     /**
@@ -611,6 +663,7 @@ public final class Chaos {
             }
             case "stop-during-check" -> stopDuringCheck(f);
             case "pause-stop-resume" -> pauseStopResume(f);
+            case "stop-while-down" -> stopWhileMedicDown(f);
             default -> f.detail = "unknown fault";
         }
     }

@@ -1,5 +1,6 @@
 package dev.medic.docker;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -7,12 +8,18 @@ import java.util.Map;
  *
  * @param action e.g. {@code die}, {@code start}, {@code health_status: unhealthy}
  * @param attributes the actor's attributes: the container's name, image and labels
+ * @param time when Docker says it happened (the host's clock); null when it did not say
  *
  * Immutable.
  */
-public record ContainerEvent(String action, String containerId, Map<String, String> attributes) {
+public record ContainerEvent(String action, String containerId, Map<String, String> attributes, Instant time) {
     public ContainerEvent {
         attributes = Map.copyOf(attributes);
+    }
+
+    /** An event whose time is not known. */
+    public ContainerEvent(String action, String containerId, Map<String, String> attributes) {
+        this(action, containerId, attributes, null);
     }
 
     public String containerName() {

@@ -354,9 +354,11 @@ public final class DockerJavaRuntime implements ContainerRuntime {
                     @Override
                     public void onNext(Event event) {
                         toEvent(event).ifPresent(e -> {
-                            if (seen.size() < PAST_EVENTS_MAX) {
-                                seen.add(e);
+                            // The newest count (the last event per container is what stands): the oldest go.
+                            if (seen.size() >= PAST_EVENTS_MAX) {
+                                seen.remove(0);
                             }
+                            seen.add(e);
                         });
                     }
                 };
@@ -393,7 +395,10 @@ public final class DockerJavaRuntime implements ContainerRuntime {
         }
         Map<String, String> attributes = event.getActor() != null && event.getActor().getAttributes() != null
                 ? event.getActor().getAttributes() : Map.of();
-        return Optional.of(new ContainerEvent(event.getAction(), event.getId(), attributes));
+        Instant time = event.getTimeNano() != null
+                ? Instant.ofEpochSecond(0, event.getTimeNano())
+                : event.getTime() != null ? Instant.ofEpochSecond(event.getTime()) : null;
+        return Optional.of(new ContainerEvent(event.getAction(), event.getId(), attributes, time));
     }
 
     @Override

@@ -165,6 +165,15 @@ final class DockerEventRouter {
         }
     }
 
+    /**
+     * The targets {@link MissedStops} put in STOPPED at start: recent stops like those seen live, so that the
+     * stream breaking within {@link #DAEMON_SHUTDOWN_WINDOW} (dockerd was shutting down) undoes them too.
+     */
+    void stoppedWhileAway(java.util.Collection<String> targets) {
+        Instant now = clock.instant();
+        targets.forEach(t -> recentOperatorStops.put(t, now));
+    }
+
     /** Routes one container event: checks the targets it concerns at once; new labelled containers are discovered. */
     void onDockerEvent(ContainerEvent event) {
         synchronized (streamLock) {

@@ -12,13 +12,11 @@ import dev.medic.probe.TargetChecker;
 import dev.medic.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -62,10 +60,8 @@ public final class Engine implements AutoCloseable {
     private final ConfigReload configReload;
     private final Liveness liveness;
     private final MissedStops missedStops;
-    /** When the state file this engine started from was written; empty when there was none. */
-    private final Optional<Instant> savedAt;
-    /** The targets that file had in HEALING: an action of the medic before was under way. */
-    private final Set<String> healingAtSave;
+    /** The state file this engine started from, as written (wall-clock instants). */
+    private final MissedStops.Earlier earlier;
 
     /** An engine that measures and shows time on one clock (tests that move it). */
     public Engine(MedicConfig config, ContainerRuntime runtime, TargetChecker checker, Healer healer,
@@ -85,7 +81,8 @@ public final class Engine implements AutoCloseable {
         Clock clock = timing;
         this.config = new CurrentConfig(config);
         this.clock = clock;
-        StateStore.Snapshot saved = StatePersistence.onTimeline(store.load(), timing, wall);
+        StateStore.Snapshot file = store.load();
+        StateStore.Snapshot saved = StatePersistence.onTimeline(file, timing, wall);
         this.hostBudget = new HostBudget(config.hostBudget(), saved.hostActions());
         this.workers = new Workers(this.config, scheduler, pool, jitter);
         this.dependencies = new Dependencies(workers, this.config);
@@ -104,10 +101,7 @@ public final class Engine implements AutoCloseable {
                 targetsLock);
         this.liveness = new Liveness(workers, this.config, clock, scheduler);
         this.missedStops = new MissedStops(workers, runtime, healer, wall);
-        this.savedAt = saved.savedAt();
-        this.healingAtSave = saved.targets().entrySet().stream()
-                .filter(e -> e.getValue().phase() == dev.medic.core.Phase.HEALING).map(Map.Entry::getKey)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.earlier = new MissedStops.Earlier(file.savedAt(), file.targets());
     }
 
     /**
@@ -126,10 +120,11 @@ public final class Engine implements AutoCloseable {
     public void start() {
         synchronized (targetsLock) {
             liveness.start();
-            Optional<Instant> readTo = missedStops.catchUp(savedAt, healingAtSave);
+            MissedStops.Result missed = missedStops.catchUp(earlier);
+            dockerEvents.stoppedWhileAway(missed.stopped());
             projectRestarts.resumeUnfinished();
             workers.startAll();
-            dockerEvents.subscribeIfNeeded(readTo);
+            dockerEvents.subscribeIfNeeded(missed.readTo());
             discovery.schedule();
         }
     }

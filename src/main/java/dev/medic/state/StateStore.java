@@ -40,9 +40,9 @@ public final class StateStore {
     /**
      * What the file holds.
      *
-     * @param savedAt when the file was written, as the wall clock told it: the last moment the medic that wrote it
-     *                is known to have been watching; empty for a snapshot not read from a file (saving writes
-     *                the time of the save, whatever this says)
+     * @param savedAt when the file was written, as the wall clock told it (on any change of state, so possibly
+     *                long before the medic that wrote it stopped); empty for a snapshot not read from a file
+     *                (saving writes the time of the save, whatever this says)
      */
     public record Snapshot(Map<String, TargetState> targets, List<Instant> hostActions, Optional<Instant> savedAt) {
         public static final Snapshot EMPTY = new Snapshot(Map.of(), List.of());

@@ -1022,7 +1022,7 @@ class EngineTest {
                 start-period = 0s
                 interval = 1h
                 discovery.enabled = false
-                targets.api { service { project = shop, name = api } }
+                targets.api { container = shop_api_1 }
                 targets.worker { service { project = shop, name = worker } }
                 targets.cache { service { project = other, name = cache } }
                 """;
@@ -1032,7 +1032,9 @@ class EngineTest {
             startedHealthy(first, t);
         }
         first.close();
-        // The medic before was SIGKILLed healing api: the stops in its project may have been its own action's.
+        // The medic before was SIGKILLed healing api (say a project restart, its compose killed with it): the stops
+        // in its project may have been that action's. api watches its container by name: its project is known
+        // only from the events.
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode saved =
                 (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
@@ -1047,18 +1049,66 @@ class EngineTest {
         workerEvent.put("name", "shop_worker_1");
         Map<String, String> cacheEvent = new java.util.HashMap<>(cache);
         cacheEvent.put("name", "other_cache_1");
-        docker.past.addAll(List.of(new ContainerEvent("stop", "w1", workerEvent),
-                new ContainerEvent("stop", "c1", cacheEvent)));
+        Map<String, String> apiEvent = new java.util.HashMap<>(api);
+        apiEvent.put("name", "shop_api_1");
+        docker.past.addAll(List.of(new ContainerEvent("stop", "a1", apiEvent), new ContainerEvent("stop", "w1",
+                workerEvent), new ContainerEvent("stop", "c1", cacheEvent)));
 
         Engine second = engine(conf, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
         second.start();
 
         await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("w1"));
+        assertFalse(second.worker("api").orElseThrow().state().stoppedByOperator());
         assertEquals(Phase.STOPPED, second.worker("cache").orElseThrow().status().phase(),
                 "a stop in another project is the operator's");
         assertFalse(docker.restarted.contains("c1"));
         assertEquals(List.of("cache"), published.stream()
                 .filter(ev -> ev.type() == dev.medic.core.EventType.OPERATOR_STOPPED).map(ev -> ev.target()).toList());
+    }
+
+    @Test
+    void aStopOlderThanTheTargetsLastChangeInTheStateFileWasSeenOrCausedByTheMedicBefore() throws Exception {
+        Path file = dir.resolve("state.json");
+        firstMedicSawBothHealthy(file);
+        // api's restart by the medic before stopped it and then failed to start it: api went on FAILING, and that
+        // medic was SIGKILLed before its next write. bot was stopped by the operator after its last change.
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode saved =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) saved.get("targets").get("api")).put("phase", "FAILING");
+        json.writeValue(file.toFile(), saved);
+        java.time.Instant apiChanged = java.time.Instant.parse(saved.get("targets").get("api").get("phaseSince")
+                .asText());
+        java.time.Instant botChanged = java.time.Instant.parse(saved.get("targets").get("bot").get("phaseSince")
+                .asText());
+        docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
+        docker.put(FakeContainerRuntime.exited("b1", "bot_1", 137));
+        docker.past.addAll(List.of(
+                new ContainerEvent("stop", "a1", Map.of("name", "api_1"), apiChanged.minusSeconds(1)),
+                new ContainerEvent("stop", "b1", Map.of("name", "bot_1"), botChanged.plusMillis(1))));
+
+        Engine second = engine(TWO_CONTAINERS, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        second.start();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("a1"));
+        assertEquals(Phase.STOPPED, second.worker("bot").orElseThrow().status().phase());
+        assertFalse(docker.restarted.contains("b1"));
+    }
+
+    @Test
+    void aStopReadBackAtStartIsUndoneLikeALiveOneWhenTheStreamBreaksRightAfterForDockerdShuttingDown()
+            throws Exception {
+        Path file = dir.resolve("state.json");
+        firstMedicSawBothHealthy(file);
+        operatorStopsApiAndBotCrashes();
+
+        Engine second = engine(TWO_CONTAINERS, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
+        second.start();
+        assertEquals(Phase.STOPPED, second.worker("api").orElseThrow().status().phase());
+        docker.dropStream(new java.io.IOException("dockerd is shutting down"));
+
+        // dockerd stopped it on its way down, not the operator: it is watched again, and healed.
+        await().atMost(Duration.ofSeconds(5)).until(() -> docker.restarted.contains("a1"));
     }
 
     @Test

@@ -146,7 +146,7 @@ public final class Chaos {
      * and the persistent failure; "kind:service" names the service.
      */
     static final List<String> SEED_FIRST_KINDS = List.of("kill:db", "cache-wedge", "hang", "operator-stop",
-            "compose-down");
+            "compose-down", "stop-while-down");
     static final String SEED_PREFIX = "medicchaosseed";
     static final int SEED_COPIES = 2;
     /** How long a fault on the seed stack has to heal: medic's detection, a gunicorn or PostgreSQL start. */

@@ -5,7 +5,6 @@ import dev.medic.core.TargetState;
 import dev.medic.docker.ComposeProject;
 import dev.medic.docker.ContainerEvent;
 import dev.medic.docker.ContainerInfo;
-import dev.medic.docker.ContainerLocator;
 import dev.medic.docker.ContainerRuntime;
 import dev.medic.docker.DockerUnavailableException;
 import dev.medic.heal.Healer;
@@ -84,7 +83,6 @@ final class MissedStops {
     private final Workers workers;
     private final ContainerRuntime runtime;
     private final Healer healer;
-    private final ContainerLocator locator;
     private final Clock wall;
 
     /** @param wall the clock Docker's event times are told by (the host's) */
@@ -92,7 +90,6 @@ final class MissedStops {
         this.workers = workers;
         this.runtime = runtime;
         this.healer = healer;
-        this.locator = new ContainerLocator(runtime);
         this.wall = wall;
     }
 
@@ -158,7 +155,8 @@ final class MissedStops {
      */
     private boolean runsNow(TargetWorker w) {
         try {
-            return locator.locate(w.spec()).map(ContainerInfo::running).orElse(false);
+            // The healer's locator, which the checks share: a conflict it finds here is not said twice.
+            return healer.locator().locate(w.spec()).map(ContainerInfo::running).orElse(false);
         } catch (DockerUnavailableException e) {
             return false;
         }

@@ -408,6 +408,14 @@ public final class Healer {
         projects.endAwaitingFinish(project);
     }
 
+    /**
+     * The locator this healer finds containers with, which the checks share: one place that says each conflict
+     * over a compose service once.
+     */
+    public ContainerLocator locator() {
+        return locator;
+    }
+
     /** The project restarts an earlier medic began and never finished (see {@link ProjectRestartLog}). */
     public List<ComposeProject> unfinishedProjectRestarts() {
         return projects.unfinished();

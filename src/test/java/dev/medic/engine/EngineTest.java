@@ -918,9 +918,7 @@ class EngineTest {
                         "r"), worker.spec(), java.util.Optional.empty()));
         await().atMost(Duration.ofSeconds(5)).until(() -> healer.tookDown("shop", "worker"));
         // What compose does first: stop the old container and rename it out of the new one's way.
-        Map<String, String> stopEvent = new java.util.HashMap<>(labels);
-        stopEvent.put("name", "shop_worker_1");
-        e.onDockerEvent(new ContainerEvent("stop", "w1", stopEvent));
+        e.onDockerEvent(new ContainerEvent("stop", "w1", named(labels, "shop_worker_1")));
         docker.remove("w1");
         docker.put(new dev.medic.docker.ContainerInfo("w1", "w1abc_shop_worker_1", "exited", false, false, false, 137,
                 java.util.Optional.empty(), "", "t0", labels));
@@ -956,6 +954,26 @@ class EngineTest {
         first.close();
         published.clear();
         return dev.medic.state.StateStore.at(file).load().savedAt().orElseThrow();
+    }
+
+    /**
+     * Puts {@code target} in {@code phase} in the state file, as a medic SIGKILLed in it would have left it;
+     * returns the file's targets as written.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode withSavedPhase(Path file, String target, String phase)
+            throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode saved = json.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) saved.get("targets").get(target)).put("phase", phase);
+        json.writeValue(file.toFile(), saved);
+        return saved.get("targets");
+    }
+
+    /** A container event's attributes: its {@code labels} and its {@code name}, as Docker sends them. */
+    private static Map<String, String> named(Map<String, String> labels, String name) {
+        Map<String, String> attributes = new java.util.HashMap<>(labels);
+        attributes.put("name", name);
+        return attributes;
     }
 
     /** While no medic runs: the operator stops api ({@code docker stop}), and bot crashes. */
@@ -1035,24 +1053,15 @@ class EngineTest {
         // The medic before was SIGKILLed healing api (say a project restart, its compose killed with it): the stops
         // in its project may have been that action's. api watches its container by name: its project is known
         // only from the events.
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode saved =
-                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) saved.get("targets").get("api")).put("phase", "HEALING");
-        json.writeValue(file.toFile(), saved);
+        withSavedPhase(file, "api", "HEALING");
         published.clear();
         docker.put(new dev.medic.docker.ContainerInfo("w1", "shop_worker_1", "exited", false, false, false, 137,
                 java.util.Optional.empty(), "", "t0", worker));
         docker.put(new dev.medic.docker.ContainerInfo("c1", "other_cache_1", "exited", false, false, false, 0,
                 java.util.Optional.empty(), "", "t0", cache));
-        Map<String, String> workerEvent = new java.util.HashMap<>(worker);
-        workerEvent.put("name", "shop_worker_1");
-        Map<String, String> cacheEvent = new java.util.HashMap<>(cache);
-        cacheEvent.put("name", "other_cache_1");
-        Map<String, String> apiEvent = new java.util.HashMap<>(api);
-        apiEvent.put("name", "shop_api_1");
-        docker.past.addAll(List.of(new ContainerEvent("stop", "a1", apiEvent), new ContainerEvent("stop", "w1",
-                workerEvent), new ContainerEvent("stop", "c1", cacheEvent)));
+        docker.past.addAll(List.of(new ContainerEvent("stop", "a1", named(api, "shop_api_1")),
+                new ContainerEvent("stop", "w1", named(worker, "shop_worker_1")),
+                new ContainerEvent("stop", "c1", named(cache, "other_cache_1"))));
 
         Engine second = engine(conf, Clock.systemUTC(), Clock.systemUTC(), dev.medic.state.StateStore.at(file));
         second.start();
@@ -1072,15 +1081,9 @@ class EngineTest {
         firstMedicSawBothHealthy(file);
         // api's restart by the medic before stopped it and then failed to start it: api went on FAILING, and that
         // medic was SIGKILLed before its next write. bot was stopped by the operator after its last change.
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode saved =
-                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) saved.get("targets").get("api")).put("phase", "FAILING");
-        json.writeValue(file.toFile(), saved);
-        java.time.Instant apiChanged = java.time.Instant.parse(saved.get("targets").get("api").get("phaseSince")
-                .asText());
-        java.time.Instant botChanged = java.time.Instant.parse(saved.get("targets").get("bot").get("phaseSince")
-                .asText());
+        com.fasterxml.jackson.databind.JsonNode saved = withSavedPhase(file, "api", "FAILING");
+        java.time.Instant apiChanged = java.time.Instant.parse(saved.get("api").get("phaseSince").asText());
+        java.time.Instant botChanged = java.time.Instant.parse(saved.get("bot").get("phaseSince").asText());
         docker.put(FakeContainerRuntime.exited("a1", "api_1", 137));
         docker.put(FakeContainerRuntime.exited("b1", "bot_1", 137));
         docker.past.addAll(List.of(

@@ -124,8 +124,7 @@ class CliIT {
     void checkHealsOnlyWhenAskedTo() throws Exception {
         DockerFixture.requireDockerAndImage();
         String name = "medicit_check_" + Long.toHexString(System.nanoTime());
-        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
-                .orFail();
+        DockerFixture.runSleeper(name);
         try {
             Cli.run("docker", "kill", name).orFail();
             Path file = config("medic { discovery.enabled = false, targets.worker { container = " + name + " } }\n");
@@ -216,10 +215,8 @@ class CliIT {
         String prefix = "medic-it-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         List<String> names = List.of(prefix + "-watched", prefix + "-unwatched", prefix + "-typo", prefix + "-hc");
         try {
-            Cli.run("docker", "run", "-d", "--name", names.get(0), "--network", "host", DockerFixture.IMAGE,
-                    "sleep", "100000").orFail();
-            Cli.run("docker", "run", "-d", "--name", names.get(1), "--network", "host", DockerFixture.IMAGE,
-                    "sleep", "100000").orFail();
+            DockerFixture.runSleeper(names.get(0));
+            DockerFixture.runSleeper(names.get(1));
             Cli.run("docker", "run", "-d", "--name", names.get(2), "--network", "host", "--label", "medic.enable=true",
                     "--label", "medic.failure-treshold=2", DockerFixture.IMAGE, "sleep", "100000").orFail();
             Cli.run("docker", "run", "-d", "--name", names.get(3), "--network", "host", "--health-cmd", "true",

@@ -35,6 +35,15 @@ final class DockerFixture {
         }
     }
 
+    /**
+     * Starts a container named {@code name} from the test image that only sleeps (host networking, no restart
+     * policy, no ports): a container target with nothing to probe. busybox's sleep as PID 1 ignores SIGTERM, so a
+     * {@code docker stop} of it waits out its grace.
+     */
+    static void runSleeper(String name) {
+        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", IMAGE, "sleep", "100000").orFail();
+    }
+
     static String inspect(String container, String format) {
         return Cli.run("docker", "inspect", "--format", format, container).orFail().output();
     }

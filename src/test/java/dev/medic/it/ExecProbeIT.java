@@ -30,8 +30,7 @@ class ExecProbeIT {
     @BeforeAll
     static void startContainer() throws Exception {
         DockerFixture.requireDockerAndImage();
-        Cli.run("docker", "run", "-d", "--name", NAME, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
-                .orFail();
+        DockerFixture.runSleeper(NAME);
         calls = Executors.newCachedThreadPool();
         docker = new DockerJavaRuntime("unix:///var/run/docker.sock", Duration.ofSeconds(5), calls, up -> { });
         container = docker.inspect(NAME).orElseThrow();

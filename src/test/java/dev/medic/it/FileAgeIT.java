@@ -28,8 +28,7 @@ class FileAgeIT {
         Path backups = Files.createDirectories(dir.resolve("backups"));
         Path dump = Files.writeString(backups.resolve("db-1.sql.gz"), "x");
         Path schedule = Files.writeString(dir.resolve("celerybeat-schedule"), "x");
-        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
-                .orFail();
+        DockerFixture.runSleeper(name);
         try {
             int port = DockerFixture.freePort();
             Path config = dir.resolve("medic.conf");

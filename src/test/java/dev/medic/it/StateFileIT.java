@@ -91,8 +91,7 @@ class StateFileIT {
     void anUnwritableStateFileIsReportedOnceAndHealingGoesOn() throws Exception {
         String name = "medic-it-" + UUID.randomUUID().toString().substring(0, 8) + "-nostate";
         DockerFixture.requireDockerAndImage();
-        Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
-                .orFail();
+        DockerFixture.runSleeper(name);
         try {
             Path notADirectory = dir.resolve("plain-file");
             Files.writeString(notADirectory, "not a directory\n");
@@ -178,8 +177,7 @@ class StateFileIT {
         String crashed = prefix + "-crashed";
         DockerFixture.requireDockerAndImage();
         for (String name : List.of(stopped, crashed)) {
-            Cli.run("docker", "run", "-d", "--name", name, "--network", "host", DockerFixture.IMAGE, "sleep", "100000")
-                    .orFail();
+            DockerFixture.runSleeper(name);
         }
         try {
             int port = DockerFixture.freePort();

@@ -386,9 +386,7 @@ public final class Chaos {
             case "medic-sigkill" -> {
                 Harness.log("fault: SIGKILL of medic");
                 Fault f = new Fault(kind, null, null);
-                medicDown = true;
-                lastSigkill = Instant.now();
-                medic.kill9();
+                killMedic();
                 return f;
             }
             case "dockerd-restart" -> {
@@ -450,9 +448,7 @@ public final class Chaos {
                                 Duration.ofSeconds(60)).orFail();
                         case "stop-while-down" -> {
                             // Its judge starts medic again, whatever happens here.
-                            medicDown = true;
-                            lastSigkill = Instant.now();
-                            medic.kill9();
+                            killMedic();
                             sh(List.of("docker", "stop", p.container(service)), Duration.ofSeconds(60)).orFail();
                         }
                         case "compose-down" -> p.compose("down");
@@ -551,6 +547,13 @@ public final class Chaos {
         bringMedicBack();
         f.passed = medic.stateFileValid();
         f.detail = f.passed ? "medic back, state file valid" : "state file invalid after the restart";
+    }
+
+    /** A fault's SIGKILL of medic: down (no other fault may kill it) until {@link #bringMedicBack()}. */
+    static void killMedic() throws InterruptedException {
+        medicDown = true;
+        lastSigkill = Instant.now();
+        medic.kill9();
     }
 
     /** Starts medic 1.5 s after a fault's SIGKILL, as systemd would, and waits for it to answer. */
